@@ -1,0 +1,105 @@
+"""Command line: `readinglist-bot run | load` (also `python -m bot`)."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import logging
+import os
+import sys
+from collections.abc import Sequence
+from dataclasses import replace
+from pathlib import Path
+
+from dotenv import dotenv_values
+
+from bot.catalogue import CatalogueError
+from bot.config import Settings, SettingsError
+from bot.loader import load_catalogue, summary, summary_lines
+from bot.store import Store, StoreError
+
+log = logging.getLogger("bot")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The command-line interface."""
+    parser = argparse.ArgumentParser(
+        prog="readinglist-bot", description="A Discord bot for a curated reading list of papers."
+    )
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    def data_options(p: argparse.ArgumentParser) -> None:
+        p.add_argument(
+            "--catalogue",
+            action="append",
+            metavar="PATH",
+            help="a markdown reading list (repeatable); default: READINGLIST_CATALOGUE",
+        )
+        p.add_argument("--db", metavar="PATH", help="the SQLite database; default: READINGLIST_DB")
+
+    run = sub.add_parser("run", help="start the Discord bot (needs DISCORD_TOKEN)")
+    data_options(run)
+    load = sub.add_parser("load", help="parse the reading list and store it")
+    data_options(load)
+    load.add_argument("--json", action="store_true", help="print the summary as JSON")
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Entry point of the console script; returns the exit status."""
+    args = build_parser().parse_args(argv)
+    try:
+        settings = _settings(args)
+    except SettingsError as exc:
+        print(f"readinglist-bot: {exc}", file=sys.stderr)
+        return 2
+    logging.basicConfig(
+        level=settings.logging_level(),
+        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
+        stream=sys.stderr,
+    )
+    commands = {"load": _load, "run": _run}
+    try:
+        return asyncio.run(commands[args.command](args, settings))
+    except (CatalogueError, StoreError) as exc:
+        print(f"readinglist-bot: {exc}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        return 130
+
+
+def _settings(args: argparse.Namespace) -> Settings:
+    env = {**{k: v for k, v in dotenv_values(".env").items() if v is not None}, **os.environ}
+    settings = Settings.from_mapping(env)
+    if getattr(args, "catalogue", None):
+        settings = replace(settings, catalogues=tuple(args.catalogue))
+    if getattr(args, "db", None):
+        settings = replace(settings, db_path=Path(args.db))
+    return settings
+
+
+async def _load(args: argparse.Namespace, settings: Settings) -> int:
+    async with await Store.open(settings.db_path) as store:
+        report = await load_catalogue(store, settings.catalogues, settings.sections_table)
+    if args.json:
+        print(json.dumps(summary(report.catalogue), ensure_ascii=False))
+    else:
+        print("\n".join(summary_lines(report.catalogue, report.changed, settings.db_path)))
+    return 0
+
+
+async def _run(args: argparse.Namespace, settings: Settings) -> int:
+    if not settings.token:
+        print(
+            "readinglist-bot: DISCORD_TOKEN is not set, so the bot cannot connect to Discord.\n"
+            "Set it in the environment or in a .env file (see README.md).",
+            file=sys.stderr,
+        )
+        return 2
+    print("readinglist-bot: the Discord client is not part of this build yet.", file=sys.stderr)
+    return 2
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,219 @@
+"""Headings and entries -> a Catalogue: sections, merged papers, stable ids."""
+
+from __future__ import annotations
+
+import hashlib
+from collections import defaultdict
+from dataclasses import dataclass, field, replace
+
+from bot.catalogue.names import arxiv_id_from_url, title_key
+from bot.catalogue.parse import Entry, Heading, ParsedText
+from bot.catalogue.sections import SectionTable, fallback_slug
+from bot.models import Catalogue, Paper, Problem, Section
+
+_MAX_ID = 80
+
+
+@dataclass(slots=True)
+class _Section:
+    slug: str
+    heading: str
+    name: str
+    chapter: str
+    entries: list[Entry] = field(default_factory=list)
+
+
+@dataclass(slots=True)
+class Document:
+    """One parsed file with its name."""
+
+    source: str
+    parsed: ParsedText
+
+
+def assemble(documents: list[Document], table: SectionTable) -> Catalogue:
+    """Build one catalogue from one or more parsed files, in order."""
+    problems: list[Problem] = []
+    sections: list[_Section] = []
+    taken: set[str] = set()
+    for doc in documents:
+        problems.extend(doc.parsed.problems)
+        sections.extend(_sections_of(doc, table, taken, problems))
+
+    entries = [e for s in sections for e in s.entries]
+    ids = _paper_ids(entries)
+    papers: dict[str, Paper] = {}
+    section_ids: list[list[str]] = []
+    for section in sections:
+        members: list[str] = []
+        for entry in section.entries:
+            ident = ids[id(entry)]
+            pid = ident.id
+            papers[pid] = _merge(papers.get(pid), entry, ident, len(papers), section.slug)
+            if pid not in members:
+                members.append(pid)
+        section_ids.append(members)
+
+    catalogue = Catalogue(
+        papers=tuple(papers.values()),
+        sections=tuple(
+            Section(
+                slug=s.slug,
+                heading=s.heading,
+                name=s.name,
+                chapter=s.chapter,
+                order=n,
+                paper_ids=tuple(members),
+            )
+            for n, (s, members) in enumerate(zip(sections, section_ids, strict=True))
+        ),
+        problems=tuple(sorted(problems, key=lambda p: (p.source, p.line))),
+        entries=len(entries),
+        sources=tuple(d.source for d in documents),
+    )
+    # The digest covers what was read, not the raw text: a new section table changes it too.
+    content = repr((catalogue.papers, catalogue.sections, catalogue.problems, catalogue.entries))
+    return replace(catalogue, digest=hashlib.sha256(content.encode("utf-8", "replace")).hexdigest())
+
+
+def _sections_of(
+    doc: Document, table: SectionTable, taken: set[str], problems: list[Problem]
+) -> list[_Section]:
+    """Group a file's entries under its section headings.
+
+    The section level is the deepest heading level that has entries under it; the nearest
+    shallower heading is the chapter. An empty heading at that level is an empty section.
+    """
+    blocks = doc.parsed.blocks
+    level = _section_level(blocks)
+    out: list[_Section] = []
+    chapter = ""
+    current: _Section | None = None
+    for block in blocks:
+        if isinstance(block, Heading):
+            if block.level < level:
+                chapter, current = block.text, None
+            elif block.level == level or current is None:
+                known = table.lookup(block.text, chapter)
+                slug = known.slug if known and known.slug not in taken else None
+                slug = slug or fallback_slug(block.text, chapter, taken)
+                taken.add(slug)
+                name = known.name if known else block.text
+                current = _Section(slug, block.text, name, chapter)
+                out.append(current)
+            continue
+        if current is None:
+            problems.append(
+                Problem(block.line, "entry before the first section heading", block.raw, doc.source)
+            )
+            current = _Section(
+                fallback_slug("unsorted", "", taken), "Unsorted", "Unsorted", chapter
+            )
+            taken.add(current.slug)
+            out.append(current)
+        current.entries.append(block)
+    return out
+
+
+def _section_level(blocks: list[Heading | Entry]) -> int:
+    level_with_entries = 0
+    last: Heading | None = None
+    for block in blocks:
+        if isinstance(block, Heading):
+            last = block
+        elif last is not None:
+            level_with_entries = max(level_with_entries, last.level)
+    if level_with_entries:
+        return level_with_entries
+    return max((b.level for b in blocks if isinstance(b, Heading)), default=2)
+
+
+@dataclass(frozen=True, slots=True)
+class _Id:
+    id: str
+    arxiv: str | None
+
+
+def _paper_ids(entries: list[Entry]) -> dict[int, _Id]:
+    """A stable id per entry: its arXiv id, or the arXiv id another entry with the same title
+    has, or else its normalised title."""
+    arxiv_of_title: dict[str, set[str]] = defaultdict(set)
+    found: dict[int, str | None] = {}
+    for entry in entries:
+        found[id(entry)] = arxiv = _arxiv_id(entry)
+        if arxiv:
+            arxiv_of_title[title_key(entry.title)].add(arxiv)
+    ids: dict[int, _Id] = {}
+    first_of_title: dict[str, Entry] = {}
+    for entry in entries:
+        key = title_key(entry.title)
+        arxiv = found[id(entry)]
+        if arxiv is None and len(arxiv_of_title.get(key, ())) == 1:
+            arxiv = next(iter(arxiv_of_title[key]))
+        if arxiv:
+            ids[id(entry)] = _Id(arxiv, arxiv)
+            continue
+        first = first_of_title.setdefault(key, entry)
+        if _another_edition(first, entry):
+            key = f"{key}-{entry.year}"
+        ids[id(entry)] = _Id(_title_id(key), None)
+    return ids
+
+
+def _another_edition(first: Entry, entry: Entry) -> bool:
+    """Same title, other year and other link: a different work (GPT-4 vs GPT-4o reports)."""
+    return (
+        first.year is not None
+        and entry.year is not None
+        and first.year != entry.year
+        and first.links[:1] != entry.links[:1]
+    )
+
+
+def _title_id(key: str) -> str:
+    if len(key) <= _MAX_ID:
+        return key or "untitled"
+    digest = hashlib.sha1(key.encode()).hexdigest()[:8]
+    return f"{key[: _MAX_ID - 9].rstrip('-')}-{digest}"
+
+
+def _arxiv_id(entry: Entry) -> str | None:
+    for _, url in entry.links:
+        found = arxiv_id_from_url(url)
+        if found:
+            return found
+    return None
+
+
+def _merge(paper: Paper | None, entry: Entry, ident: _Id, position: int, slug: str) -> Paper:
+    """The paper as first listed, with what later entries add: missing fields, sections, links."""
+    pdf = next((u for label, u in entry.links if label == "pdf"), None)
+    code = next((u for label, u in entry.links if label == "code"), None)
+    if paper is None:
+        paper = Paper(
+            id=ident.id,
+            title=entry.title.rstrip(". ") or entry.title,
+            authors=entry.authors,
+            et_al=entry.et_al,
+            venue=entry.venue,
+            year=entry.year,
+            pdf=pdf,
+            code=code,
+            arxiv_id=ident.arxiv,
+            sections=(slug,),
+            position=position,
+            line=entry.line,
+        )
+    elif not paper.authors:
+        paper = replace(paper, authors=entry.authors, et_al=entry.et_al)
+    pdf, code = paper.pdf or pdf, paper.code or code
+    links = (*paper.links, *(u for _, u in entry.links))
+    return replace(
+        paper,
+        venue=paper.venue or entry.venue,
+        year=paper.year if paper.year is not None else entry.year,
+        pdf=pdf,
+        code=code,
+        links=tuple(dict.fromkeys(u for u in links if u not in (pdf, code))),
+        sections=paper.sections if slug in paper.sections else (*paper.sections, slug),
+    )

@@ -1,0 +1,60 @@
+"""The curated table of English names and slugs for the list's headings."""
+
+from __future__ import annotations
+
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from bot.catalogue.names import clean_text, slugify
+
+
+@dataclass(frozen=True, slots=True)
+class SectionName:
+    """What the table says about one heading."""
+
+    name: str
+    slug: str
+
+
+@dataclass(frozen=True)
+class SectionTable:
+    """Heading -> English name and slug; a heading that repeats is told apart by its chapter."""
+
+    sections: dict[tuple[str, str], SectionName] = field(default_factory=dict)
+    chapters: dict[str, str] = field(default_factory=dict)
+
+    @classmethod
+    def from_toml(cls, path: Path) -> SectionTable:
+        """Read the table from a TOML file of [[chapter]] and [[section]] tables."""
+        with path.open("rb") as f:
+            data = tomllib.load(f)
+        sections = {
+            (clean_text(row.get("chapter", "")), clean_text(row["heading"])): SectionName(
+                name=row["name"], slug=row["slug"]
+            )
+            for row in data.get("section", [])
+        }
+        chapters = {clean_text(row["heading"]): row["name"] for row in data.get("chapter", [])}
+        return cls(sections=sections, chapters=chapters)
+
+    def lookup(self, heading: str, chapter: str) -> SectionName | None:
+        """The table's entry for a heading within a chapter, or for the heading alone."""
+        return self.sections.get((chapter, heading)) or self.sections.get(("", heading))
+
+    def chapter_name(self, heading: str) -> str:
+        """The English name of a chapter heading, or the heading itself."""
+        return self.chapters.get(heading, heading)
+
+
+def fallback_slug(heading: str, chapter: str, taken: set[str]) -> str:
+    """A unique slug for a heading the table does not know."""
+    base = slugify(heading) or "section"
+    candidates = [base, f"{slugify(chapter)}-{base}".strip("-")]
+    for candidate in candidates:
+        if candidate and candidate not in taken:
+            return candidate
+    n = 2
+    while f"{base}-{n}" in taken:
+        n += 1
+    return f"{base}-{n}"
