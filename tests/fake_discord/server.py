@@ -1,0 +1,1177 @@
+"""A fake Discord on 127.0.0.1 that the real discord.py client connects to unchanged.
+
+REST lives under ``/api/v10`` and the gateway at ``/gateway``; ``FakeDiscord.install`` points
+discord.py at them. Tests drive the bot the way users would (``slash``, ``autocomplete``,
+``click``, ``select``, ``message_command``) and read back what it sent. Payloads that real Discord
+would refuse are refused here too (see ``limits``) and recorded, as is every request.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import json
+import math
+import re
+import secrets
+import time
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from types import TracebackType
+from typing import Any, NamedTuple, Self
+
+import discord
+import yarl
+from aiohttp import BodyPartReader, WSMsgType, web
+
+from . import limits
+
+Json = dict[str, Any]
+OptionValues = Mapping[str, Any] | Sequence[Json] | None
+
+API = "/api/v10"
+DISCORD_EPOCH_MS = 1_420_070_400_000
+HEARTBEAT_INTERVAL_MS = 41_250
+ATTACHMENT_SIZE_LIMIT = 10 * 1024 * 1024
+NONCE_WINDOW = timedelta(minutes=5)  # how long Discord remembers an enforced nonce
+EPHEMERAL = 1 << 6
+LOADING = 1 << 7  # a deferred response that is still "thinking"
+ADMINISTRATOR = 1 << 3
+# What @everyone may do in the fake guilds, and what the bot may do in every channel.
+TEXT_PERMISSIONS = (discord.Permissions.text() | discord.Permissions(view_channel=True)).value
+# The callback types Discord accepts per interaction type: command, component, autocomplete.
+CALLBACK_TYPES = {2: {4, 5, 9}, 3: {4, 5, 6, 7, 9}, 4: {8}}
+# Python types of option values: string, integer, boolean, number.
+OPTION_TYPES: dict[int, tuple[type, ...]] = {3: (str,), 4: (int,), 5: (bool,), 10: (int, float)}
+
+
+@dataclass(frozen=True)
+class User:
+    """A Discord user; ``bot=True`` for the application's own bot user."""
+
+    id: int
+    name: str
+    bot: bool = False
+
+    def payload(self) -> Json:
+        return {
+            "id": str(self.id),
+            "username": self.name,
+            "global_name": self.name,
+            "discriminator": "0",
+            "avatar": None,
+            "bot": self.bot,
+        }
+
+
+@dataclass(frozen=True)
+class Channel:
+    """A guild text channel."""
+
+    id: int
+    name: str
+    position: int = 0
+
+    def payload(self, guild_id: int) -> Json:
+        return {
+            "id": str(self.id),
+            "type": 0,
+            "guild_id": str(guild_id),
+            "name": self.name,
+            "position": self.position,
+        }
+
+
+@dataclass(frozen=True)
+class Role:
+    """A guild role; ``permissions`` is the permission bit field."""
+
+    id: int
+    name: str
+    permissions: int = 0
+    position: int = 0
+
+    def payload(self) -> Json:
+        return {
+            "id": str(self.id),
+            "name": self.name,
+            "permissions": str(self.permissions),
+            "position": self.position,
+        }
+
+
+@dataclass
+class Guild:
+    """A guild; the @everyone role (whose id is the guild's id) is added if missing."""
+
+    id: int
+    name: str
+    channels: list[Channel]
+    roles: list[Role] = field(default_factory=list)
+    preferred_locale: str = "en-US"
+
+    def __post_init__(self) -> None:
+        if all(role.id != self.id for role in self.roles):
+            self.roles.insert(0, Role(self.id, "@everyone", TEXT_PERMISSIONS))
+
+    def payload(self, owner: User) -> Json:
+        """The guild as ``GET /guilds/{id}`` returns it."""
+        return {
+            "id": str(self.id),
+            "name": self.name,
+            "icon": None,
+            "owner_id": str(owner.id),
+            "preferred_locale": self.preferred_locale,
+            "roles": [role.payload() for role in self.roles],
+            "emojis": [],
+            "stickers": [],
+            "features": [],
+        }
+
+    def create_payload(self, owner: User, bot: User) -> Json:
+        """The guild as GUILD_CREATE sends it: with its channels and the bot's own member."""
+        return self.payload(owner) | {
+            "unavailable": False,
+            "member_count": 2,
+            "channels": [channel.payload(self.id) for channel in self.channels],
+            "members": [_member_payload(bot)],
+            "threads": [],
+        }
+
+
+@dataclass
+class Message:
+    """A message as the fake stores it; ``edits`` holds the body of every later edit."""
+
+    id: int
+    channel_id: int
+    guild_id: int
+    author: User
+    content: str = ""
+    embeds: list[Json] = field(default_factory=list)
+    components: list[Json] = field(default_factory=list)
+    attachments: list[Json] = field(default_factory=list)
+    flags: int = 0
+    allowed_mentions: Json | None = None  # None: the request sent no allowed_mentions
+    nonce: str | None = None
+    webhook_id: int | None = None  # set on interaction responses, as on Discord
+    edits: list[Json] = field(default_factory=list)
+    edited_at: datetime | None = None
+    deleted: bool = False
+
+    @property
+    def created_at(self) -> datetime:
+        return datetime.fromtimestamp(((self.id >> 22) + DISCORD_EPOCH_MS) / 1000, UTC)
+
+    @property
+    def ephemeral(self) -> bool:
+        return bool(self.flags & EPHEMERAL)
+
+    def edit(self, body: Json, attachments: list[Json]) -> None:
+        """Apply an edit: a PATCH, or the follow-up that completes a deferred response."""
+        self.edits.append(body)
+        for key, empty in (("content", ""), ("embeds", []), ("components", [])):
+            if key in body:
+                setattr(self, key, body[key] or empty)
+        if "allowed_mentions" in body:
+            self.allowed_mentions = body["allowed_mentions"]
+        if "attachments" in body:  # lists the existing attachments the edit keeps
+            kept = {str(attachment["id"]) for attachment in body["attachments"]}
+            self.attachments = [a for a in self.attachments if a["id"] in kept]
+        self.attachments += attachments
+        self.flags &= ~LOADING
+        self.edited_at = datetime.now(UTC)
+
+    def payload(self) -> Json:
+        payload = {
+            "id": str(self.id),
+            "type": 0,
+            "channel_id": str(self.channel_id),
+            "author": self.author.payload(),
+            "content": self.content,
+            "embeds": self.embeds,
+            "components": self.components,
+            "attachments": self.attachments,
+            "flags": self.flags,
+            "nonce": self.nonce,
+            "mentions": [],
+            "mention_roles": [],
+            "timestamp": self.created_at.isoformat(),
+            "edited_timestamp": self.edited_at.isoformat() if self.edited_at else None,
+        }
+        if self.webhook_id is not None:
+            payload["webhook_id"] = str(self.webhook_id)
+        return payload
+
+
+@dataclass
+class FakeInteraction:
+    """An interaction the fake dispatched, and everything the bot answered to it."""
+
+    fake: FakeDiscord = field(repr=False)
+    id: int
+    token: str
+    payload: Json  # the INTERACTION_CREATE data as dispatched
+    deadline: float  # time.monotonic() by which the initial callback must arrive
+    source: Message | None = None  # the message whose component was used
+    callback: Json | None = None  # the accepted initial callback: {"type": N, "data": {...}}
+    message: Message | None = None  # the original response (for components: the source message)
+    followups: list[Message] = field(default_factory=list)
+
+    @property
+    def callback_type(self) -> int | None:
+        return None if self.callback is None else int(self.callback["type"])
+
+    @property
+    def choices(self) -> list[Json]:
+        """The choices of an autocomplete answer."""
+        return list(((self.callback or {}).get("data") or {}).get("choices", []))
+
+    @property
+    def expired(self) -> bool:
+        """True if the bot missed the window (3 s on Discord) for its initial callback."""
+        return self.callback is None and time.monotonic() > self.deadline
+
+    def describe(self) -> str:
+        """The command name or custom_id, for messages."""
+        data = self.payload["data"]
+        return str(data.get("name") or data.get("custom_id"))
+
+    async def wait(self, timeout: float = 5.0, *, edited: bool = False) -> Self:
+        """Wait for the initial callback; with ``edited``, until the response was edited."""
+
+        def done() -> bool:
+            if edited:
+                return self.message is not None and bool(self.message.edits)
+            return self.callback is not None
+
+        try:
+            await self.fake.wait_until(done, timeout)
+        except TimeoutError:
+            wanted = "edit of its response" if edited else "initial callback"
+            raise TimeoutError(
+                f"interaction {self.describe()!r} got no {wanted} within {timeout} s"
+                f" (expired: {self.expired}); problems: {self.fake.problems()}"
+            ) from None
+        return self
+
+
+class RecordedRequest(NamedTuple):
+    """One REST request; ``json`` is the JSON body (or a multipart ``payload_json``)."""
+
+    method: str
+    path: str  # without the /api/v10 prefix
+    query: dict[str, str]
+    json: Any
+
+
+class Rejection(NamedTuple):
+    """A request the fake refused because real Discord would have."""
+
+    method: str
+    path: str
+    errors: list[str]
+
+
+@dataclass
+class _Call:
+    """A REST request as the handlers see it."""
+
+    method: str
+    path: str
+    query: Mapping[str, str]
+    body: Any
+    files: list[Json]  # attachments made from the uploaded files
+    params: dict[str, str] = field(default_factory=dict)  # the route's {placeholders}
+
+
+@dataclass
+class _Fault:
+    method: str
+    path: re.Pattern[str]
+    status: int
+    body: Json
+    headers: dict[str, str]
+
+
+class _Failure(Exception):
+    """Raised by a handler to answer with a Discord error; ``errors`` make it a rejection."""
+
+    def __init__(self, status: int, code: int, message: str, errors: Sequence[str] = ()) -> None:
+        super().__init__(message)
+        self.status, self.code, self.message, self.errors = status, code, message, list(errors)
+
+    def response(self) -> web.Response:
+        body: Json = {"message": self.message, "code": self.code}
+        if self.errors:
+            body["errors"] = _error_tree(self.errors)
+        return _json(body, self.status)
+
+
+class FakeDiscord:
+    """One application with its bot user, guilds, and a default member who uses the bot.
+
+    ``async with FakeDiscord() as fake:`` starts the server and installs it into discord.py.
+    Without ``guilds`` there is one guild with the channels #general and #papers.
+    ``response_window`` is the time a bot has for its initial interaction callback.
+    """
+
+    def __init__(
+        self,
+        *,
+        bot: User | None = None,
+        application_id: int | None = None,
+        guilds: Sequence[Guild] | None = None,
+        response_window: float = 3.0,
+    ) -> None:
+        self._last_id = 0
+        self.bot = bot or User(self.new_id(), "ReadingList", bot=True)
+        # Applications created since 2019 share their id with their bot user.
+        self.application_id = application_id or self.bot.id
+        self.owner = User(self.new_id(), "owner")
+        self.member = User(self.new_id(), "reader")
+        self.guilds = list(guilds) if guilds else [self._default_guild()]
+        self.response_window = response_window
+        self.gateway = Gateway(self)
+        self.requests: list[RecordedRequest] = []
+        self.rejections: list[Rejection] = []
+        self.unknown_routes: list[str] = []
+        self.messages: dict[int, Message] = {}
+        self.interactions: list[FakeInteraction] = []
+        self.commands: dict[int | None, list[Json]] = {}  # synced, by guild id (None: global)
+        self._faults: list[_Fault] = []
+        self._nonces: dict[tuple[int, str], Message] = {}
+        self._changed = asyncio.Condition()
+        self._runner: web.AppRunner | None = None
+        self._installed = contextlib.ExitStack()
+        self.port = 0
+        routes: list[tuple[str, str, Callable[[_Call], web.Response]]] = [
+            ("GET", "/users/@me", self._get_me),
+            ("GET", "/oauth2/applications/@me", self._get_application),
+            ("GET", "/applications/{app}/commands", self._get_commands),
+            ("PUT", "/applications/{app}/commands", self._put_commands),
+            ("GET", "/applications/{app}/guilds/{guild}/commands", self._get_commands),
+            ("PUT", "/applications/{app}/guilds/{guild}/commands", self._put_commands),
+            ("POST", "/interactions/{interaction}/{token}/callback", self._callback),
+            ("POST", "/webhooks/{app}/{token}", self._followup),
+            ("POST", "/channels/{channel}/messages", self._create_message),
+            ("GET", "/channels/{channel}", self._get_channel),
+            ("GET", "/guilds/{guild}", self._get_guild),
+        ]
+        for method in ("GET", "PATCH", "DELETE"):
+            routes.append((method, "/webhooks/{app}/{token}/messages/{message}", self._webhook_msg))
+            routes.append((method, "/channels/{channel}/messages/{message}", self._channel_msg))
+        self._routes = [
+            (method, re.compile(re.sub(r"\{(\w+)\}", r"(?P<\1>[^/]+)", path)), handler)
+            for method, path, handler in routes
+        ]
+
+    def new_id(self) -> int:
+        """A fresh snowflake whose timestamp is now, so discord.py's ``created_at`` is right."""
+        now = (int(time.time() * 1000) - DISCORD_EPOCH_MS) << 22
+        self._last_id = max(self._last_id + 1, now)
+        return self._last_id
+
+    def _default_guild(self) -> Guild:
+        channels = [Channel(self.new_id(), "general", 0), Channel(self.new_id(), "papers", 1)]
+        return Guild(self.new_id(), "Reading Group", channels)
+
+    # -- lifecycle ------------------------------------------------------------------------
+
+    async def start(self) -> None:
+        """Serve on an ephemeral port of 127.0.0.1."""
+        app = web.Application()
+        app.router.add_route("*", API + "/{path:.*}", self._rest)
+        app.router.add_get("/gateway", self.gateway.handle)
+        self._runner = web.AppRunner(app)
+        await self._runner.setup()
+        await web.TCPSite(self._runner, "127.0.0.1", 0).start()
+        self.port = self._runner.addresses[0][1]
+
+    async def close(self) -> None:
+        """Stop serving (and undo ``install`` if ``async with`` did it)."""
+        self._installed.close()
+        self.gateway.drop()
+        if self._runner is not None:
+            await self._runner.cleanup()
+
+    async def __aenter__(self) -> Self:
+        await self.start()
+        self._installed.enter_context(self.install())
+        return self
+
+    async def __aexit__(
+        self,
+        kind: type[BaseException] | None,
+        error: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        await self.close()
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    @property
+    def gateway_url(self) -> str:
+        return f"ws://127.0.0.1:{self.port}/gateway"
+
+    @contextlib.contextmanager
+    def install(self) -> Iterator[None]:
+        """Point discord.py's REST base and gateway at this fake; restore them afterwards."""
+        websocket = discord.gateway.DiscordWebSocket
+        old = discord.http.Route.BASE, websocket.DEFAULT_GATEWAY
+        discord.http.Route.BASE = self.url + API
+        websocket.DEFAULT_GATEWAY = yarl.URL(self.gateway_url)
+        try:
+            yield
+        finally:
+            discord.http.Route.BASE, websocket.DEFAULT_GATEWAY = old
+
+    # -- what tests read ------------------------------------------------------------------
+
+    @property
+    def identify_payloads(self) -> list[Json]:
+        return self.gateway.identify_payloads
+
+    @property
+    def resume_payloads(self) -> list[Json]:
+        return self.gateway.resume_payloads
+
+    def synced_commands(self, guild: Guild | int | None = None) -> list[Json]:
+        """The commands last synced globally, or to ``guild``, as the fake echoed them."""
+        return self.commands.get(guild.id if isinstance(guild, Guild) else guild, [])
+
+    def channel(
+        self, ref: Channel | int | str | None = None, guild: Guild | None = None
+    ) -> Channel:
+        """A channel by object, id or name; by default the first channel of ``guild``."""
+        return self._locate(ref, guild)[1]
+
+    def channel_messages(self, channel: Channel | int | str) -> list[Message]:
+        """The messages in ``channel`` that were not deleted, oldest first."""
+        channel_id = self.channel(channel).id
+        return [m for m in self.messages.values() if m.channel_id == channel_id and not m.deleted]
+
+    def pinged(self, message: Message) -> bool:
+        """True if ``message`` would notify anyone, given the allowed_mentions it was sent with."""
+        return limits.would_ping(message.content, message.allowed_mentions)
+
+    def problems(self) -> list[str]:
+        """What real Discord would have refused, unknown routes, and expired interactions."""
+        return [
+            *(f"rejected {r.method} {r.path}: {'; '.join(r.errors)}" for r in self.rejections),
+            *(f"no such route: {route}" for route in self.unknown_routes),
+            *(f"interaction {i.describe()!r} expired" for i in self.interactions if i.expired),
+        ]
+
+    async def wait_until(self, predicate: Callable[[], bool], timeout: float = 5.0) -> None:
+        """Wait until ``predicate()`` holds; it is checked after every request and gateway event."""
+        async with asyncio.timeout(timeout), self._changed:
+            await self._changed.wait_for(predicate)
+
+    async def _notify(self) -> None:
+        async with self._changed:
+            self._changed.notify_all()
+
+    # -- driving the bot ------------------------------------------------------------------
+
+    async def slash(
+        self,
+        name: str,
+        options: OptionValues = None,
+        *,
+        user: User | None = None,
+        guild: Guild | None = None,
+        channel: Channel | int | str | None = None,
+        locale: str = "en-US",
+        permissions: str = "0",
+    ) -> FakeInteraction:
+        """Run the synced slash command ``name`` ("group sub" for subcommands) as ``user``.
+
+        ``options`` maps option names to values (a channel option takes a Channel, id or name);
+        a list is sent as raw option payloads. Types and choices come from the synced command.
+        """
+        guild, chosen = self._locate(channel, guild)
+        command, *path = name.split()
+        spec = self._synced(command, 1, guild, permissions)
+        resolved: Json = {}
+        data = _command_data(spec)
+        data["options"] = self._options(spec, path, options, resolved, guild)
+        if resolved:
+            data["resolved"] = resolved
+        return await self._interact(2, data, user, guild, chosen, locale, permissions)
+
+    async def autocomplete(
+        self,
+        name: str,
+        focused_option: str,
+        value: str,
+        other_options: Mapping[str, Any] | None = None,
+        *,
+        user: User | None = None,
+        guild: Guild | None = None,
+        channel: Channel | int | str | None = None,
+        locale: str = "en-US",
+        permissions: str = "0",
+        timeout: float = 5.0,
+    ) -> list[Json]:
+        """Type ``value`` into ``focused_option`` of ``name``; return the choices the bot offers."""
+        guild, chosen = self._locate(channel, guild)
+        command, *path = name.split()
+        spec = self._synced(command, 1, guild, permissions)
+        data = _command_data(spec)
+        focused = (focused_option, value)
+        data["options"] = self._options(spec, path, other_options, {}, guild, focused)
+        interaction = await self._interact(4, data, user, guild, chosen, locale, permissions)
+        return (await interaction.wait(timeout)).choices
+
+    async def click(
+        self,
+        message: Message,
+        custom_id: str,
+        *,
+        user: User | None = None,
+        locale: str = "en-US",
+        permissions: str = "0",
+    ) -> FakeInteraction:
+        """Press the button ``custom_id`` on ``message``."""
+        button = _find_component(message, custom_id)
+        if button["type"] != 2 or button.get("disabled") or button.get("style") == 5:
+            raise ValueError(f"{custom_id!r} is not an enabled button: {button}")
+        data = {"custom_id": custom_id, "component_type": 2}
+        return await self._component_interaction(message, data, user, locale, permissions)
+
+    async def select(
+        self,
+        message: Message,
+        custom_id: str,
+        values: Sequence[str],
+        *,
+        user: User | None = None,
+        locale: str = "en-US",
+        permissions: str = "0",
+    ) -> FakeInteraction:
+        """Pick ``values`` in the string select menu ``custom_id`` on ``message``."""
+        menu = _find_component(message, custom_id)
+        if menu["type"] != 3 or menu.get("disabled"):
+            raise ValueError(f"{custom_id!r} is not an enabled string select: {menu}")
+        offered = {option["value"] for option in menu.get("options", [])}
+        if not set(values) <= offered:
+            raise ValueError(f"{sorted(set(values) - offered)} are not options of {custom_id!r}")
+        if not menu.get("min_values", 1) <= len(values) <= menu.get("max_values", 1):
+            raise ValueError(f"{custom_id!r} does not take {len(values)} values")
+        data = {"custom_id": custom_id, "component_type": 3, "values": list(values)}
+        return await self._component_interaction(message, data, user, locale, permissions)
+
+    async def message_command(
+        self,
+        name: str,
+        target_message: Message,
+        *,
+        user: User | None = None,
+        locale: str = "en-US",
+        permissions: str = "0",
+    ) -> FakeInteraction:
+        """Run the message context menu ``name`` on ``target_message``."""
+        guild, channel = self._locate(target_message.channel_id, None)
+        data = _command_data(self._synced(name, 3, guild, permissions))
+        data["target_id"] = str(target_message.id)
+        data["resolved"] = {"messages": {str(target_message.id): target_message.payload()}}
+        return await self._interact(2, data, user, guild, channel, locale, permissions)
+
+    def user_message(
+        self, content: str, *, user: User | None = None, channel: Channel | int | str | None = None
+    ) -> Message:
+        """Store a message a user posted (no gateway event), e.g. as a context menu target."""
+        guild, chosen = self._locate(channel, None)
+        message = Message(self.new_id(), chosen.id, guild.id, user or self.member, content)
+        self.messages[message.id] = message
+        return message
+
+    async def _component_interaction(
+        self, message: Message, data: Json, user: User | None, locale: str, permissions: str
+    ) -> FakeInteraction:
+        if message.deleted:
+            raise ValueError(f"message {message.id} was deleted")
+        guild, channel = self._locate(message.channel_id, None)
+        return await self._interact(3, data, user, guild, channel, locale, permissions, message)
+
+    async def _interact(
+        self,
+        kind: int,
+        data: Json,
+        user: User | None,
+        guild: Guild,
+        channel: Channel,
+        locale: str,
+        permissions: str,
+        source: Message | None = None,
+    ) -> FakeInteraction:
+        # Every field here is read unconditionally by discord.py: one missing kills its
+        # gateway loop, not just this interaction.
+        interaction_id = self.new_id()
+        payload: Json = {
+            "id": str(interaction_id),
+            "application_id": str(self.application_id),
+            "type": kind,
+            "token": secrets.token_hex(24),
+            "version": 1,
+            "attachment_size_limit": ATTACHMENT_SIZE_LIMIT,
+            "data": data,
+            "guild_id": str(guild.id),
+            "channel_id": str(channel.id),
+            "channel": channel.payload(guild.id) | {"permissions": permissions},
+            "member": _member_payload(user or self.member, permissions),
+            "locale": locale,
+            "guild_locale": guild.preferred_locale,
+            "app_permissions": str(TEXT_PERMISSIONS),
+            "entitlements": [],
+            "authorizing_integration_owners": {"0": str(guild.id)},
+            "context": 0,
+        }
+        if source is not None:
+            payload["message"] = source.payload()  # without it discord.py drops the click
+        deadline = time.monotonic() + self.response_window
+        interaction = FakeInteraction(
+            self, interaction_id, payload["token"], payload, deadline, source
+        )
+        self.interactions.append(interaction)
+        await self.gateway.dispatch("INTERACTION_CREATE", payload)
+        return interaction
+
+    def _locate(
+        self, ref: Channel | int | str | None, guild: Guild | None
+    ) -> tuple[Guild, Channel]:
+        """Find a channel (object, id or name) and its guild; default: the guild's first channel."""
+        guilds = [guild] if guild else self.guilds
+        for candidate in guilds:
+            for channel in sorted(candidate.channels, key=lambda c: c.position):
+                if ref is None or ref in (channel, channel.id, channel.name):
+                    return candidate, channel
+        raise LookupError(f"no channel {ref!r} in {[g.name for g in guilds]}")
+
+    def _synced(self, name: str, kind: int, guild: Guild, permissions: str) -> Json:
+        """The synced command of that name and type, if a member of ``guild`` can see it."""
+        for scope in (guild.id, None):
+            for spec in self.commands.get(scope, []):
+                if spec["name"] == name and spec["type"] == kind:
+                    _check_visible(spec, int(permissions))
+                    return spec
+        raise LookupError(f"command {name!r} (type {kind}) was never synced; sync the tree first")
+
+    def _options(
+        self,
+        spec: Json,
+        path: list[str],
+        given: OptionValues,
+        resolved: Json,
+        guild: Guild,
+        focused: tuple[str, str] | None = None,
+    ) -> list[Json]:
+        """Option payloads for ``given`` values, nested under the subcommands in ``path``;
+        for autocomplete, ``focused`` is the option being typed in and its partial value."""
+        if path:
+            sub = _option_spec(spec, path[0])
+            if sub["type"] not in (1, 2):
+                raise ValueError(f"{path[0]!r} is not a subcommand or group of {spec['name']!r}")
+            options = self._options(sub, path[1:], given, resolved, guild, focused)
+            return [{"name": sub["name"], "type": sub["type"], "options": options}]
+        if given is not None and not isinstance(given, Mapping):
+            return list(given)
+        given = given or {}
+        options = [
+            self._option(_option_spec(spec, key), value, resolved, guild)
+            for key, value in given.items()
+        ]
+        if focused is not None:
+            # Discord sends what the user has typed so far, as a string, whatever the type.
+            name, partial = focused
+            option = _option_spec(spec, name)
+            if not option.get("autocomplete"):
+                raise ValueError(f"option {name!r} of {spec['name']!r} has no autocomplete")
+            options.append(
+                {"name": name, "type": option["type"], "value": partial, "focused": True}
+            )
+            return options
+        required = [option["name"] for option in spec.get("options", []) if option.get("required")]
+        missing = [name for name in required if name not in given]
+        if missing:
+            raise ValueError(f"{spec['name']!r} needs the options {missing}")
+        return options
+
+    def _option(self, spec: Json, value: Any, resolved: Json, guild: Guild) -> Json:
+        kind = spec["type"]
+        if kind == 7:  # a channel: discord.py reads it from data.resolved
+            _, channel = self._locate(value, guild)
+            entry = channel.payload(guild.id) | {"permissions": str(TEXT_PERMISSIONS)}
+            resolved.setdefault("channels", {})[str(channel.id)] = entry
+            value = str(channel.id)
+        elif kind not in OPTION_TYPES:
+            raise TypeError(f"option type {kind} of {spec['name']!r} is not supported by the fake")
+        elif not isinstance(value, OPTION_TYPES[kind]) or (isinstance(value, bool) and kind != 5):
+            raise TypeError(f"option {spec['name']!r} (type {kind}) cannot take {value!r}")
+        choices = [choice["value"] for choice in spec.get("choices", [])]
+        if choices and value not in choices:
+            raise ValueError(f"{value!r} is not one of the choices of {spec['name']!r}: {choices}")
+        return {"name": spec["name"], "type": kind, "value": value}
+
+    # -- fault injection ------------------------------------------------------------------
+
+    def rate_limit_next(self, method: str, path: str, retry_after: float = 0.2) -> None:
+        """Answer the next ``method`` request whose path matches regex ``path`` with a 429."""
+        headers = {
+            "Via": "1.1 google",  # without it discord.py takes a 429 for a Cloudflare ban
+            "Retry-After": str(math.ceil(retry_after)),
+            "X-RateLimit-Limit": "1",
+            "X-RateLimit-Remaining": "0",
+            "X-RateLimit-Reset": f"{time.time() + retry_after:.3f}",
+            "X-RateLimit-Reset-After": f"{retry_after:.3f}",
+            "X-RateLimit-Scope": "user",
+        }
+        body = {
+            "message": "You are being rate limited.",
+            "retry_after": retry_after,
+            "global": False,
+        }
+        self._faults.append(_Fault(method.upper(), re.compile(path), 429, body, headers))
+
+    def fail_next(self, method: str, path: str, status: int, code: int, message: str) -> None:
+        """Answer the next matching request with an error, e.g. 403 / 50013 Missing Permissions."""
+        body = {"message": message, "code": code}
+        self._faults.append(_Fault(method.upper(), re.compile(path), status, body, {}))
+
+    async def drop_gateway(self) -> None:
+        """Cut the gateway connection without a close frame; the client should RESUME."""
+        self.gateway.drop()
+
+    async def invalidate_session(self, *, resumable: bool = False) -> None:
+        """Send op 9; unless ``resumable``, the session is gone and the client must IDENTIFY."""
+        await self.gateway.invalidate(resumable)
+
+    # -- REST -----------------------------------------------------------------------------
+
+    async def _rest(self, request: web.Request) -> web.Response:
+        """Every REST request: record it, then answer with a pending fault or its handler."""
+        path = request.path.removeprefix(API)
+        body, files = await self._read_body(request)
+        self.requests.append(RecordedRequest(request.method, path, dict(request.query), body))
+        call = _Call(request.method, path, request.query, body, files)
+        try:
+            response = self._answer(call)
+        except (LookupError, TypeError, ValueError) as error:
+            # A body the fake cannot read: refuse it as Discord would. (A 500 would make
+            # discord.py retry for 25 s.)
+            unreadable = f"body: the fake cannot read it: {error!r}"
+            response = self._refuse(call, _Failure(400, 50035, "Invalid Form Body", [unreadable]))
+        except _Failure as failure:
+            response = self._refuse(call, failure)
+        await self._notify()
+        return response
+
+    def _refuse(self, call: _Call, failure: _Failure) -> web.Response:
+        if failure.errors:
+            self.rejections.append(Rejection(call.method, call.path, failure.errors))
+        return failure.response()
+
+    def _answer(self, call: _Call) -> web.Response:
+        for fault in self._faults:
+            if fault.method == call.method and fault.path.search(call.path):
+                self._faults.remove(fault)
+                return _json(fault.body, fault.status, fault.headers)
+        for method, pattern, handler in self._routes:
+            match = pattern.fullmatch(call.path)
+            if match and method == call.method:
+                call.params = match.groupdict()
+                return handler(call)
+        self.unknown_routes.append(f"{call.method} {call.path}")
+        raise _Failure(404, 0, "404: Not Found")
+
+    async def _read_body(self, request: web.Request) -> tuple[Any, list[Json]]:
+        """The JSON body (plain, or multipart ``payload_json``) and attachments for the files."""
+        if request.content_type != "multipart/form-data":
+            text = await request.text()
+            return (json.loads(text) if text else None), []
+        body, files = None, []
+        async for part in await request.multipart():
+            if not isinstance(part, BodyPartReader):
+                continue
+            if part.name == "payload_json":
+                body = json.loads(await part.text())
+                continue
+            attachment_id, filename = self.new_id(), part.filename or "file"
+            url = f"{self.url}/attachments/{attachment_id}/{filename}"
+            size = len(await part.read())
+            files.append(
+                {"id": str(attachment_id), "filename": filename, "size": size, "url": url}
+                | {"proxy_url": url}
+            )
+        return body, files
+
+    def _get_me(self, call: _Call) -> web.Response:
+        return _json(self.bot.payload())
+
+    def _get_application(self, call: _Call) -> web.Response:
+        return _json(
+            {
+                "id": str(self.application_id),
+                "name": self.bot.name,
+                "icon": None,
+                "description": "",
+                "bot_public": True,
+                "bot_require_code_grant": False,
+                "owner": self.owner.payload(),
+                "verify_key": "0" * 64,
+                "flags": 0,
+            }
+        )
+
+    def _command_scope(self, call: _Call) -> int | None:
+        if call.params["app"] != str(self.application_id):
+            raise _Failure(404, 10002, "Unknown Application")
+        guild = call.params.get("guild")
+        return int(guild) if guild else None
+
+    def _get_commands(self, call: _Call) -> web.Response:
+        return _json(self.commands.get(self._command_scope(call), []))
+
+    def _put_commands(self, call: _Call) -> web.Response:
+        scope = self._command_scope(call)
+        _check(limits.command_errors(call.body))
+        previous = {(c["type"], c["name"]): c for c in self.commands.get(scope, [])}
+        self.commands[scope] = [self._registered(command, scope, previous) for command in call.body]
+        return _json(self.commands[scope])
+
+    def _registered(self, command: Json, scope: int | None, previous: Mapping[Any, Json]) -> Json:
+        """A command as Discord echoes it: with defaults the client left out (context menus
+        come without a description) and an id that survives later overwrites."""
+        echoed = {"type": 1, "description": "", "default_member_permissions": None} | command
+        old = previous.get((echoed["type"], echoed["name"]))
+        changed = old is None or any(old.get(key) != value for key, value in echoed.items())
+        echoed["id"] = old["id"] if old else str(self.new_id())
+        echoed["version"] = old["version"] if old and not changed else str(self.new_id())
+        echoed["application_id"] = str(self.application_id)
+        if scope is not None:
+            echoed["guild_id"] = str(scope)
+        return echoed
+
+    def _callback(self, call: _Call) -> web.Response:
+        interaction = next(
+            (i for i in self.interactions if str(i.id) == call.params["interaction"]), None
+        )
+        if interaction is None or interaction.token != call.params["token"] or interaction.expired:
+            raise _Failure(404, 10062, "Unknown interaction")
+        if interaction.callback is not None:
+            raise _Failure(400, 40060, "Interaction has already been acknowledged.")
+        kind, data = call.body["type"], call.body.get("data") or {}
+        errors = limits.callback_errors(call.body)
+        if kind not in CALLBACK_TYPES[interaction.payload["type"]]:
+            errors.append(f"type: Callback type {kind} is not valid for this interaction.")
+        _check(errors)
+        if kind == 4:
+            _check_not_empty(data, call.files)
+        interaction.callback = call.body
+        channel_id = int(interaction.payload["channel_id"])
+        if kind == 4:
+            interaction.message = self._store(channel_id, data, call.files, webhook=True)
+        elif kind == 5:
+            loading = {"flags": ((data.get("flags") or 0) & EPHEMERAL) | LOADING}
+            interaction.message = self._store(channel_id, loading, [], webhook=True)
+        elif kind in (6, 7):
+            interaction.message = interaction.source
+            if kind == 7 and interaction.message is not None:
+                interaction.message.edit(data, call.files)
+        if kind == 8:
+            return web.Response(status=204)
+        return _json(_callback_response(interaction, kind))
+
+    def _store(
+        self, channel_id: int, body: Json, attachments: list[Json], *, webhook: bool
+    ) -> Message:
+        """Store a new message from the bot; ``webhook`` for responses to interactions."""
+        guild, _ = self._locate(channel_id, None)
+        message = Message(
+            self.new_id(),
+            channel_id,
+            guild.id,
+            self.bot,
+            content=body.get("content") or "",
+            embeds=body.get("embeds") or [],
+            components=body.get("components") or [],
+            attachments=attachments,
+            flags=body.get("flags") or 0,
+            allowed_mentions=body.get("allowed_mentions"),
+            nonce=body.get("nonce"),
+            webhook_id=self.application_id if webhook else None,
+        )
+        self.messages[message.id] = message
+        return message
+
+    def _webhook_interaction(self, call: _Call) -> FakeInteraction:
+        interaction = next((i for i in self.interactions if i.token == call.params["token"]), None)
+        # The token only works once the interaction was acknowledged in time.
+        mine = call.params["app"] == str(self.application_id)
+        if interaction is None or interaction.callback is None or not mine:
+            raise _Failure(404, 10015, "Unknown Webhook")
+        return interaction
+
+    def _followup(self, call: _Call) -> web.Response:
+        interaction = self._webhook_interaction(call)
+        _check(limits.message_errors(call.body))
+        _check_not_empty(call.body, call.files)
+        original = interaction.message
+        if original is not None and original.flags & LOADING:
+            # Discord makes the first follow-up after a deferral the deferred response itself.
+            original.edit(call.body, call.files)
+            message = original
+        else:
+            channel_id = int(interaction.payload["channel_id"])
+            message = self._store(channel_id, call.body, call.files, webhook=True)
+            interaction.followups.append(message)
+        if call.query.get("wait") not in ("1", "true", "True"):
+            return web.Response(status=204)
+        return _json(message.payload())
+
+    def _webhook_msg(self, call: _Call) -> web.Response:
+        interaction = self._webhook_interaction(call)
+        message = interaction.message
+        if call.params["message"] != "@original":
+            sent = [interaction.message, *interaction.followups]
+            message = next((m for m in sent if m and str(m.id) == call.params["message"]), None)
+        return self._message_request(call, message)
+
+    def _create_message(self, call: _Call) -> web.Response:
+        channel = self._channel_or_404(call)
+        _check(limits.message_errors(call.body))
+        _check_not_empty(call.body, call.files)
+        nonce = (channel.id, str(call.body.get("nonce")))
+        enforced = bool(call.body.get("enforce_nonce")) and call.body.get("nonce") is not None
+        seen = self._nonces.get(nonce) if enforced else None
+        if seen is not None and datetime.now(UTC) - seen.created_at < NONCE_WINDOW:
+            return _json(seen.payload())
+        message = self._store(channel.id, call.body, call.files, webhook=False)
+        if enforced:
+            self._nonces[nonce] = message
+        return _json(message.payload())
+
+    def _channel_msg(self, call: _Call) -> web.Response:
+        channel = self._channel_or_404(call)
+        message = self.messages.get(int(call.params["message"]))
+        # Ephemeral messages can only be reached through their interaction's webhook.
+        if message is not None and (message.channel_id != channel.id or message.ephemeral):
+            message = None
+        return self._message_request(call, message)
+
+    def _message_request(self, call: _Call, message: Message | None) -> web.Response:
+        """GET, PATCH or DELETE one message."""
+        if message is None or message.deleted:
+            raise _Failure(404, 10008, "Unknown Message")
+        if call.method == "DELETE":
+            message.deleted = True
+            return web.Response(status=204)
+        if call.method == "PATCH":
+            if message.author != self.bot:
+                raise _Failure(403, 50005, "Cannot edit a message authored by another user")
+            _check(limits.message_errors(call.body))
+            message.edit(call.body, call.files)
+        return _json(message.payload())
+
+    def _channel_or_404(self, call: _Call) -> Channel:
+        try:
+            return self._locate(int(call.params["channel"]), None)[1]
+        except LookupError:
+            raise _Failure(404, 10003, "Unknown Channel") from None
+
+    def _get_channel(self, call: _Call) -> web.Response:
+        guild, channel = self._locate(self._channel_or_404(call), None)
+        return _json(channel.payload(guild.id))
+
+    def _get_guild(self, call: _Call) -> web.Response:
+        guild = next((g for g in self.guilds if str(g.id) == call.params["guild"]), None)
+        if guild is None:
+            raise _Failure(404, 10004, "Unknown Guild")
+        return _json(guild.payload(self.owner))
+
+
+class Gateway:
+    """The websocket side: one session, sequence numbers, and replay of missed events on RESUME."""
+
+    def __init__(self, fake: FakeDiscord) -> None:
+        self._fake = fake
+        self._socket: tuple[web.WebSocketResponse, asyncio.Transport | None] | None = None
+        self._sent: list[Json] = []  # every dispatch of this session, for RESUME
+        self.session_id: str | None = None
+        self.sequence = 0
+        self.identify_payloads: list[Json] = []
+        self.resume_payloads: list[Json] = []
+
+    async def handle(self, request: web.Request) -> web.WebSocketResponse:
+        # The client asks for zlib-stream compression but reads plain text frames as well.
+        ws = web.WebSocketResponse()
+        await ws.prepare(request)
+        self._socket = (ws, request.transport)
+        await ws.send_json({"op": 10, "d": {"heartbeat_interval": HEARTBEAT_INTERVAL_MS}})
+        async for frame in ws:
+            if frame.type is WSMsgType.TEXT:
+                await self._receive(ws, json.loads(frame.data))
+        if self._socket is not None and self._socket[0] is ws:
+            self._socket = None
+        return ws
+
+    async def _receive(self, ws: web.WebSocketResponse, frame: Json) -> None:
+        op, data = frame["op"], frame.get("d") or {}
+        if op == 1:
+            await ws.send_json({"op": 11})
+        elif op == 2:
+            await self._identify(data)
+        elif op == 6:
+            await self._resume(ws, data)
+
+    async def _identify(self, data: Json) -> None:
+        fake = self._fake
+        self.identify_payloads.append(data)
+        self.session_id, self.sequence, self._sent = secrets.token_hex(16), 0, []
+        ready = {
+            "v": 10,
+            "user": fake.bot.payload(),
+            "guilds": [{"id": str(guild.id), "unavailable": True} for guild in fake.guilds],
+            "session_id": self.session_id,
+            "resume_gateway_url": fake.gateway_url,
+            "application": {"id": str(fake.application_id), "flags": 0},
+        }
+        await self.dispatch("READY", ready)
+        for guild in fake.guilds:
+            await self.dispatch("GUILD_CREATE", guild.create_payload(fake.owner, fake.bot))
+
+    async def _resume(self, ws: web.WebSocketResponse, data: Json) -> None:
+        self.resume_payloads.append(data)
+        if data.get("session_id") != self.session_id:
+            await ws.send_json({"op": 9, "d": False})
+            return
+        for frame in self._sent:
+            if frame["s"] > (data.get("seq") or 0):
+                await ws.send_json(frame)
+        await self.dispatch("RESUMED", {})
+
+    async def dispatch(self, event: str, data: Json) -> None:
+        """Send an event; while no client is connected it waits in the log for a RESUME."""
+        self.sequence += 1
+        frame = {"op": 0, "t": event, "s": self.sequence, "d": data}
+        self._sent.append(frame)
+        if self._socket is not None:
+            with contextlib.suppress(ConnectionError):
+                await self._socket[0].send_json(frame)
+        await self._fake._notify()
+
+    def drop(self) -> None:
+        """Cut the TCP connection, as a network failure would."""
+        if self._socket is not None:
+            _, transport = self._socket
+            self._socket = None
+            if transport is not None:
+                transport.abort()
+
+    async def invalidate(self, resumable: bool) -> None:
+        if not resumable:
+            self.session_id = None
+        if self._socket is not None:
+            await self._socket[0].send_json({"op": 9, "d": resumable})
+
+
+def _json(body: Any, status: int = 200, headers: Mapping[str, str] | None = None) -> web.Response:
+    # Exactly "application/json": discord.py compares the header verbatim, and
+    # web.json_response would add "; charset=utf-8".
+    headers = {"Content-Type": "application/json", **(headers or {})}
+    return web.Response(body=json.dumps(body).encode(), status=status, headers=headers)
+
+
+def _check(errors: list[str]) -> None:
+    if errors:
+        raise _Failure(400, 50035, "Invalid Form Body", errors)
+
+
+def _check_not_empty(body: Json, attachments: list[Json]) -> None:
+    if limits.is_empty_message(body, has_files=bool(attachments)):
+        errors = ["content: Cannot send an empty message."]
+        raise _Failure(400, 50006, "Cannot send an empty message", errors)
+
+
+def _error_tree(errors: list[str]) -> Json:
+    """Discord's nested ``errors`` object, built from "path: message" strings."""
+    tree: Json = {}
+    for error in errors:
+        path, _, message = error.partition(": ")
+        node = tree
+        for key in path.split("."):
+            node = node.setdefault(key, {})
+        node.setdefault("_errors", []).append({"code": "INVALID_FORM_BODY", "message": message})
+    return tree
+
+
+def _callback_response(interaction: FakeInteraction, kind: int) -> Json:
+    """The ``with_response`` body; discord.py cannot handle a 204 here."""
+    message = interaction.message if kind != 9 else None
+    resource: Json = {"type": kind}
+    if message is not None:
+        resource["message"] = message.payload()
+    return {
+        "interaction": {
+            "id": str(interaction.id),
+            "type": interaction.payload["type"],
+            "response_message_id": str(message.id) if message else None,
+            "response_message_loading": kind == 5,
+            "response_message_ephemeral": bool(message and message.ephemeral),
+        },
+        "resource": resource,
+    }
+
+
+def _command_data(spec: Json) -> Json:
+    data = {"id": spec["id"], "name": spec["name"], "type": spec["type"]}
+    if "guild_id" in spec:  # discord.py looks guild commands up by it
+        data["guild_id"] = spec["guild_id"]
+    return data
+
+
+def _option_spec(spec: Json, name: str) -> Json:
+    options: list[Json] = spec.get("options", [])
+    for option in options:
+        if option["name"] == name:
+            return option
+    raise LookupError(f"{spec['name']!r} has no option {name!r}")
+
+
+def _check_visible(spec: Json, permissions: int) -> None:
+    """Discord hides a command from members who lack its default_member_permissions."""
+    needed = spec.get("default_member_permissions")
+    if needed is None or permissions & ADMINISTRATOR:
+        return
+    if int(needed) == 0 or int(needed) & ~permissions:
+        raise PermissionError(
+            f"{spec['name']!r} is hidden from members with permissions {permissions}"
+        )
+
+
+def _find_component(message: Message, custom_id: str) -> Json:
+    pending = list(message.components)
+    while pending:
+        component = pending.pop()
+        if component.get("custom_id") == custom_id:
+            return component
+        pending += component.get("components", [])
+        if "accessory" in component:
+            pending.append(component["accessory"])
+    raise LookupError(f"message {message.id} has no component {custom_id!r}")
+
+
+def _member_payload(user: User, permissions: str | None = None) -> Json:
+    member: Json = {
+        "user": user.payload(),
+        "roles": [],
+        "joined_at": datetime.now(UTC).isoformat(),
+        "flags": 0,
+    }
+    if permissions is not None:  # only interactions carry the member's permissions
+        member["permissions"] = permissions
+    return member
