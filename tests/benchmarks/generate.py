@@ -4,19 +4,31 @@ from __future__ import annotations
 
 import random
 
-_WORDS = (
-    "attention scaling sparse retrieval augmented language model transformer efficient low rank "
-    "adaptation prompt chain thought reasoning editing memory neural network learning zero shot "
-    "few instruction tuning alignment feedback human preference decoding sampling evaluation "
-    "benchmark multilingual vision state space recurrent mixture experts quantized distillation"
+_COMMON = (
+    "a the of for with and in on to via language model models large learning neural "
+    "transformer attention efficient training data retrieval prompt fine-tuning"
 ).split()
-_SURNAMES = "Wang Li Zhang Liu Chen Smith Müller Schütze Jégou Gu Dao Vaswani Kaplan Brown".split()
-_GIVEN = "Wei Ming Anna Tri Albert Ashish Jared Tom Hervé Maria Yu Xin Jun".split()
+_SYLLABLES = "ka ri to mo na lu se vi do ra ne pa zo qi xu li an er ing or us en ta ch".split()
+
+
+def _lexicon(rng: random.Random, size: int) -> list[str]:
+    """Made-up words, so generated titles have a real list's spread of rare and common words."""
+    words = {"".join(rng.choice(_SYLLABLES) for _ in range(rng.randint(2, 4))) for _ in range(size)}
+    return sorted(words)
+
+
+def _zipf_weights(n: int) -> list[float]:
+    return [1 / (rank + 1) ** 1.05 for rank in range(n)]
 
 
 def generate_list(entries: int, seed: int = 7, per_section: int = 40) -> str:
     """A markdown reading list of `entries` numbered entries with the real lists' quirks."""
     rng = random.Random(seed)
+    lexicon = _lexicon(rng, 20_000)
+    vocab = _COMMON + lexicon
+    weights = _zipf_weights(len(vocab))
+    surnames = [w.capitalize() for w in _lexicon(rng, 5_000)] + ["Schütze", "Jégou", "Gu", "Dao"]
+    given = [w.capitalize() for w in _lexicon(rng, 800)] + ["Hervé", "Tri", "Albert"]
     out = ["# Generated list", "", "- [Chapter](#chapter)", "  - [Section](#section)", ""]
     for n in range(entries):
         if n % (per_section * 10) == 0:
@@ -24,14 +36,23 @@ def generate_list(entries: int, seed: int = 7, per_section: int = 40) -> str:
         if n % per_section == 0:
             icon = '<img src="..\\figure\\star.svg" width="25" height="25" />'
             out += ["", f"### {icon}Section {n // per_section}", ""]
-        out += _entry(rng, n)
+        out += _entry(rng, n, vocab, weights, given, surnames)
     return "\n".join(out) + "\n"
 
 
-def _entry(rng: random.Random, n: int) -> list[str]:
-    title = " ".join(rng.choice(_WORDS) for _ in range(rng.randint(3, 10))).capitalize()
-    title += f" {n}" + rng.choice([".", ""])
-    names = [f"{rng.choice(_GIVEN)} {rng.choice(_SURNAMES)}" for _ in range(rng.randint(1, 12))]
+def _entry(
+    rng: random.Random,
+    n: int,
+    vocab: list[str],
+    weights: list[float],
+    given: list[str],
+    surnames: list[str],
+) -> list[str]:
+    title = " ".join(rng.choices(vocab, weights, k=rng.randint(3, 10))).capitalize()
+    if n % 3 == 0:  # a model name before a colon, as many real titles have
+        title = f"{rng.choice(vocab[len(_COMMON) :]).upper()}{n % 7 or ''}: {title}"
+    title += rng.choice([".", ""])
+    names = [f"{rng.choice(given)} {rng.choice(surnames)}" for _ in range(rng.randint(1, 12))]
     style = n % 4
     if style == 0:
         authors = ", ".join(names) + "."
@@ -41,7 +62,7 @@ def _entry(rng: random.Random, n: int) -> list[str]:
         authors = ", ".join(names[:3]) + ", et al."
     else:
         authors = ",".join(names).replace("Schütze", 'Sch{\\"{u}}tze')
-    arxiv = f"{2000 + n % 25:02d}{n % 12 + 1:02d}.{n % 100000:05d}"
+    arxiv = f"{n % 25:02d}{n % 12 + 1:02d}.{n % 100000:05d}"
     pdf = f"[[PDF](https://arxiv.org/abs/{arxiv})]"
     code = rng.choice(["", f"[[Code](https://github.com/x/repo{n})]", " [[Code]()]"])
     year = rng.choice([f", {2000 + n % 25}.", f", {2000 + n % 25}", ""])

@@ -1,0 +1,506 @@
+"""Finding papers, sections and authors the way readers ask. Pure: no Discord, no I/O.
+
+One `SearchIndex` per catalogue load serves `/paper`, its autocomplete and the console.
+A query is answered, in order of certainty, by:
+1. a paper id (what autocomplete sends back), an arXiv id or link, or a PDF/code link;
+2. a name of the paper: a curated nickname (`t5`), the part of its title before the colon
+   (`RWKV`), its code repository (`self-rag`), compared without spaces or punctuation and
+   forgiving typos (`robrta`, `selfrag`);
+3. words of the title, authors, aliases and section headings, each query word matched
+   exactly, as a prefix (autocomplete while typing) or fuzzily, weighted by rarity (idf).
+"""
+
+from __future__ import annotations
+
+import heapq
+import math
+import re
+import unicodedata
+from bisect import bisect_left
+from collections import defaultdict
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from functools import lru_cache
+from itertools import pairwise
+
+from rapidfuzz import fuzz, process
+from rapidfuzz.distance import OSA
+
+from bot.catalogue.names import arxiv_id_from_url, arxiv_id_in_text, fold
+from bot.models import Catalogue, Paper, Section
+
+_WORD = re.compile(r"[^\W_]+")
+_CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
+# An arXiv id anywhere in a query: a bare id, an arxiv.org link or a mirror's (alphaxiv, ar5iv).
+_ANY_ARXIV = re.compile(r"(?<![\d.])(\d{4}\.\d{4,5})(?:v\d+)?(?!\d)")
+_URL = re.compile(r"(?:https?://)?(?:www\.)?([a-z0-9.-]+\.[a-z]{2,}/\S*)", re.IGNORECASE)
+
+# Weights of where a query word is found, and of the kinds of names.
+_TITLE, _ALIAS, _AUTHOR, _SECTION, _VENUE = 1.0, 1.0, 1.0, 0.35, 0.3
+_NICKNAME, _HEAD, _SHORT_TITLE, _AUTHOR_NAME, _REPO = 60.0, 55.0, 50.0, 45.0, 35.0
+_SPELT_NAMES = ("nickname", "title head", "code repository")
+_CONTEXT = 15.0  # the query names a section or chapter the paper is in
+_PREFIX = 0.8  # a query word that is the start of a longer word ("mamb")
+_CLOSE = 0.92  # a second hit within this share of the best one fits "about equally"
+_FLOOR = 0.45  # hits below this share of the best one are not offered
+
+
+def normalise(text: str) -> str:
+    """Case-, accent- and width-folded text (full-width Ｍａｍｂａ is mamba)."""
+    return fold(unicodedata.normalize("NFKC", text))
+
+
+@lru_cache(maxsize=1 << 16)
+def words(text: str) -> tuple[str, ...]:
+    """The words of a text: folded letter/digit runs, Chinese split into characters.
+    (Cached: author names and section headings repeat across a list.)"""
+    return tuple(w for group in word_groups(text) for w in group)
+
+
+def word_groups(text: str) -> list[list[str]]:
+    """Words grouped as written: a run of Chinese characters is one group of characters
+    (Chinese is written without spaces), any other word a group of one."""
+    out: list[list[str]] = []
+    for word in _WORD.findall(normalise(text)):
+        if _CJK.search(word):
+            out.append([w for w in re.split(f"({_CJK.pattern})", word) if w])
+        else:
+            out.append([word])
+    return out
+
+
+def _joins(ws: tuple[str, ...]) -> list[str]:
+    """Each pair of neighbouring words written together: "self rag" gives "selfrag"
+    (a reader who types no space, or a list that split a name: "Wolp ert")."""
+    return [a + b for a, b in pairwise(ws) if a.isalpha() and b.isalpha()]
+
+
+class _Spellings:
+    """Strings bucketed by length and first letter, to find near spellings of a query fast.
+
+    A typo rarely changes the first letter: a query is compared with the strings of about
+    its length that start with its first or second letter (the latter catches a swap of the
+    first two, "wrkv" for "rwkv").
+    """
+
+    def __init__(self, strings: Iterable[str]) -> None:
+        self._buckets: dict[tuple[int, str], list[str]] = defaultdict(list)
+        for text in strings:
+            self._buckets[len(text), text[0]].append(text)
+
+    def near(self, query: str, limit: int = 10) -> dict[str, float]:
+        """Strings within a few edits of `query`, with their similarity (0-100).
+
+        Optimal string alignment counts a swap of neighbours as one edit ("rwvk" is
+        "rwkv"); one edit is allowed in four letters, two from five ("lamma" is "llama"),
+        three from nine. It runs in rapidfuzz's native code, stopping past those edits.
+        """
+        edits = 1 if len(query) < 5 else 2 if len(query) < 9 else 3
+        found: dict[str, float] = {}
+        for length in range(len(query) - edits, len(query) + edits + 1):
+            for first in dict.fromkeys(query[:2]):
+                pool = self._buckets.get((length, first))
+                if not pool:
+                    continue
+                for text, distance, _ in process.extract(
+                    query, pool, scorer=OSA.distance, score_cutoff=edits, limit=limit
+                ):
+                    found[text] = 100.0 * (1 - distance / max(len(query), len(text)))
+        return dict(sorted(found.items(), key=lambda kv: -kv[1])[:limit])
+
+
+def compact(text: str) -> str:
+    """Letters and digits only: `Self-RAG`, `self rag` and `selfrag` are all `selfrag`."""
+    return "".join(_WORD.findall(normalise(text)))
+
+
+@dataclass(frozen=True, slots=True)
+class Hit:
+    """One paper that fits a query, with its score and what matched."""
+
+    paper: Paper
+    score: float
+    why: str
+
+
+@dataclass(frozen=True, slots=True)
+class SearchResult:
+    """The papers that fit a query, best first."""
+
+    query: str
+    hits: tuple[Hit, ...] = ()
+    unknown_arxiv: str | None = None  # an arXiv id that is not in the list
+
+    @property
+    def best(self) -> Hit | None:
+        """The best hit, if any."""
+        return self.hits[0] if self.hits else None
+
+    @property
+    def close(self) -> tuple[Hit, ...]:
+        """The hits that fit about as well as the best one (the best included)."""
+        if not self.hits:
+            return ()
+        top = self.hits[0].score
+        return tuple(h for h in self.hits if h.score >= top * _CLOSE)
+
+    @property
+    def ambiguous(self) -> bool:
+        """Several papers fit about equally well."""
+        return len(self.close) > 1
+
+
+@dataclass(slots=True)
+class _Name:
+    paper: int
+    weight: float
+    why: str
+
+
+@dataclass
+class SearchIndex:
+    """An in-memory index over one catalogue, built once per load."""
+
+    catalogue: Catalogue
+    aliases: Mapping[str, Iterable[str]] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        papers = self.catalogue.papers
+        self._papers = papers
+        self._by_id = {p.id: i for i, p in enumerate(papers)}
+        self._arxiv: dict[str, int] = {}
+        self._urls: dict[str, int] = {}
+        self._postings: dict[str, dict[int, float]] = defaultdict(dict)
+        self._written: set[str] = set()  # words as written, not joined pairs
+        self._names: dict[str, dict[int, _Name]] = defaultdict(dict)
+        section_words = {
+            s.slug: words(f"{s.heading} {s.name} {s.chapter}") for s in self.catalogue.sections
+        }
+        repo_count: dict[str, int] = defaultdict(int)
+        for p in papers:
+            if p.code and (repo := _repo_name(p.code)):
+                repo_count[repo] += 1
+        for i, p in enumerate(papers):
+            self._index_paper(i, p, section_words, repo_count)
+        # Section and chapter names a query may carry as context ("模型编辑 rome").
+        self._contexts: dict[str, set[int]] = defaultdict(set)
+        for s in self.catalogue.sections:
+            members = {self._by_id[pid] for pid in s.paper_ids if pid in self._by_id}
+            for form in (s.heading, s.name, s.chapter, s.slug):
+                if len(key := compact(form)) >= 2:
+                    self._contexts[key] |= members
+        n = max(len(papers), 1)
+        self._idf = {w: math.log(1 + n / len(ps)) for w, ps in self._postings.items()}
+        self._max_idf = math.log(1 + n)
+        # Joined pairs are matched exactly only: kept out of the prefix and typo vocabulary.
+        self._vocab = sorted(self._written)
+        self._spelt_words = _Spellings(w for w in self._vocab if not w.isdigit())
+        # Misspelt names are looked for among nicknames, title heads and repositories; the
+        # words of titles and author names are forgiven one by one in the word channel.
+        self._spelt_names = _Spellings(
+            key
+            for key, named in self._names.items()
+            if any(n.why in _SPELT_NAMES for n in named.values())
+        )
+
+    def _index_paper(
+        self,
+        i: int,
+        p: Paper,
+        section_words: Mapping[str, tuple[str, ...]],
+        repo_count: Mapping[str, int],
+    ) -> None:
+        def post(ws: Iterable[str], weight: float, *, written: bool = True) -> None:
+            for w in ws:
+                if self._postings[w].get(i, 0.0) < weight:
+                    self._postings[w][i] = weight
+                if written:
+                    self._written.add(w)
+
+        def name(text: str, weight: float, why: str) -> None:
+            key = compact(text)
+            known = self._names[key].get(i)
+            if len(key) >= 2 and (known is None or known.weight < weight):
+                self._names[key][i] = _Name(i, weight, why)
+
+        title = words(p.title)
+        post(title, _TITLE)
+        post(_joins(title), _TITLE, written=False)
+        for author in p.authors:
+            post(words(author), _AUTHOR)
+            post(_joins(words(author)), _AUTHOR, written=False)
+        post((w for s in p.sections for w in section_words.get(s, ())), _SECTION)
+        post(words(p.venue), _VENUE)
+        head = p.title.split(":", 1)[0]
+        if head != p.title and len(head.split()) <= 6:
+            name(head, _HEAD, "title head")
+        if len(p.title) <= 40:
+            name(p.title, _SHORT_TITLE, "title")
+        for author in p.authors:
+            parts = words(author)
+            if len(parts) > 1:  # "tri dao" and "dao tri", not a lone surname
+                name(" ".join(parts), _AUTHOR_NAME, "author")
+                name(" ".join([parts[-1], *parts[:-1]]), _AUTHOR_NAME, "author")
+        if p.code and (repo := _repo_name(p.code)) and repo_count[repo] == 1:
+            name(repo, _REPO, "code repository")
+        for alias in self.aliases.get(p.id, ()):
+            if (arxiv := arxiv_id_in_text(alias)) and compact(alias) == compact(arxiv):
+                self._arxiv.setdefault(arxiv, i)
+                continue
+            name(alias, _NICKNAME, "nickname")
+            post(words(alias), _ALIAS)
+        if p.arxiv_id:
+            self._arxiv[p.arxiv_id] = i
+        for url in (p.pdf, p.code, *p.links):
+            if url:
+                self._urls.setdefault(_url_key(url), i)
+                if found := arxiv_id_from_url(url):
+                    self._arxiv.setdefault(found, i)
+
+    # Papers ------------------------------------------------------------------------------
+
+    def search(self, query: str, limit: int = 10) -> SearchResult:
+        """The papers that fit `query`, best first; at most `limit`."""
+        text = normalise(query).strip()
+        if not text:
+            return SearchResult(query)
+        if (i := self._by_id.get(query.strip())) is not None:
+            return SearchResult(query, (Hit(self._papers[i], 1000.0, "id"),))
+        exact = self._exact(query, text)
+        if exact is not None:
+            return exact
+        scores: dict[int, float] = defaultdict(float)
+        why: dict[int, str] = {}
+        groups = word_groups(text)
+        self._score_words(groups, scores)
+        named = self._score_names(compact(text), scores, why, 1.0)
+        if len(groups) > 1 and not named:  # a name inside a longer query: "what is qlora"
+            rest = self._score_contexts(groups, scores)
+            for part in _phrases(rest):
+                self._score_names(part, scores, why, 0.5)
+        ranked = heapq.nsmallest(limit, scores.items(), key=lambda kv: (-kv[1], kv[0]))
+        if not ranked:
+            return SearchResult(query)
+        top = ranked[0][1]
+        qwords = set(words(text))
+        hits = tuple(
+            Hit(self._papers[i], round(s, 2), why.get(i) or _matched_field(self._papers[i], qwords))
+            for i, s in ranked
+            if s >= top * _FLOOR
+        )
+        return SearchResult(query, hits)
+
+    def _score_contexts(self, groups: list[list[str]], scores: dict[int, float]) -> list[str]:
+        """Add a bonus to the papers of a section or chapter the query names beside other
+        words; return the query's other words, joined per group."""
+        joined = ["".join(g) for g in groups]
+        used = [False] * len(joined)
+        for n in range(len(joined) - 1, 0, -1):
+            for k in range(len(joined) - n + 1):
+                key = "".join(joined[k : k + n])
+                if not any(used[k : k + n]) and key in self._contexts:
+                    for i in self._contexts[key]:
+                        scores[i] += _CONTEXT
+                    used[k : k + n] = [True] * n
+        return [w for w, u in zip(joined, used, strict=True) if not u]
+
+    def _exact(self, query: str, text: str) -> SearchResult | None:
+        """The answer to a query that is an arXiv id or a link, which only an exact match
+        answers; None for any other query."""
+        found = _ANY_ARXIV.search(text)
+        arxiv = found.group(1) if found else arxiv_id_in_text(text)
+        if arxiv:
+            i = self._arxiv.get(arxiv)
+            if i is None:
+                return SearchResult(query, unknown_arxiv=arxiv)
+            return SearchResult(query, (Hit(self._papers[i], 1000.0, "arXiv id"),))
+        if (url := _URL.search(text)) and " " not in text.strip():
+            i = self._urls.get(_url_key(url.group(0)))
+            if i is not None:
+                return SearchResult(query, (Hit(self._papers[i], 1000.0, "link"),))
+            return SearchResult(query)
+        return None
+
+    def _score_words(self, groups: list[list[str]], scores: dict[int, float]) -> None:
+        """Add 100 x the idf-weighted share of the query's words each paper has.
+
+        The characters of a Chinese word share one word's weight. Words are taken rarest
+        first; a very common word ("language", "model") only adds to papers the rarer words
+        already found, so a query costs what its rare words cost, not the size of the list.
+        """
+        weighted: list[tuple[float, list[tuple[str, float]], int]] = []
+        for q, share in ((q, 1 / len(g)) for g in groups for q in g):
+            matches = self._expand(q)
+            idf = max((self._idf[w] for w, s in matches if s == 1.0), default=None)
+            if idf is None:
+                idf = max((self._idf[w] for w, _ in matches), default=self._max_idf)
+            size = sum(len(self._postings[w]) for w, _ in matches)
+            weighted.append((idf * share, matches, size))
+        total = sum(w for w, _, _ in weighted) or 1.0
+        common = max(1000, len(self._papers) // 20)
+        for weight, matches, size in sorted(weighted, key=lambda t: t[2]):
+            best: dict[int, float] = {}
+            if size > common and scores:
+                for i in scores:
+                    for w, sim in matches:
+                        value = sim * self._postings[w].get(i, 0.0)
+                        if value > best.get(i, 0.0):
+                            best[i] = value
+            else:
+                for w, sim in matches:
+                    for i, posted in self._postings[w].items():
+                        value = sim * posted
+                        if value > best.get(i, 0.0):
+                            best[i] = value
+            for i, value in best.items():
+                scores[i] += 100.0 * weight * value / total
+
+    def _expand(self, q: str) -> list[tuple[str, float]]:
+        """Index words a query word stands for: itself, words it begins, near spellings."""
+        found: list[tuple[str, float]] = []
+        if q in self._postings:
+            found.append((q, 1.0))
+        if len(q) >= 3 or _CJK.match(q):
+            start = bisect_left(self._vocab, q)
+            for w in self._vocab[start : start + 50]:
+                if not w.startswith(q):
+                    break
+                if w != q:
+                    found.append((w, _PREFIX))
+        if len(q) >= 4 and not q.isdigit() and q not in self._postings:
+            for w, ratio in self._spelt_words.near(q).items():
+                found.append((w, 0.9 * ratio / 100))
+        return found
+
+    def _score_names(
+        self, qc: str, scores: dict[int, float], why: dict[int, str], scale: float
+    ) -> bool:
+        """Add a bonus (times `scale`) for a query that is a name of the paper or, when it
+        names no paper exactly, nearly one. Return whether it named one exactly."""
+        if len(qc) < 2:
+            return False
+        bonus: dict[int, tuple[float, str]] = {}
+        for name in self._names.get(qc, {}).values():
+            bonus[name.paper] = max(bonus.get(name.paper, (0.0, "")), (name.weight, name.why))
+        if not bonus and 4 <= len(qc) <= 40:
+            for text, ratio in self._spelt_names.near(qc).items():
+                for name in self._names[text].values():
+                    value = name.weight * (ratio - 50) / 50
+                    if value > bonus.get(name.paper, (0.0, ""))[0]:
+                        bonus[name.paper] = (value, name.why)
+        for i, (value, reason) in bonus.items():
+            scores[i] += value * scale
+            why.setdefault(i, reason)
+        return qc in self._names
+
+    def paper(self, paper_id: str) -> Paper | None:
+        """The paper with this id."""
+        i = self._by_id.get(paper_id)
+        return self._papers[i] if i is not None else None
+
+
+def _matched_field(paper: Paper, qwords: set[str]) -> str:
+    """Where a word match was found, for the reader: the authors or else the title."""
+    if any(qwords & set(words(a)) for a in paper.authors):
+        return "author"
+    return "title"
+
+
+def _phrases(joined: list[str]) -> Iterable[str]:
+    """Runs of one to three neighbouring words, written together."""
+    for n in (1, 2, 3):
+        for k in range(len(joined) - n + 1):
+            yield "".join(joined[k : k + n])
+
+
+def _repo_name(url: str) -> str | None:
+    match = re.match(r"https?://(?:www\.)?github\.com/[^/]+/([^/#?]+)", url)
+    return match.group(1) if match else None
+
+
+def _url_key(url: str) -> str:
+    """A link without scheme, www., trailing slash or .git, for comparing links."""
+    key = re.sub(r"^(?:https?://)?(?:www\.)?", "", url.strip().lower())
+    return key.rstrip("/").removesuffix(".git").rstrip("/")
+
+
+# Sections and authors --------------------------------------------------------------------
+
+
+def find_section(catalogue: Catalogue, query: str) -> Section | None:
+    """The section a query names: by slug, English name or original heading, loosely."""
+    ranked = rank_sections(catalogue, query)
+    return ranked[0] if ranked else None
+
+
+def rank_sections(catalogue: Catalogue, query: str, limit: int = 25) -> list[Section]:
+    """Sections that fit a query, best first; all sections, in list order, for no query."""
+    qc = compact(query)
+    if not qc:
+        return list(catalogue.sections[:limit])
+    scored: list[tuple[float, int, Section]] = []
+    for s in catalogue.sections:
+        forms = [compact(s.slug), compact(s.name), compact(s.heading)]
+        if qc in forms:
+            score = 200.0
+        elif any(f.startswith(qc) for f in forms):
+            score = 150.0
+        else:
+            score = max(fuzz.WRatio(qc, f) for f in forms if f)
+            if any(qc in f for f in forms):
+                score = max(score, 120.0)
+        if score >= 75:
+            scored.append((score, s.order, s))
+    scored.sort(key=lambda t: (-t[0], t[1]))
+    return [s for _, _, s in scored[:limit]]
+
+
+def author_names(catalogue: Catalogue) -> dict[str, tuple[str, int]]:
+    """Each author once, however the list spells them (Herve Jegou is Hervé Jégou): folded
+    name -> (the spelling with accents where any has them, number of papers)."""
+    spellings: dict[str, set[str]] = defaultdict(set)
+    counts: dict[str, int] = defaultdict(int)
+    for p in catalogue.papers:
+        for key, name in {compact(a): a for a in p.authors}.items():
+            spellings[key].add(name)
+            counts[key] += 1
+    return {
+        key: (max(names, key=lambda n: (sum(not c.isascii() for c in n), n)), counts[key])
+        for key, names in spellings.items()
+        if key
+    }
+
+
+def rank_authors(catalogue: Catalogue, query: str, limit: int = 25) -> list[tuple[str, int]]:
+    """Author names that fit a query (any order, accents and case ignored), with paper counts."""
+    authors = list(author_names(catalogue).values())
+    qwords = words(query)
+    if not qwords:
+        return sorted(authors, key=lambda nc: (-nc[1], nc[0]))[:limit]
+    scored: list[tuple[float, str, int]] = []
+    for name, count in authors:
+        nwords = words(name)
+        total = 0.0
+        for q in qwords:
+            best = 0.0
+            for w in nwords:
+                if w == q:
+                    best = 1.0
+                    break
+                if w.startswith(q):
+                    best = max(best, 0.9)
+                elif len(q) >= 4 and (ratio := fuzz.ratio(q, w)) >= 80:
+                    best = max(best, ratio / 100)
+            if best == 0.0:
+                break
+            total += best
+        else:
+            scored.append((total / len(qwords), name, count))
+    scored.sort(key=lambda t: (-t[0], -t[2], t[1]))
+    return [(name, count) for _, name, count in scored[:limit]]
+
+
+def papers_by_author(catalogue: Catalogue, name: str) -> list[Paper]:
+    """The papers of an author, matched by folded name, in list order."""
+    key = compact(name)
+    return [p for p in catalogue.papers if any(compact(a) == key for a in p.authors)]

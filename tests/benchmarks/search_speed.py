@@ -1,0 +1,91 @@
+"""Benchmark: /paper search latency (p50/p99) on the real list and on generated lists of
+10,000 and 100,000 papers, with the index build time and memory.
+
+    .venv/bin/python -m tests.benchmarks.search_speed
+"""
+
+from __future__ import annotations
+
+import random
+import statistics
+import time
+import tomllib
+import tracemalloc
+from pathlib import Path
+
+from bot.catalogue import SectionTable, parse_catalogue
+from bot.catalogue.aliases import read_aliases
+from bot.config import PACKAGE_DATA
+from bot.models import Catalogue
+from bot.search import SearchIndex
+from tests.benchmarks.generate import generate_list
+
+HERE = Path(__file__).resolve().parent
+FULL = HERE.parents[1].parent / "shared/catalogues/foundations-of-llms-paper-list.md"
+EVAL = HERE.parent / "search_eval/queries.toml"
+
+
+def _queries(catalogue: Catalogue, n: int, seed: int = 3) -> list[str]:
+    """Reader-like queries: the evaluation set's, plus title words, authors, typos and
+    prefixes of papers of this catalogue."""
+    rng = random.Random(seed)
+    with EVAL.open("rb") as f:
+        out = [q["q"] for q in tomllib.load(f)["query"]]
+    papers = catalogue.papers
+    while len(out) < n:
+        p = rng.choice(papers)
+        title = p.title.split()
+        kind = rng.randrange(5)
+        if kind == 0:
+            out.append(" ".join(rng.sample(title, min(3, len(title)))))
+        elif kind == 1 and p.authors:
+            out.append(rng.choice(p.authors))
+        elif kind == 2:
+            word = rng.choice(title)
+            k = rng.randrange(len(word))
+            out.append(word[:k] + word[k + 1 :] + " " + rng.choice(title))
+        elif kind == 3:
+            out.append(p.title[: rng.randint(3, 12)])
+        else:
+            out.append(f"{rng.choice(p.authors or ('x',)).split()[-1]} {rng.choice(title)}")
+    return out[:n]
+
+
+def _measure(label: str, catalogue: Catalogue, queries: int) -> str:
+    aliases = read_aliases(PACKAGE_DATA / "aliases.toml")
+    tracemalloc.start()
+    start = time.perf_counter()
+    index = SearchIndex(catalogue, aliases)
+    build = time.perf_counter() - start
+    memory = tracemalloc.get_traced_memory()[0] / 2**20
+    tracemalloc.stop()
+    qs = _queries(catalogue, queries)
+    times = []
+    for q in qs:
+        t0 = time.perf_counter()
+        index.search(q, 25)
+        times.append((time.perf_counter() - t0) * 1000)
+    times.sort()
+    p50 = statistics.median(times)
+    p99 = times[int(len(times) * 0.99) - 1]
+    return (
+        f"{label:>10} {len(catalogue.papers):>8} {len(qs):>8} {p50:>8.2f} {p99:>8.2f} "
+        f"{max(times):>8.2f} {build:>8.2f} {memory:>9.1f}"
+    )
+
+
+def main() -> None:
+    table = SectionTable.from_toml(PACKAGE_DATA / "sections.toml")
+    print(
+        f"{'list':>10} {'papers':>8} {'queries':>8} {'p50 ms':>8} {'p99 ms':>8} {'max ms':>8} "
+        f"{'build s':>8} {'index MB':>9}"
+    )
+    full = parse_catalogue(FULL.read_text(encoding="utf-8"), "full", table)
+    print(_measure("full", full, 2000), flush=True)
+    for n in (10_000, 100_000):
+        catalogue = parse_catalogue(generate_list(n), str(n), table)
+        print(_measure(f"{n:,}", catalogue, 1000), flush=True)
+
+
+if __name__ == "__main__":
+    main()

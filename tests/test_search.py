@@ -1,0 +1,183 @@
+"""Search: every kind of query readers type, table-driven over the real list."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.catalogue.aliases import read_aliases
+from bot.models import Catalogue
+from bot.search import (
+    SearchIndex,
+    compact,
+    normalise,
+    papers_by_author,
+    rank_authors,
+    rank_sections,
+    words,
+)
+from tests.conftest import DATA
+
+
+@pytest.fixture(scope="module")
+def index(full: Catalogue) -> SearchIndex:
+    return SearchIndex(full, read_aliases(DATA / "aliases.toml"))
+
+
+def title_of(index: SearchIndex, query: str) -> str:
+    best = index.search(query).best
+    assert best is not None, query
+    return best.paper.title
+
+
+@pytest.mark.parametrize(
+    ("query", "title"),
+    [
+        # a model or method name from the title
+        ("rwkv", "RWKV: Reinventing RNNs for the Transformer Era"),
+        ("mamba", "Mamba: Linear-Time Sequence Modeling with Selective State Spaces"),
+        ("qlora", "QLoRA: Efficient Finetuning of Quantized LLMs"),
+        (
+            "self-rag",
+            "Self-rag: Learning to retrieve, generate, and critique through self-reflection",
+        ),
+        ("llama 2", "Llama 2: Open Foundation and Fine-Tuned Chat Models"),
+        ("palm 2", "PaLM 2 Technical Report"),
+        # a nickname that is not in the title
+        ("t5", "Exploring the Limits of Transfer Learning with a Unified Text-to-Text Transformer"),
+        ("gpt-3", "Language models are few-shot learners"),
+        ("chinchilla", "Training Compute-Optimal Large Language Models"),
+        ("instructgpt", "Training language models to follow instructions with human feedback"),
+        ("lstm", "Long Short-Term Memory"),
+        ("rome", "Locating and Editing Factual Associations in GPT"),
+        # arXiv ids and links
+        ("2305.13048", "RWKV: Reinventing RNNs for the Transformer Era"),
+        (
+            "arxiv.org/abs/2312.00752",
+            "Mamba: Linear-Time Sequence Modeling with Selective State Spaces",
+        ),
+        ("https://arxiv.org/pdf/1706.03762v7", "Attention is all you need"),
+        (
+            "https://arxiv.org/abs/1810.04805",
+            "BERT: Pre-training of Deep Bidirectional Transformers for Language Understanding",
+        ),
+        # typos, missing spaces or hyphens
+        ("atention is all you need", "Attention is all you need"),
+        ("robrta", "RoBERTa: A Robustly Optimized BERT Pretraining Approach"),
+        (
+            "selfrag",
+            "Self-rag: Learning to retrieve, generate, and critique through self-reflection",
+        ),
+        ("rwvk", "RWKV: Reinventing RNNs for the Transformer Era"),
+        # a few words of the title
+        ("scaling laws", "Scaling laws for neural language models"),
+        ("lost in the middle", "Lost in the middle: How language models use long contexts"),
+        ("key-value memories", "Transformer Feed-Forward Layers Are Key-Value Memories"),
+        # authors, any order or accent, and with a title word
+        ("vaswani", "Attention is all you need"),
+        ("tri dao", "Mamba: Linear-Time Sequence Modeling with Selective State Spaces"),
+        ("kaplan scaling", "Scaling laws for neural language models"),
+        ("wolpert", "No free lunch theorems for optimization"),
+        # case, punctuation, extra spaces and full-width characters never matter
+        ("  MAMBA!!  ", "Mamba: Linear-Time Sequence Modeling with Selective State Spaces"),
+        ("ｒｗｋｖ", "RWKV: Reinventing RNNs for the Transformer Era"),
+        ("「QLoRA」", "QLoRA: Efficient Finetuning of Quantized LLMs"),
+        ("what is qlora?", "QLoRA: Efficient Finetuning of Quantized LLMs"),
+        (
+            "非 transformer 架构 mamba",
+            "Mamba: Linear-Time Sequence Modeling with Selective State Spaces",
+        ),
+    ],
+)
+def test_the_right_paper_comes_first(index: SearchIndex, query: str, title: str) -> None:
+    assert title_of(index, query) == title
+
+
+@pytest.mark.parametrize(
+    ("query", "count"),
+    [("albert gu", 3), ("gu albert", 3), ("dora", 2), ("schutze", 2), ("colin raffel", 7)],
+)
+def test_several_papers_that_fit_equally_are_all_offered(
+    index: SearchIndex, query: str, count: int
+) -> None:
+    result = index.search(query)
+    assert result.ambiguous
+    assert len(result.close) == count
+    assert len(result.hits) >= count
+
+
+def test_a_clear_answer_is_not_ambiguous(index: SearchIndex) -> None:
+    for query in ("rwkv", "mamba", "tri dao", "t5", "2305.13048"):
+        assert not index.search(query).ambiguous, query
+
+
+def test_autocomplete_while_typing_finds_the_paper_from_a_prefix(index: SearchIndex) -> None:
+    assert title_of(index, "mamb").startswith("Mamba")
+    assert title_of(index, "chinchil").startswith("Training Compute-Optimal")
+
+
+def test_an_unknown_arxiv_id_is_reported_not_guessed(index: SearchIndex) -> None:
+    result = index.search("https://arxiv.org/abs/2401.99999v2")
+    assert result.hits == ()
+    assert result.unknown_arxiv == "2401.99999"
+
+
+def test_a_paper_id_from_autocomplete_is_exact(index: SearchIndex, full: Catalogue) -> None:
+    for paper in full.papers:
+        result = index.search(paper.id)
+        assert result.best is not None and result.best.paper == paper
+
+
+def test_code_and_pdf_links_find_their_paper(index: SearchIndex) -> None:
+    assert title_of(index, "https://github.com/state-spaces/mamba").startswith("Mamba")
+    assert title_of(index, "github.com/BlinkDL/RWKV-LM/").startswith("RWKV")
+
+
+@pytest.mark.parametrize("query", ["", "   ", "!!!", "xyzzyqwv", "\u200b", "😀"])
+def test_nonsense_finds_nothing_and_never_raises(index: SearchIndex, query: str) -> None:
+    assert index.search(query).hits == ()
+
+
+def test_limit_is_respected(index: SearchIndex) -> None:
+    assert len(index.search("language models", 25).hits) == 25
+    assert len(index.search("language models", 3).hits) == 3
+
+
+def test_normalisation() -> None:
+    assert normalise("Ｓｃｈüｔｚｅ") == "schutze"
+    assert compact("Self-RAG") == compact("self rag") == "selfrag"
+    assert words("低秩适配 LoRA") == ("低", "秩", "适", "配", "lora")
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        "non-transformer",
+        "Non-Transformer architectures",
+        "非 Transformer 架构",
+        "non transformer",
+        "NON TRANSFORMER",
+    ],
+)
+def test_sections_by_slug_name_or_heading(full: Catalogue, query: str) -> None:
+    assert rank_sections(full, query)[0].slug == "non-transformer"
+
+
+def test_section_typos_and_partial_names(full: Catalogue) -> None:
+    assert rank_sections(full, "chain of thougth")[0].slug == "chain-of-thought"
+    assert rank_sections(full, "思维链")[0].slug == "chain-of-thought"
+    assert rank_sections(full, "decoder")[0].slug == "decoder-only"
+    assert rank_sections(full, "zzzzqqq") == []
+    assert len(rank_sections(full, "")) == 25
+
+
+def test_authors_any_order_and_accent(full: Catalogue) -> None:
+    assert rank_authors(full, "schutze")[0] == ("Hinrich Schütze", 2)
+    assert rank_authors(full, "gu albert")[0] == ("Albert Gu", 3)
+    assert rank_authors(full, "herve jegou")[0] == ("Hervé Jégou", 2)
+    assert rank_authors(full, "nobody-at-all") == []
+
+
+def test_papers_by_author_in_list_order(full: Catalogue) -> None:
+    titles = [p.title for p in papers_by_author(full, "Albert Gu")]
+    assert titles[-1].startswith("Mamba")
+    assert len(titles) == 3
