@@ -38,6 +38,7 @@ __all__ = [
     "paper_card",
     "section_pages",
     "truncate",
+    "web_url",
 ]
 
 # Discord's limits (HTTP 400, code 50035 when broken; discord.py checks none of them).
@@ -131,7 +132,7 @@ def paper_card(
     `sections` are the Section objects of `paper.sections`, in order; `heading` (such as
     "Paper of the week") is shown above the title.
     """
-    url = next(filter(None, map(_web_url, (paper.pdf, paper.arxiv_url, paper.code))), None)
+    url = next(filter(None, map(web_url, (paper.pdf, paper.arxiv_url, paper.code))), None)
     embed = discord.Embed(
         title=_title(paper.title, "Untitled paper"),
         url=url,
@@ -257,7 +258,7 @@ def citation_card(paper: Paper) -> discord.Embed:
     note = "shortened to fit Discord" if shortened else "BibTeX from the reading list"
     embed = discord.Embed(
         title=truncate(f"Cite: {escape(paper.title) or 'untitled paper'}", TITLE_LIMIT),
-        url=next(filter(None, map(_web_url, (paper.pdf, paper.arxiv_url))), None),
+        url=next(filter(None, map(web_url, (paper.pdf, paper.arxiv_url))), None),
         description=f"```bibtex\n{bib}\n```",
         colour=COLOUR,
     )
@@ -285,7 +286,7 @@ def embed_errors(embed: discord.Embed) -> list[str]:
                 errors.append(f"fields.{index}.{part}: empty")
             errors += _too_long(f"fields.{index}.{part}", text, limit)
     for where, url in (("url", data.get("url")), ("author.url", data.get("author", {}).get("url"))):
-        if url is not None and _web_url(url) != url:
+        if url is not None and web_url(url) != url:
             errors.append(f"{where}: not an http(s) URL of at most {URL_LIMIT} characters")
     if len(embed) > MESSAGE_EMBEDS_LIMIT:
         errors.append(f"embed: {len(embed)} characters, more than {MESSAGE_EMBEDS_LIMIT}")
@@ -404,14 +405,14 @@ def _section_line(section: Section) -> str:
 
 def _links(paper: Paper) -> list[str]:
     """Markdown links to the paper: PDF, code, arXiv abstract, then the list's further links."""
-    abstract = _web_url(paper.arxiv_url)
+    abstract = web_url(paper.arxiv_url)
     labelled = [("PDF", paper.pdf), ("Code", paper.code), ("arXiv abstract", paper.arxiv_url)]
     labelled += [("", link) for link in paper.links]
     seen: set[str] = set()
     links: list[str] = []
     further = 1
     for label, raw in labelled:
-        url = _web_url(raw)
+        url = web_url(raw)
         if url is None or url in seen:
             continue
         seen.add(url)
@@ -424,7 +425,7 @@ def _links(paper: Paper) -> list[str]:
     return links
 
 
-def _web_url(url: str | None) -> str | None:
+def web_url(url: str | None) -> str | None:
     """`url` as Discord accepts it (http(s), a host, at most 2048 characters), or None."""
     if not url or any(c.isspace() or not c.isprintable() for c in url):
         return None
@@ -486,7 +487,7 @@ def _bibtex(paper: Paper, *, max_authors: int | None = None, text_chars: int | N
     fields.append(("year", _year(paper)))
     if paper.arxiv_id and _clean(paper.arxiv_id):
         fields += [("eprint", text(paper.arxiv_id)), ("archivePrefix", "arXiv")]
-    fields.append(("url", _web_url(paper.pdf) or _web_url(paper.arxiv_url) or ""))
+    fields.append(("url", web_url(paper.pdf) or web_url(paper.arxiv_url) or ""))
     body = ",\n".join(f"  {name} = {{{value}}}" for name, value in fields if value)
     return f"@{kind}{{{_citation_key(paper)},\n{body}\n}}"
 

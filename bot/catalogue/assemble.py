@@ -11,7 +11,7 @@ from bot.catalogue.parse import Entry, Heading, ParsedText
 from bot.catalogue.sections import SectionTable, fallback_slug
 from bot.models import Catalogue, Paper, Problem, Section
 
-_MAX_ID = 80
+_MAX_ID = 60  # ids go into button custom ids (100 characters at most)
 
 
 @dataclass(slots=True)

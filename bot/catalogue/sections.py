@@ -47,10 +47,13 @@ class SectionTable:
         return self.chapters.get(heading, heading)
 
 
+_MAX_SLUG = 40  # slugs go into button custom ids (100 characters at most)
+
+
 def fallback_slug(heading: str, chapter: str, taken: set[str]) -> str:
     """A unique slug for a heading the table does not know."""
-    base = slugify(heading) or "section"
-    candidates = [base, f"{slugify(chapter)}-{base}".strip("-")]
+    base = slugify(heading)[:_MAX_SLUG].rstrip("-") or "section"
+    candidates = [base, f"{slugify(chapter)[:_MAX_SLUG]}-{base}".strip("-")]
     for candidate in candidates:
         if candidate and candidate not in taken:
             return candidate

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from bot.catalogue import parse_catalogue
 from bot.models import Catalogue
 from tests.conftest import CHAPTER_LIST, DATA
 
@@ -86,3 +87,12 @@ def test_papers_listed_twice_keep_all_their_sections(full: Catalogue) -> None:
 def test_gpt4_and_gpt4o_reports_stay_two_papers(full: Catalogue) -> None:
     gpt4 = [p for p in full.papers if p.title == "Gpt-4 technical report"]
     assert [p.year for p in gpt4] == [2023, 2024]
+
+
+def test_ids_and_slugs_fit_in_button_custom_ids(full: Catalogue) -> None:
+    assert max(len(p.id) for p in full.papers) <= 60
+    assert max(len(s.slug) for s in full.sections) <= 40
+    title = " ".join(["Long title"] * 30)
+    catalogue = parse_catalogue(f"# C\n## {'很长的标题' * 30}\n1. **{title}** `x`\n   *A B.*\n")
+    assert len(catalogue.sections[0].slug) <= 40
+    assert len(catalogue.papers[0].id) <= 60
