@@ -1,4 +1,4 @@
-"""Command line: `readinglist-bot run | load` (also `python -m bot`)."""
+"""Command line: `readinglist-bot run | load | ask` (also `python -m bot`)."""
 
 from __future__ import annotations
 
@@ -16,7 +16,8 @@ from dotenv import dotenv_values
 
 from bot.catalogue import CatalogueError
 from bot.config import Settings, SettingsError
-from bot.loader import load_catalogue, summary, summary_lines
+from bot.console import run_console
+from bot.loader import load_catalogue, open_library, summary, summary_lines
 from bot.store import Store, StoreError
 
 log = logging.getLogger("bot")
@@ -43,6 +44,18 @@ def build_parser() -> argparse.ArgumentParser:
     load = sub.add_parser("load", help="parse the reading list and store it")
     data_options(load)
     load.add_argument("--json", action="store_true", help="print the summary as JSON")
+    ask = sub.add_parser(
+        "ask",
+        help="answer commands as the bot would, without Discord",
+        description="Answer commands such as '/paper rwkv' with the replies Discord users "
+        "would get. With no command, read commands from standard input, one per line "
+        "(an interactive prompt at a terminal).",
+    )
+    ask.add_argument("commands", nargs="*", metavar="COMMAND", help="e.g. '/paper rwkv'")
+    ask.add_argument(
+        "--json", action="store_true", help="print each reply as its Discord message payload"
+    )
+    data_options(ask)
     return parser
 
 
@@ -59,7 +72,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         format="%(asctime)s %(levelname)s %(name)s: %(message)s",
         stream=sys.stderr,
     )
-    commands = {"load": _load, "run": _run}
+    commands = {"load": _load, "run": _run, "ask": _ask}
     try:
         return asyncio.run(commands[args.command](args, settings))
     except (CatalogueError, StoreError) as exc:
@@ -89,14 +102,29 @@ async def _load(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
+async def _ask(args: argparse.Namespace, settings: Settings) -> int:
+    async with await Store.open(settings.db_path) as store:
+        library = await open_library(store, settings)
+    interactive = not args.commands and sys.stdin.isatty()
+    run_console(
+        library,
+        args.commands or None,
+        as_json=args.json,
+        interactive=interactive,
+        out=sys.stdout,
+    )
+    return 0
+
+
 async def _run(args: argparse.Namespace, settings: Settings) -> int:
     if not settings.token:
         print(
-            "readinglist-bot: DISCORD_TOKEN is not set, so the bot cannot connect to Discord.\n"
-            "Set it in the environment or in a .env file (see README.md).",
+            "readinglist-bot: DISCORD_TOKEN is not set, so the bot cannot connect to Discord;\n"
+            "starting the console instead: type the commands Discord users would (see README.md).",
             file=sys.stderr,
         )
-        return 2
+        args.commands, args.json = [], False
+        return await _ask(args, settings)
     print("readinglist-bot: the Discord client is not part of this build yet.", file=sys.stderr)
     return 2
 

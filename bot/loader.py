@@ -8,7 +8,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from bot.catalogue import SectionTable, read_catalogue
+from bot.catalogue import CatalogueError, SectionTable, read_catalogue
+from bot.config import Settings
+from bot.library import Library
 from bot.models import Catalogue
 from bot.store import Store
 
@@ -81,3 +83,22 @@ def summary_lines(catalogue: Catalogue, changed: bool, db: Path) -> list[str]:
         lines.append("no problems")
     lines.append(f"database {db}: {'updated' if changed else 'unchanged'}")
     return lines
+
+
+async def open_library(store: Store, settings: Settings) -> Library:
+    """Load the configured list into the store if it changed, and index what is stored.
+
+    A list that cannot be read keeps the catalogue stored before, with a warning; only when
+    nothing was ever stored does the error stop start-up.
+    """
+    try:
+        await load_catalogue(store, settings.catalogues, settings.sections_table)
+    except CatalogueError as exc:
+        if await store.catalogue_info() is None:
+            raise
+        log.warning("keeping the stored catalogue: %s", exc)
+    catalogue = await store.load_catalogue()
+    info = await store.catalogue_info()
+    if catalogue is None or info is None:
+        raise CatalogueError("no catalogue is stored")
+    return Library.build(catalogue, settings.aliases_table, info.loaded_at)

@@ -43,6 +43,7 @@ _CONTEXT = 15.0  # the query names a section or chapter the paper is in
 _PREFIX = 0.8  # a query word that is the start of a longer word ("mamb")
 _CLOSE = 0.92  # a second hit within this share of the best one fits "about equally"
 _FLOOR = 0.45  # hits below this share of the best one are not offered
+_MATCH = 45.0  # a match needs about half the query's weight matched, or a name
 
 
 def normalise(text: str) -> str:
@@ -130,6 +131,7 @@ class SearchResult:
     query: str
     hits: tuple[Hit, ...] = ()
     unknown_arxiv: str | None = None  # an arXiv id that is not in the list
+    near: tuple[Paper, ...] = ()  # weak matches, offered as "closest" when nothing matched
 
     @property
     def best(self) -> Hit | None:
@@ -282,6 +284,8 @@ class SearchIndex:
         if not ranked:
             return SearchResult(query)
         top = ranked[0][1]
+        if top < _MATCH:
+            return SearchResult(query, near=tuple(self._papers[i] for i, _ in ranked[:3]))
         qwords = set(words(text))
         hits = tuple(
             Hit(self._papers[i], round(s, 2), why.get(i) or _matched_field(self._papers[i], qwords))
@@ -392,6 +396,17 @@ class SearchIndex:
             scores[i] += value * scale
             why.setdefault(i, reason)
         return qc in self._names
+
+    def closest(self, query: str, limit: int = 3) -> list[Paper]:
+        """The titles nearest to a query that matched nothing (rapidfuzz WRatio), to offer
+        "did you mean"."""
+        text = normalise(query)
+        if not text.strip():
+            return []
+        if not hasattr(self, "_folded_titles"):
+            self._folded_titles = [normalise(p.title) for p in self._papers]
+        found = process.extract(text, self._folded_titles, scorer=fuzz.WRatio, limit=limit)
+        return [self._papers[i] for _, score, i in found if score >= 60]
 
     def paper(self, paper_id: str) -> Paper | None:
         """The paper with this id."""

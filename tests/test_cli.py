@@ -94,9 +94,3 @@ def test_malformed_setting_names_the_setting(tmp_path: Path) -> None:
     assert out.returncode == 2
     assert out.stderr.strip().count("\n") == 0
     assert "DISCORD_GUILD_ID" in out.stderr
-
-
-def test_run_without_token_explains_what_to_do() -> None:
-    out = cli("run")
-    assert out.returncode == 2
-    assert "DISCORD_TOKEN" in out.stderr

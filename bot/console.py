@@ -1,0 +1,169 @@
+"""The console: type the Discord commands, see the replies Discord users would see.
+
+It calls the same functions as the Discord cogs (bot.replies), so it is an honest preview.
+"""
+
+from __future__ import annotations
+
+import json
+import random
+import re
+import shutil
+import textwrap
+import unicodedata
+from datetime import UTC, datetime
+from typing import Any, TextIO
+
+from bot import replies
+from bot.library import Library
+from bot.replies import Reply
+
+COMMANDS = ("paper", "section", "author", "random", "cite", "help", "about")
+_LINK = re.compile(r"\[([^\]]*)\]\((\S+?)\)")
+_ESCAPED = re.compile(r"\\([^\w\s])")
+_BOLD = re.compile(r"\*\*(.+?)\*\*")
+_TIMESTAMP = re.compile(r"<t:(\d{1,12})(?::\w)?>")  # Discord's <t:unix:style> markup
+
+
+def answer(library: Library, line: str, rng: random.Random, asker: int = 0) -> Reply:
+    """The reply to one console line such as `/paper rwkv` (a line without a command is a
+    /paper query)."""
+    text = line.strip()
+    if not text.startswith("/"):
+        return replies.paper_reply(library, text)
+    name, _, arg = text[1:].partition(" ")
+    name = name.lower()
+    if name == "paper":
+        return replies.paper_reply(library, arg)
+    if name == "section":
+        return replies.section_reply(library, arg, asker=asker)
+    if name == "author":
+        return replies.author_reply(library, arg)
+    if name == "random":
+        return replies.random_reply(library, rng, arg or None)
+    if name == "cite":
+        return replies.cite_reply(library, arg)
+    if name == "about":
+        return replies.about_reply(library)
+    if name == "help":
+        return replies.help_reply()
+    known = ", ".join(f"/{c}" for c in COMMANDS)
+    return Reply(content=f"Unknown command /{name}. The commands are {known}.", ephemeral=True)
+
+
+def payload_line(reply: Reply) -> str:
+    """The reply as the Discord message payload it would send, one JSON line."""
+    return json.dumps(reply.payload(), ensure_ascii=False, sort_keys=True)
+
+
+def render(reply: Reply, width: int | None = None) -> str:
+    """The reply drawn for a terminal: cards boxed, links spelt out, buttons in brackets."""
+    width = width or min(shutil.get_terminal_size((100, 24)).columns, 100)
+    out: list[str] = []
+    if reply.ephemeral:
+        out.append("(only you can see this)")
+    for paragraph in _plain(reply.content).splitlines():
+        out += _wrap(paragraph, width)
+    for embed in reply.embeds:
+        out += _card(dict(embed.to_dict()), width)
+    for row in reply.buttons:
+        out.append(
+            "  ".join(
+                f"[{b.label}{' ' + b.url if b.url else ''}]" + (" (off)" if b.disabled else "")
+                for b in row
+            )
+        )
+    if reply.menu:
+        out.append(f"{reply.menu.placeholder}:")
+        out += [f"  - {o.label}  (/paper {o.value})" for o in reply.menu.options]
+    return "\n".join(out)
+
+
+def _card(embed: dict[str, Any], width: int) -> list[str]:
+    inner = width - 4
+    lines: list[str] = []
+    if author := embed.get("author", {}).get("name"):
+        lines.append(author)
+    if title := embed.get("title"):
+        lines += _wrap(_plain(title), inner)
+    if url := embed.get("url"):
+        lines.append(url)
+    if description := embed.get("description"):
+        lines.append("")
+        for paragraph in _plain(description).splitlines():
+            lines += _wrap(paragraph, inner) or [""]
+    for f in embed.get("fields", []):
+        lines += ["", f"{_plain(f['name'])}:"]
+        for paragraph in _plain(f["value"]).splitlines():
+            lines += ["  " + x for x in _wrap(paragraph, inner - 2)]
+    if footer := embed.get("footer", {}).get("text"):
+        lines += ["", footer]
+    bar = "─" * (width - 2)
+    padded = (line + " " * (inner - _width(line)) for line in lines)
+    return [f"┌{bar}┐", *(f"│ {line} │" for line in padded), f"└{bar}┘"]
+
+
+def _plain(markdown: str) -> str:
+    text = _LINK.sub(lambda m: f"{m.group(1)} <{m.group(2)}>", markdown)
+    text = _TIMESTAMP.sub(
+        lambda m: datetime.fromtimestamp(int(m.group(1)), UTC).strftime("%Y-%m-%d %H:%M UTC"), text
+    )
+    text = _BOLD.sub(r"\1", text)
+    return _ESCAPED.sub(r"\1", text).replace("\u200b", "")
+
+
+def _width(text: str) -> int:
+    """Columns a terminal gives the text: Chinese and full-width characters take two."""
+    return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
+
+
+def _wrap(text: str, width: int) -> list[str]:
+    """Lines of at most `width` columns, wide characters counted twice."""
+    out: list[str] = []
+    for line in textwrap.wrap(text, width, break_long_words=True, break_on_hyphens=False):
+        while _width(line) > width:
+            cut = width
+            while _width(line[:cut]) > width:
+                cut -= 1
+            out.append(line[:cut])
+            line = line[cut:]
+        out.append(line)
+    return out
+
+
+def run_console(
+    library: Library,
+    lines: list[str] | None,
+    *,
+    as_json: bool,
+    interactive: bool,
+    out: TextIO,
+    rng: random.Random | None = None,
+) -> None:
+    """Answer the given command lines, or read them: one per line of standard input, or at
+    an interactive prompt."""
+    rng = rng or random.Random()
+
+    def show(line: str) -> None:
+        reply = answer(library, line, rng)
+        print(payload_line(reply) if as_json else render(reply), file=out, flush=True)
+
+    if lines is not None:
+        for line in lines:
+            show(line)
+        return
+    if interactive:
+        catalogue = library.catalogue
+        print(
+            f"readinglist-bot console: {len(catalogue.papers)} papers in "
+            f"{len(catalogue.sections)} sections. Type /help, or a paper to look up; "
+            "Ctrl-D quits.",
+            file=out,
+        )
+    while True:
+        try:
+            line = input("> " if interactive else "")
+        except EOFError:
+            break
+        if line.strip():
+            show(line)

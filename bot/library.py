@@ -1,0 +1,64 @@
+"""The loaded reading list as the commands see it: the catalogue and its search index."""
+
+from __future__ import annotations
+
+import random
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+
+from bot.catalogue.aliases import read_aliases
+from bot.models import Catalogue, Paper, Section
+from bot.search import SearchIndex
+
+
+@dataclass(frozen=True)
+class Library:
+    """One catalogue load, immutable: a reload builds a new Library and swaps it in whole,
+    so a command never sees half of one list and half of another."""
+
+    catalogue: Catalogue
+    index: SearchIndex
+    loaded_at: datetime | None = None
+    _sections: dict[str, Section] = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "_sections", {s.slug: s for s in self.catalogue.sections})
+
+    @classmethod
+    def build(
+        cls, catalogue: Catalogue, aliases_path: Path, loaded_at: datetime | None = None
+    ) -> Library:
+        """Index a catalogue with the curated nicknames."""
+        return cls(catalogue, SearchIndex(catalogue, read_aliases(aliases_path)), loaded_at)
+
+    def paper(self, paper_id: str) -> Paper | None:
+        """The paper with this stable id."""
+        return self.catalogue.paper(paper_id)
+
+    def section(self, slug: str) -> Section | None:
+        """The section with this slug."""
+        return self._sections.get(slug)
+
+    def sections_of(self, paper: Paper) -> list[Section]:
+        """The sections a paper is listed in, in list order."""
+        return [s for slug in paper.sections if (s := self._sections.get(slug))]
+
+    def papers_of(self, section: Section) -> list[Paper]:
+        """A section's papers in the curator's order."""
+        return [p for pid in section.paper_ids if (p := self.catalogue.paper(pid))]
+
+    def neighbours(self, paper: Paper, slug: str) -> tuple[Paper | None, Paper | None]:
+        """The papers before and after `paper` in a section."""
+        section = self._sections.get(slug)
+        if section is None or paper.id not in section.paper_ids:
+            return None, None
+        k = section.paper_ids.index(paper.id)
+        before = self.paper(section.paper_ids[k - 1]) if k > 0 else None
+        after = self.paper(section.paper_ids[k + 1]) if k + 1 < len(section.paper_ids) else None
+        return before, after
+
+    def random_paper(self, rng: random.Random, section: Section | None = None) -> Paper | None:
+        """A paper picked at random, from one section or the whole list."""
+        pool = self.papers_of(section) if section else list(self.catalogue.papers)
+        return rng.choice(pool) if pool else None

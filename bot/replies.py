@@ -1,0 +1,450 @@
+"""What each command answers, as a value both Discord and the console render.
+
+Pure: no event loop, no network, no discord.ext. A Reply holds the message (content,
+embeds), its components (buttons, a select menu) described as plain data with stable
+custom ids, and whether only the asker sees it.
+"""
+
+from __future__ import annotations
+
+import random
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import discord
+
+from bot import cards
+from bot.library import Library
+from bot.models import Paper, Section
+from bot.search import SearchResult, papers_by_author, rank_authors, rank_sections
+
+# Custom ids of persistent components: "rl:<action>:<arguments>", at most 100 characters.
+CITE = "rl:cite"  # rl:cite:<paper id>
+NAV = "rl:nav"  # rl:nav:<section slug>:<paper id>
+PAGE = "rl:page"  # rl:page:<section slug>:<page>:<asker id>
+OPEN = "rl:open"  # a select menu whose values are paper ids
+CHOICE_LIMIT = 25  # autocomplete choices and select options
+_CHOICE_NAME = 100
+_CONTENT_QUERY = 100  # characters of a user's query echoed back
+
+
+@dataclass(frozen=True, slots=True)
+class Button:
+    """A link button (url) or an action button (custom_id)."""
+
+    label: str
+    url: str | None = None
+    custom_id: str | None = None
+    disabled: bool = False
+    primary: bool = False
+
+    def payload(self) -> dict[str, Any]:
+        """The Discord component JSON."""
+        if self.url:
+            return {"type": 2, "style": 5, "label": self.label, "url": self.url}
+        style = 1 if self.primary else 2
+        return {
+            "type": 2,
+            "style": style,
+            "label": self.label,
+            "custom_id": self.custom_id,
+            "disabled": self.disabled,
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class Option:
+    """One option of a select menu, or one autocomplete choice."""
+
+    label: str
+    value: str
+    description: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Menu:
+    """A select menu."""
+
+    custom_id: str
+    placeholder: str
+    options: tuple[Option, ...]
+
+    def payload(self) -> dict[str, Any]:
+        """The Discord component JSON."""
+        return {
+            "type": 3,
+            "custom_id": self.custom_id,
+            "placeholder": self.placeholder,
+            "options": [
+                {"label": o.label, "value": o.value}
+                | ({"description": o.description} if o.description else {})
+                for o in self.options
+            ],
+        }
+
+
+@dataclass(frozen=True)
+class Reply:
+    """One answer: a message and its components."""
+
+    content: str = ""
+    embeds: tuple[discord.Embed, ...] = ()
+    buttons: tuple[tuple[Button, ...], ...] = ()  # rows of buttons
+    menu: Menu | None = None
+    ephemeral: bool = False
+    papers: tuple[str, ...] = field(default=(), compare=False)  # ids shown, for tests and logs
+
+    def payload(self) -> dict[str, Any]:
+        """The Discord message payload this reply sends."""
+        components: list[dict[str, Any]] = [
+            {"type": 1, "components": [b.payload() for b in row]} for row in self.buttons if row
+        ]
+        if self.menu:
+            components.append({"type": 1, "components": [self.menu.payload()]})
+        return {
+            "content": self.content,
+            "embeds": [e.to_dict() for e in self.embeds],
+            "components": components,
+            "flags": 64 if self.ephemeral else 0,
+        }
+
+
+def _quote(text: str) -> str:
+    """A user's text echoed back: escaped, one line, short."""
+    return f"“{cards.escape(cards.truncate(' '.join(text.split()), _CONTENT_QUERY))}”"
+
+
+def _label(text: str, limit: int = _CHOICE_NAME) -> str:
+    """A plain one-line label of at most `limit` characters, never empty."""
+    return cards.truncate(" ".join(text.split()), limit) or "…"
+
+
+# --- papers -------------------------------------------------------------------------------
+
+
+def paper_card(
+    library: Library, paper: Paper, *, section: str | None = None, heading: str | None = None
+) -> Reply:
+    """A paper's card with its link, citation and browse buttons.
+
+    The browse buttons walk `section` (default: the first section the paper is listed in)
+    in the curator's order.
+    """
+    sections = library.sections_of(paper)
+    embed = cards.paper_card(paper, sections, heading=heading)
+    links = []
+    if url := cards.web_url(paper.pdf):
+        links.append(Button("PDF", url=url))
+    if url := cards.web_url(paper.code):
+        links.append(Button("Code", url=url))
+    if (url := cards.web_url(paper.arxiv_url)) and paper.arxiv_url != paper.pdf:
+        links.append(Button("arXiv", url=url))
+    links.append(Button("Cite (BibTeX)", custom_id=f"{CITE}:{paper.id}"))
+    rows = [tuple(links)]
+    slug = section if section in paper.sections else (paper.sections[0] if paper.sections else None)
+    if slug:
+        before, after = library.neighbours(paper, slug)
+        rows.append(
+            (
+                Button(
+                    "◀ Previous in section",
+                    custom_id=f"{NAV}:{slug}:{before.id if before else paper.id}:p",
+                    disabled=before is None,
+                ),
+                Button(
+                    "Next in section ▶",
+                    custom_id=f"{NAV}:{slug}:{after.id if after else paper.id}:n",
+                    disabled=after is None,
+                ),
+            )
+        )
+    return Reply(embeds=(embed,), buttons=tuple(rows), papers=(paper.id,))
+
+
+def paper_reply(library: Library, query: str) -> Reply:
+    """/paper: the best match's card; the others offered when several fit about equally."""
+    result = library.index.search(query, CHOICE_LIMIT)
+    best = result.best
+    if best is None:
+        return no_match(library, query, result)
+    reply = paper_card(library, best.paper)
+    if not result.ambiguous:
+        return reply
+    close = result.close
+    return Reply(
+        content=f"{len(close)} papers fit {_quote(query)} about equally; here is the first. "
+        "Pick another below.",
+        embeds=reply.embeds,
+        buttons=reply.buttons,
+        menu=_paper_menu([h.paper for h in close[1:]]),
+        papers=tuple(h.paper.id for h in close),
+    )
+
+
+def no_match(library: Library, query: str, result: SearchResult) -> Reply:
+    """No paper fits: say what was searched and offer the closest titles."""
+    if result.unknown_arxiv:
+        text = f"arXiv {result.unknown_arxiv} is not in the reading list."
+    elif not query.strip():
+        text = "Type a title, a nickname (t5, gpt-3), an author or an arXiv id."
+    else:
+        text = f"No paper in the reading list matches {_quote(query)}."
+    closest = list(result.near) or (library.index.closest(query, 3) if query.strip() else [])
+    if closest:
+        text += "\nClosest titles: " + "; ".join(
+            cards.escape(cards.truncate(p.title, 80)) for p in closest
+        )
+    text += "\nTry a title word, a model name, an author's surname or an arXiv link."
+    return Reply(
+        content=text,
+        menu=_paper_menu(closest) if closest else None,
+        ephemeral=True,
+        papers=tuple(p.id for p in closest),
+    )
+
+
+def _paper_menu(papers: Sequence[Paper], placeholder: str = "Open another paper") -> Menu:
+    options = tuple(
+        Option(_label(p.title), p.id, _label(_byline(p))) for p in papers[:CHOICE_LIMIT]
+    )
+    return Menu(OPEN, placeholder, options)
+
+
+def _byline(paper: Paper) -> str:
+    first = paper.authors[0] if paper.authors else ""
+    more = " et al." if len(paper.authors) > 1 or paper.et_al else ""
+    year = f" · {paper.year}" if paper.year else ""
+    return f"{first}{more}{year}" or "—"
+
+
+def paper_choices(library: Library, query: str) -> list[Option]:
+    """Autocomplete for /paper: up to 25 papers, best first; the list's first papers for an
+    empty query. Names are readable titles, values stable paper ids."""
+    if not query.strip():
+        papers = list(library.catalogue.papers[:CHOICE_LIMIT])
+    else:
+        papers = [h.paper for h in library.index.search(query, CHOICE_LIMIT).hits]
+    return [Option(_choice_name(p), p.id) for p in papers]
+
+
+def _choice_name(paper: Paper) -> str:
+    year = f" ({paper.year})" if paper.year else ""
+    return _label(paper.title, _CHOICE_NAME - len(year)) + year
+
+
+def cite_reply(library: Library, query: str) -> Reply:
+    """/cite: the BibTeX entry of the best match."""
+    result = library.index.search(query, CHOICE_LIMIT)
+    if result.best is None:
+        return no_match(library, query, result)
+    return citation(library, result.best.paper)
+
+
+def citation(library: Library, paper: Paper) -> Reply:
+    """A paper's BibTeX entry, for the asker only."""
+    return Reply(embeds=(cards.citation_card(paper),), ephemeral=True, papers=(paper.id,))
+
+
+def browse(library: Library, custom_id: str) -> Reply | None:
+    """The card a browse button leads to; None when the paper left the list."""
+    _, _, slug, paper_id, _ = [*custom_id.split(":", 4), "", "", ""][:5]
+    paper = library.paper(paper_id)
+    return paper_card(library, paper, section=slug) if paper else None
+
+
+def random_reply(library: Library, rng: random.Random, section: str | None = None) -> Reply:
+    """/random: a paper picked at random, optionally from one section."""
+    chosen: Section | None = None
+    if section and section.strip():
+        found = rank_sections(library.catalogue, section, 1)
+        if not found:
+            return unknown_section(library, section)
+        chosen = found[0]
+    paper = library.random_paper(rng, chosen)
+    if paper is None:
+        where = f"the section {cards.escape(chosen.name)}" if chosen else "the reading list"
+        return Reply(content=f"There are no papers in {where} yet.", ephemeral=True)
+    return paper_card(
+        library, paper, section=chosen.slug if chosen else None, heading="Random paper"
+    )
+
+
+# --- sections -----------------------------------------------------------------------------
+
+
+def section_reply(library: Library, query: str, page: int = 0, asker: int = 0) -> Reply:
+    """/section: one page of a section listing, with page buttons for the asker."""
+    found = rank_sections(library.catalogue, query, 1) if query.strip() else []
+    if not found:
+        return unknown_section(library, query)
+    return section_page(library, found[0], page, asker)
+
+
+def section_page(library: Library, section: Section, page: int, asker: int) -> Reply:
+    """Page `page` (from 0, clamped) of a section, its page buttons and a menu of its papers."""
+    papers = library.papers_of(section)
+    pages = cards.section_pages(section, papers)
+    page = max(0, min(page, len(pages) - 1))
+    start = page * 10
+    shown = papers[start : start + 10]
+    buttons: tuple[tuple[Button, ...], ...] = ()
+    if len(pages) > 1:
+        base = f"{PAGE}:{section.slug}"
+        buttons = (
+            (
+                Button("◀ Previous", custom_id=f"{base}:{page - 1}:{asker}", disabled=page == 0),
+                Button(
+                    "Next ▶",
+                    custom_id=f"{base}:{page + 1}:{asker}",
+                    disabled=page + 1 >= len(pages),
+                ),
+            ),
+        )
+    menu = (
+        Menu(
+            OPEN,
+            "Open a paper from this page",
+            tuple(
+                Option(_label(f"{start + n}. {p.title}"), p.id, _label(_byline(p)))
+                for n, p in enumerate(shown, 1)
+            ),
+        )
+        if shown
+        else None
+    )
+    return Reply(
+        embeds=(pages[page],), buttons=buttons, menu=menu, papers=tuple(p.id for p in shown)
+    )
+
+
+def page_turn(library: Library, custom_id: str, clicker: int) -> Reply | str:
+    """The page a page button leads to, or a sentence saying why the clicker can't turn it."""
+    parts = custom_id.split(":")
+    if len(parts) != 5 or not parts[3].lstrip("-").isdigit() or not parts[4].isdigit():
+        return "This button is no longer valid: run /section again."
+    _, _, slug, page, asker = parts
+    if int(asker) and int(asker) != clicker:
+        return "Only the person who asked can turn these pages: run /section yourself."
+    section = library.section(slug)
+    if section is None:
+        return "That section is no longer in the reading list: run /section to see them all."
+    return section_page(library, section, int(page), int(asker))
+
+
+def unknown_section(library: Library, query: str) -> Reply:
+    """No section fits: list them all."""
+    lines = [f"`{s.slug}` {cards.escape(s.name)}" for s in library.catalogue.sections]
+    head = (
+        f"No section matches {_quote(query)}. The sections are:"
+        if query.strip()
+        else "The sections are:"
+    )
+    body = cards.truncate("\n".join(lines), cards.DESCRIPTION_LIMIT - 100)
+    embed = discord.Embed(title="Sections", description=body, colour=cards.COLOUR)
+    return Reply(content=head, embeds=(embed,), ephemeral=True)
+
+
+def section_choices(library: Library, query: str) -> list[Option]:
+    """Autocomplete for /section: English name with the original heading; value the slug."""
+    return [
+        Option(
+            _label(s.name if s.name == s.heading else f"{s.name} · {s.heading}"),
+            s.slug,
+        )
+        for s in rank_sections(library.catalogue, query, CHOICE_LIMIT)
+    ]
+
+
+# --- authors ------------------------------------------------------------------------------
+
+
+def author_reply(library: Library, query: str) -> Reply:
+    """/author: the papers of the author who fits best, in list order."""
+    found = rank_authors(library.catalogue, query, 5) if query.strip() else []
+    if not found:
+        return Reply(
+            content=f"No author in the reading list matches {_quote(query)}. "
+            "Try a surname, with or without accents.",
+            ephemeral=True,
+        )
+    name, _ = found[0]
+    papers = papers_by_author(library.catalogue, name)
+    lines = [
+        f"**{n}.** {cards.escape(cards.truncate(p.title, 200))}"
+        + (f" ({p.year})" if p.year else "")
+        for n, p in enumerate(papers, 1)
+    ]
+    embed = discord.Embed(
+        title=cards.truncate(f"Papers by {name}", cards.TITLE_LIMIT),
+        description=cards.truncate("\n".join(lines), cards.DESCRIPTION_LIMIT),
+        colour=cards.COLOUR,
+    )
+    embed.set_footer(text=f"{len(papers)} papers in the reading list")
+    others = [n for n, _ in found[1:] if n != name]
+    content = ""
+    if others:
+        content = "Also matching: " + ", ".join(cards.escape(n) for n in others[:4])
+    return Reply(
+        content=content,
+        embeds=(embed,),
+        menu=_paper_menu(papers, "Open one of these papers"),
+        papers=tuple(p.id for p in papers),
+    )
+
+
+def author_choices(library: Library, query: str) -> list[Option]:
+    """Autocomplete for /author: names with their paper counts."""
+    return [
+        Option(_label(f"{name} ({count})"), cards.truncate(name, 100))
+        for name, count in rank_authors(library.catalogue, query, CHOICE_LIMIT)
+    ]
+
+
+# --- about the bot ------------------------------------------------------------------------
+
+HELP = (
+    (
+        "/paper query",
+        "Find a paper by title words, nickname, author or arXiv id.",
+        "/paper rwkv · /paper gpt-3 · /paper tri dao · /paper 2305.13048",
+    ),
+    (
+        "/section name",
+        "List a section of the reading list, page by page.",
+        "/section non-transformer · /section 非 Transformer 架构",
+    ),
+    ("/author name", "The papers of one author.", "/author vaswani · /author gu albert"),
+    ("/random [section]", "A paper picked at random.", "/random · /random encoder-only"),
+    ("/cite query", "The BibTeX entry of a paper.", "/cite attention is all you need"),
+    ("/about", "Which reading list is loaded, and when.", "/about"),
+)
+
+
+def help_reply() -> Reply:
+    """/help: what each command does, with examples."""
+    embed = discord.Embed(
+        title="readinglist-bot",
+        description="Ask the reading list. Every command autocompletes as you type.",
+        colour=cards.COLOUR,
+    )
+    for usage, what, examples in HELP:
+        embed.add_field(name=usage, value=f"{what}\n`{examples}`", inline=False)
+    return Reply(embeds=(embed,), ephemeral=True)
+
+
+def about_reply(library: Library) -> Reply:
+    """/about: the list loaded, paper and section counts, when it was loaded."""
+    catalogue = library.catalogue
+    embed = discord.Embed(title="The reading list", colour=cards.COLOUR)
+    sources = "\n".join(cards.escape(s.rsplit("/", 1)[-1]) for s in catalogue.sources) or "—"
+    embed.add_field(name="Loaded from", value=cards.truncate(sources, 1000), inline=False)
+    embed.add_field(name="Papers", value=str(len(catalogue.papers)))
+    embed.add_field(name="Entries", value=str(catalogue.entries))
+    embed.add_field(name="Sections", value=str(len(catalogue.sections)))
+    if library.loaded_at:
+        stamp = int(library.loaded_at.timestamp())
+        embed.add_field(name="Loaded", value=f"<t:{stamp}:f> (<t:{stamp}:R>)", inline=False)
+    if catalogue.problems:
+        embed.set_footer(text=f"{len(catalogue.problems)} entries could not be read")
+    return Reply(embeds=(embed,))

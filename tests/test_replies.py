@@ -1,0 +1,192 @@
+"""Command logic, as values: the same replies Discord and the console render."""
+
+from __future__ import annotations
+
+import random
+
+import pytest
+
+from bot import replies
+from bot.library import Library
+from bot.models import Catalogue
+from bot.replies import Reply
+from tests.conftest import DATA
+from tests.fake_discord import limits
+
+
+@pytest.fixture(scope="module")
+def library(full: Catalogue) -> Library:
+    return Library.build(full, DATA / "aliases.toml")
+
+
+def valid(reply: Reply) -> Reply:
+    """Assert the reply is a message Discord would accept, and return it."""
+    payload = reply.payload()
+    assert limits.message_errors(payload) == []
+    assert not limits.is_empty_message(payload)
+    return reply
+
+
+def custom_ids(reply: Reply) -> list[str]:
+    return [b.custom_id for row in reply.buttons for b in row if b.custom_id]
+
+
+def test_paper_card_with_links_citation_and_browse_buttons(library: Library) -> None:
+    reply = valid(replies.paper_reply(library, "rwkv"))
+    assert reply.embeds[0].title == "RWKV: Reinventing RNNs for the Transformer Era"
+    links = {b.label: b.url for row in reply.buttons for b in row if b.url}
+    assert links == {
+        "PDF": "https://arxiv.org/abs/2305.13048",
+        "Code": "https://github.com/BlinkDL/RWKV-LM",
+    }
+    assert custom_ids(reply) == [
+        "rl:cite:2305.13048",
+        "rl:nav:non-transformer:2206.11893:p",
+        "rl:nav:non-transformer:2312.00752:n",
+    ]
+    assert not reply.ephemeral and reply.content == ""
+
+
+def test_browse_buttons_walk_the_section_and_stop_at_its_ends(library: Library) -> None:
+    first = replies.paper_reply(library, "2111.00396")  # first of non-transformer
+    prev, nxt = first.buttons[1]
+    assert prev.disabled and not nxt.disabled
+    reply = replies.browse(library, nxt.custom_id or "")
+    assert reply is not None and reply.papers == ("2206.11893",)
+    last = valid(replies.paper_card(library, library.paper("2407.04620")))  # type: ignore[arg-type]
+    assert last.buttons[1][1].disabled
+    assert replies.browse(library, "rl:nav:non-transformer:no-such-paper:n") is None
+
+
+def test_browse_stays_in_the_section_it_came_from(library: Library) -> None:
+    lstm = library.paper("long-short-term-memory")
+    assert lstm is not None
+    reply = replies.paper_card(library, lstm, section="in-context-learning")
+    assert all(":in-context-learning:" in c for c in custom_ids(reply)[1:])
+
+
+def test_ambiguous_query_offers_the_others(library: Library) -> None:
+    reply = valid(replies.paper_reply(library, "dora"))
+    assert reply.content.startswith("2 papers fit “dora” about equally")
+    assert reply.menu is not None and len(reply.menu.options) == 1
+    assert reply.menu.options[0].value != reply.papers[0]
+    assert set(reply.papers) == {"2402.09353", "2405.17357"}
+
+
+def test_no_match_is_a_helpful_answer(library: Library) -> None:
+    reply = valid(replies.paper_reply(library, "xyzzy plugh"))
+    assert reply.ephemeral
+    assert "No paper in the reading list matches “xyzzy plugh”" in reply.content
+    assert "arXiv" in reply.content  # what to try next
+    unknown = valid(replies.paper_reply(library, "arxiv.org/abs/2401.99999"))
+    assert unknown.content.startswith("arXiv 2401.99999 is not in the reading list.")
+
+
+def test_user_text_is_echoed_without_markdown_or_mentions(library: Library) -> None:
+    reply = valid(replies.paper_reply(library, "@everyone <@&1> **x** qqqzzz"))
+    assert not limits.would_ping(reply.content, None)
+    assert "**x**" not in reply.content
+
+
+def test_section_pages_turn_only_for_the_asker(library: Library) -> None:
+    reply = valid(replies.section_reply(library, "decoder-only", asker=42))
+    assert reply.embeds[0].footer.text == "Page 1/2 · 20 papers · /section decoder-only"
+    prev, nxt = reply.buttons[0]
+    assert prev.disabled and nxt.custom_id == "rl:page:decoder-only:1:42"
+    assert reply.menu is not None and len(reply.menu.options) == 10
+    refused = replies.page_turn(library, nxt.custom_id, clicker=7)
+    assert isinstance(refused, str) and "Only the person who asked" in refused
+    turned = replies.page_turn(library, nxt.custom_id, clicker=42)
+    assert isinstance(turned, Reply)
+    assert valid(turned).embeds[0].footer.text == "Page 2/2 · 20 papers · /section decoder-only"
+    assert turned.menu is not None and turned.menu.options[0].label.startswith("11. ")
+    assert turned.buttons[0][1].disabled
+    assert isinstance(replies.page_turn(library, "rl:page:gone:0:42", clicker=42), str)
+    assert isinstance(replies.page_turn(library, "rl:page:garbage", clicker=42), str)
+
+
+@pytest.mark.parametrize(
+    "query",
+    ["non-transformer", "Non-Transformer architectures", "非 Transformer 架构", "non transformer"],
+)
+def test_section_by_any_of_its_names(library: Library, query: str) -> None:
+    reply = valid(replies.section_reply(library, query))
+    assert reply.papers[0] == "2111.00396"
+    assert reply.buttons == ()  # one page: no page buttons
+
+
+def test_unknown_section_lists_the_sections(library: Library) -> None:
+    reply = valid(replies.section_reply(library, "qqqq"))
+    assert reply.ephemeral
+    assert "No section matches “qqqq”" in reply.content
+    assert "`non-transformer`" in (reply.embeds[0].description or "")
+
+
+def test_author_reply(library: Library) -> None:
+    reply = valid(replies.author_reply(library, "gu albert"))
+    assert reply.embeds[0].title == "Papers by Albert Gu"
+    assert len(reply.papers) == 3
+    assert valid(replies.author_reply(library, "nobody-at-all")).ephemeral
+
+
+def test_random_is_reproducible_and_respects_the_section(library: Library) -> None:
+    a = replies.random_reply(library, random.Random(1))
+    b = replies.random_reply(library, random.Random(1))
+    assert a.papers == b.papers
+    section = library.section("non-transformer")
+    assert section is not None
+    for seed in range(20):
+        reply = valid(replies.random_reply(library, random.Random(seed), "non-transformer"))
+        assert reply.papers[0] in section.paper_ids
+        assert reply.embeds[0].author.name == "Random paper"
+    assert valid(replies.random_reply(library, random.Random(1), "qqqq")).ephemeral
+
+
+def test_cite(library: Library) -> None:
+    reply = valid(replies.cite_reply(library, "attention is all you need"))
+    assert reply.ephemeral
+    assert "@inproceedings{vaswani2017attention," in (reply.embeds[0].description or "")
+
+
+def test_help_and_about(library: Library) -> None:
+    help_text = str(valid(replies.help_reply()).embeds[0].to_dict())
+    for command in ("/paper", "/section", "/author", "/random", "/cite", "/about"):
+        assert command in help_text
+    about = valid(replies.about_reply(library)).embeds[0]
+    fields = {f.name: f.value for f in about.fields}
+    assert fields["Papers"] == "217" and fields["Sections"] == "31"
+
+
+def test_autocomplete_choices(library: Library) -> None:
+    choices = replies.paper_choices(library, "mamb")
+    assert choices[0].value == "2312.00752"
+    assert (
+        choices[0].label
+        == "Mamba: Linear-Time Sequence Modeling with Selective State Spaces (2023)"
+    )
+    everything = replies.paper_choices(library, "language")
+    assert len(everything) == 25
+    assert all(1 <= len(c.label) <= 100 and len(c.value) <= 100 for c in everything)
+    assert len(replies.paper_choices(library, "")) == 25
+    assert replies.section_choices(library, "非 trans")[0].value == "non-transformer"
+    assert replies.author_choices(library, "schutze")[0].label == "Hinrich Schütze (2)"
+
+
+@pytest.mark.parametrize(
+    "query",
+    ["", " ", "@here", "a" * 6000, "\x00\x1f", "[x](javascript:alert(1))", "%s{0}", "🙂" * 50],
+)
+def test_every_reply_to_odd_input_is_valid(library: Library, query: str) -> None:
+    for make in (
+        replies.paper_reply,
+        replies.section_reply,
+        replies.author_reply,
+        replies.cite_reply,
+    ):
+        reply = valid(make(library, query))
+        assert not limits.would_ping(reply.content, None)
+    for choose in (replies.paper_choices, replies.section_choices, replies.author_choices):
+        options = choose(library, query)
+        assert (
+            limits.choice_errors([{"name": o.label, "value": o.value} for o in options], "c") == []
+        )
