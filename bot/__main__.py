@@ -1,4 +1,4 @@
-"""Command line: `readinglist-bot run | load | ask` (also `python -m bot`)."""
+"""Command line: `readinglist-bot run | load | ask | sync` (also `python -m bot`)."""
 
 from __future__ import annotations
 
@@ -7,14 +7,17 @@ import asyncio
 import json
 import logging
 import os
+import signal
 import sys
 from collections.abc import Sequence
 from dataclasses import replace
 from pathlib import Path
 
+import discord
 from dotenv import dotenv_values
 
 from bot.catalogue import CatalogueError
+from bot.client import ReadingListBot
 from bot.config import Settings, SettingsError
 from bot.console import run_console
 from bot.loader import load_catalogue, open_library, summary, summary_lines
@@ -39,8 +42,12 @@ def build_parser() -> argparse.ArgumentParser:
         )
         p.add_argument("--db", metavar="PATH", help="the SQLite database; default: READINGLIST_DB")
 
-    run = sub.add_parser("run", help="start the Discord bot (needs DISCORD_TOKEN)")
+    run = sub.add_parser(
+        "run", help="start the Discord bot (needs DISCORD_TOKEN; without it, the console)"
+    )
     data_options(run)
+    sync = sub.add_parser("sync", help="send the command definitions to Discord now")
+    data_options(sync)
     load = sub.add_parser("load", help="parse the reading list and store it")
     data_options(load)
     load.add_argument("--json", action="store_true", help="print the summary as JSON")
@@ -72,12 +79,15 @@ def main(argv: Sequence[str] | None = None) -> int:
         format="%(asctime)s %(levelname)s %(name)s: %(message)s",
         stream=sys.stderr,
     )
-    commands = {"load": _load, "run": _run, "ask": _ask}
+    commands = {"load": _load, "run": _run, "ask": _ask, "sync": _sync}
     try:
         return asyncio.run(commands[args.command](args, settings))
     except (CatalogueError, StoreError) as exc:
         print(f"readinglist-bot: {exc}", file=sys.stderr)
         return 1
+    except discord.LoginFailure:
+        print("readinglist-bot: Discord refused DISCORD_TOKEN: check the token", file=sys.stderr)
+        return 2
     except KeyboardInterrupt:
         return 130
 
@@ -125,8 +135,33 @@ async def _run(args: argparse.Namespace, settings: Settings) -> int:
         )
         args.commands, args.json = [], False
         return await _ask(args, settings)
-    print("readinglist-bot: the Discord client is not part of this build yet.", file=sys.stderr)
-    return 2
+    async with await Store.open(settings.db_path) as store:
+        library = await open_library(store, settings)
+        bot = ReadingListBot(store=store, library=library, guild_id=settings.guild_id)
+        loop = asyncio.get_running_loop()
+        for signum in (signal.SIGTERM, signal.SIGINT):
+            # Stop taking work, let replies in flight finish, then close the database.
+            loop.add_signal_handler(signum, lambda: asyncio.ensure_future(bot.close()))
+        async with bot:
+            await bot.start(settings.token)
+    log.info("stopped")
+    return 0
+
+
+async def _sync(args: argparse.Namespace, settings: Settings) -> int:
+    if not settings.token:
+        print("readinglist-bot: sync needs DISCORD_TOKEN", file=sys.stderr)
+        return 2
+    async with await Store.open(settings.db_path) as store:
+        library = await open_library(store, settings)
+        bot = ReadingListBot(
+            store=store, library=library, guild_id=settings.guild_id, sync_commands=False
+        )
+        async with bot:
+            await bot.login(settings.token)
+            await bot.sync_commands(force=True)
+    print("readinglist-bot: command definitions synced", file=sys.stderr)
+    return 0
 
 
 if __name__ == "__main__":

@@ -50,7 +50,7 @@ class Settings:
             catalogues=catalogues,
             db_path=Path(db).expanduser() if db else data_dir / "readinglist.db",
             data_dir=data_dir,
-            token=env.get("DISCORD_TOKEN", "").strip() or None,
+            token=_token(env),
             guild_id=_snowflake(env, "DISCORD_GUILD_ID"),
             log_level=level,
         )
@@ -63,6 +63,16 @@ class Settings:
 def _split(value: str) -> tuple[str, ...]:
     """Several catalogues are separated by commas or new lines."""
     return tuple(p.strip() for p in value.replace("\n", ",").split(",") if p.strip())
+
+
+def _token(env: Mapping[str, str]) -> str | None:
+    token = env.get("DISCORD_TOKEN", "").strip()
+    if not token:
+        return None
+    if any(c.isspace() for c in token) or not token.isascii() or len(token) < 20:
+        # Never echo the token itself: it is a secret.
+        raise SettingsError("DISCORD_TOKEN does not look like a bot token (copy it again)")
+    return token
 
 
 def _snowflake(env: Mapping[str, str], key: str) -> int | None:

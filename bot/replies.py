@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import random
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 import discord
@@ -267,6 +267,50 @@ def random_reply(library: Library, rng: random.Random, section: str | None = Non
         return Reply(content=f"There are no papers in {where} yet.", ephemeral=True)
     return paper_card(
         library, paper, section=chosen.slug if chosen else None, heading="Random paper"
+    )
+
+
+@dataclass(frozen=True)
+class Action:
+    """What a click on a component answers: a reply, and whether it replaces the message the
+    component belongs to (else it is a new message)."""
+
+    reply: Reply
+    edit: bool = False
+
+
+def click(library: Library, custom_id: str, value: str, clicker: int, asker: int | None) -> Action:
+    """The answer to a component: `custom_id` says what it is, `value` is a menu's choice,
+    `asker` who ran the command the message answers (None when unknown).
+
+    Citations and papers opened from a menu come to the clicker alone; the asker browses and
+    turns pages in place, anyone else gets their own copy.
+    """
+    if custom_id.startswith(CITE + ":"):
+        paper = library.paper(custom_id.removeprefix(CITE + ":"))
+        return Action(citation(library, paper) if paper else _gone())
+    if custom_id.startswith(NAV + ":"):
+        reply = browse(library, custom_id)
+        if reply is None:
+            return Action(_gone())
+        if asker == clicker:
+            return Action(reply, edit=True)
+        return Action(replace(reply, ephemeral=True))
+    if custom_id.startswith(PAGE + ":"):
+        turned = page_turn(library, custom_id, clicker)
+        if isinstance(turned, str):
+            return Action(Reply(content=turned, ephemeral=True))
+        return Action(turned, edit=True)
+    if custom_id == OPEN:
+        paper = library.paper(value)
+        return Action(replace(paper_card(library, paper), ephemeral=True) if paper else _gone())
+    return Action(Reply(content="This button is no longer valid.", ephemeral=True))
+
+
+def _gone() -> Reply:
+    return Reply(
+        content="That paper is no longer in the reading list: try /paper to find it again.",
+        ephemeral=True,
     )
 
 

@@ -263,6 +263,19 @@ class Store:
             digest=info.digest,
         )
 
+    # Small settings of the bot ---------------------------------------------------------------
+
+    async def get_meta(self, key: str) -> str | None:
+        """A value the bot keeps between runs (such as the hash of the synced commands)."""
+        async with self._db.execute("SELECT value FROM meta WHERE key = ?", (key,)) as cur:
+            row = await cur.fetchone()
+        return str(row[0]) if row else None
+
+    async def set_meta(self, key: str, value: str) -> None:
+        """Keep a value between runs."""
+        async with self.transaction() as db:
+            await db.execute("INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)", (key, value))
+
     async def integrity_check(self) -> str:
         """SQLite's own verdict on the database file: "ok" when it is sound."""
         async with self._db.execute("PRAGMA integrity_check") as cur:

@@ -156,6 +156,7 @@ class Message:
     allowed_mentions: Json | None = None  # None: the request sent no allowed_mentions
     nonce: str | None = None
     webhook_id: int | None = None  # set on interaction responses, as on Discord
+    interaction_metadata: Json | None = None  # who ran the command this message answers
     edits: list[Json] = field(default_factory=list)
     edited_at: datetime | None = None
     deleted: bool = False
@@ -202,6 +203,8 @@ class Message:
         }
         if self.webhook_id is not None:
             payload["webhook_id"] = str(self.webhook_id)
+        if self.interaction_metadata is not None:
+            payload["interaction_metadata"] = self.interaction_metadata
         return payload
 
 
@@ -878,6 +881,15 @@ class FakeDiscord:
         elif kind == 5:
             loading = {"flags": ((data.get("flags") or 0) & EPHEMERAL) | LOADING}
             interaction.message = self._store(channel_id, loading, [], webhook=True)
+        if kind in (4, 5) and interaction.message is not None:
+            payload = interaction.payload
+            user = (payload.get("member") or {}).get("user") or payload.get("user")
+            interaction.message.interaction_metadata = {
+                "id": str(interaction.id),
+                "type": payload["type"],
+                "user": user,
+                "authorizing_integration_owners": {},
+            }
         elif kind in (6, 7):
             interaction.message = interaction.source
             if kind == 7 and interaction.message is not None:

@@ -1,0 +1,101 @@
+"""The Discord bot: state set in __init__, extensions loaded and commands synced in setup_hook."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import random
+from typing import Any
+
+import discord
+from discord import app_commands
+from discord.ext import commands
+
+from bot.library import Library
+from bot.store import Store
+from bot.views import ActionButton, OpenMenu, apologise
+
+log = logging.getLogger(__name__)
+
+EXTENSIONS = ("bot.cogs.papers", "bot.cogs.sections", "bot.cogs.about")
+
+
+class ReadingListBot(commands.Bot):
+    """Slash commands over one reading list. The store and library are made outside and
+    handed in; the bot only reads the library, which a reload swaps whole."""
+
+    def __init__(
+        self,
+        *,
+        store: Store,
+        library: Library,
+        guild_id: int | None = None,
+        sync_commands: bool = True,
+        rng: random.Random | None = None,
+        **options: Any,
+    ) -> None:
+        intents = discord.Intents.none()
+        intents.guilds = True  # slash commands only: no message content, no members
+        super().__init__(
+            command_prefix=commands.when_mentioned,
+            intents=intents,
+            help_command=None,
+            # Every answer echoes user or catalogue text: it must never ping anyone.
+            allowed_mentions=discord.AllowedMentions.none(),
+            **options,
+        )
+        self.store = store
+        self.library = library
+        self.guild_id = guild_id
+        self.sync_on_start = sync_commands
+        self.rng = rng or random.Random()
+
+    async def setup_hook(self) -> None:
+        # Persistent components: clicks on messages sent before a restart still arrive here.
+        self.add_dynamic_items(ActionButton, OpenMenu)
+        for extension in EXTENSIONS:
+            await self.load_extension(extension)
+        self.tree.error(self.on_app_command_error)
+        if self.sync_on_start:
+            await self.sync_commands()
+
+    async def sync_commands(self, *, force: bool = False) -> bool:
+        """Send the command definitions to Discord when they changed since the last sync (a
+        hash is kept in the database), or always with `force`. Returns whether it synced."""
+        guild = discord.Object(self.guild_id) if self.guild_id else None
+        if guild is not None:
+            self.tree.copy_global_to(guild=guild)
+        definitions = [c.to_dict(self.tree) for c in self.tree.get_commands(guild=guild)]
+        digest = hashlib.sha256(json.dumps(definitions, sort_keys=True).encode()).hexdigest()
+        key = f"commands:{self.guild_id or 'global'}"
+        if not force and await self.store.get_meta(key) == digest:
+            log.info("command definitions unchanged: not syncing")
+            return False
+        synced = await self.tree.sync(guild=guild)
+        await self.store.set_meta(key, digest)
+        log.info(
+            "synced %d commands %s",
+            len(synced),
+            f"to guild {self.guild_id}" if guild else "globally",
+        )
+        return True
+
+    async def on_app_command_error(
+        self, interaction: discord.Interaction, error: app_commands.AppCommandError
+    ) -> None:
+        """The one place an unexpected command error is logged (with its traceback) and
+        answered with a polite sentence."""
+        command = interaction.command.qualified_name if interaction.command else "?"
+        log.error("/%s failed", command, exc_info=error)
+        await apologise(interaction)
+
+    async def on_ready(self) -> None:
+        catalogue = self.library.catalogue
+        log.info(
+            "connected as %s to %d servers; serving %d papers in %d sections",
+            self.user,
+            len(self.guilds),
+            len(catalogue.papers),
+            len(catalogue.sections),
+        )

@@ -1,0 +1,1 @@
+"""Discord glue: each cog parses an interaction, calls bot.replies, and sends the reply."""

@@ -1,0 +1,76 @@
+"""/paper, /cite, /author and /random."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import discord
+from discord import app_commands
+from discord.ext import commands
+
+from bot import replies
+from bot.views import send
+
+if TYPE_CHECKING:
+    from bot.client import ReadingListBot
+
+
+def choices(options: list[replies.Option]) -> list[app_commands.Choice[str]]:
+    """Reply options as autocomplete choices."""
+    return [app_commands.Choice(name=o.label, value=o.value) for o in options]
+
+
+class Papers(commands.Cog):
+    """Finding papers."""
+
+    def __init__(self, bot: ReadingListBot) -> None:
+        self.bot = bot
+
+    @app_commands.command(description="Find a paper by title, nickname, author or arXiv id")
+    @app_commands.describe(query="A title, a model name (rwkv, t5), an author or an arXiv link")
+    async def paper(self, interaction: discord.Interaction, query: str) -> None:
+        await send(interaction, replies.paper_reply(self.bot.library, query))
+
+    @paper.autocomplete("query")
+    async def paper_query(
+        self, interaction: discord.Interaction, current: str
+    ) -> list[app_commands.Choice[str]]:
+        return choices(replies.paper_choices(self.bot.library, current))
+
+    @app_commands.command(description="The BibTeX entry of a paper")
+    @app_commands.describe(query="A title, a model name, an author or an arXiv link")
+    async def cite(self, interaction: discord.Interaction, query: str) -> None:
+        await send(interaction, replies.cite_reply(self.bot.library, query))
+
+    @cite.autocomplete("query")
+    async def cite_query(
+        self, interaction: discord.Interaction, current: str
+    ) -> list[app_commands.Choice[str]]:
+        return choices(replies.paper_choices(self.bot.library, current))
+
+    @app_commands.command(description="The papers of one author")
+    @app_commands.describe(name="An author's name or surname, any order, accents optional")
+    async def author(self, interaction: discord.Interaction, name: str) -> None:
+        await send(interaction, replies.author_reply(self.bot.library, name))
+
+    @author.autocomplete("name")
+    async def author_name(
+        self, interaction: discord.Interaction, current: str
+    ) -> list[app_commands.Choice[str]]:
+        return choices(replies.author_choices(self.bot.library, current))
+
+    @app_commands.command(description="A paper from the reading list, picked at random")
+    @app_commands.describe(section="Only from this section (optional)")
+    async def random(self, interaction: discord.Interaction, section: str | None = None) -> None:
+        await send(interaction, replies.random_reply(self.bot.library, self.bot.rng, section))
+
+    @random.autocomplete("section")
+    async def random_section(
+        self, interaction: discord.Interaction, current: str
+    ) -> list[app_commands.Choice[str]]:
+        return choices(replies.section_choices(self.bot.library, current))
+
+
+async def setup(bot: ReadingListBot) -> None:
+    """Load the cog."""
+    await bot.add_cog(Papers(bot))

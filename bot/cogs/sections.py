@@ -1,0 +1,40 @@
+"""/section."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import discord
+from discord import app_commands
+from discord.ext import commands
+
+from bot import replies
+from bot.cogs.papers import choices
+from bot.views import send
+
+if TYPE_CHECKING:
+    from bot.client import ReadingListBot
+
+
+class Sections(commands.Cog):
+    """Browsing the list section by section."""
+
+    def __init__(self, bot: ReadingListBot) -> None:
+        self.bot = bot
+
+    @app_commands.command(description="List a section of the reading list, page by page")
+    @app_commands.describe(name="A section: its English name, slug or original heading")
+    async def section(self, interaction: discord.Interaction, name: str) -> None:
+        reply = replies.section_reply(self.bot.library, name, asker=interaction.user.id)
+        await send(interaction, reply)
+
+    @section.autocomplete("name")
+    async def section_name(
+        self, interaction: discord.Interaction, current: str
+    ) -> list[app_commands.Choice[str]]:
+        return choices(replies.section_choices(self.bot.library, current))
+
+
+async def setup(bot: ReadingListBot) -> None:
+    """Load the cog."""
+    await bot.add_cog(Sections(bot))

@@ -1,0 +1,149 @@
+"""Reply values -> discord.py messages: views of persistent components, and sending.
+
+Every action component is a DynamicItem whose state lives in its custom id, registered at
+start-up, so buttons and menus keep working after a restart and nothing is kept per message.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from typing import Any, Protocol, cast
+
+import discord
+
+from bot import replies
+from bot.library import Library
+from bot.replies import Reply
+
+log = logging.getLogger(__name__)
+
+SORRY = "Sorry, something went wrong on our side. It has been logged; please try again."
+
+
+class HasLibrary(Protocol):
+    """The bot, as the components see it."""
+
+    library: Library
+
+
+class ActionButton(
+    discord.ui.DynamicItem[discord.ui.Button[Any]], template=r"rl:(?:cite|nav|page):.+"
+):
+    """Every persistent button: its custom id says what it does (see bot.replies)."""
+
+    def __init__(self, button: discord.ui.Button[Any]) -> None:
+        super().__init__(button)
+
+    @classmethod
+    async def from_custom_id(
+        cls,
+        interaction: discord.Interaction[Any],
+        item: discord.ui.Item[Any],
+        match: re.Match[str],
+    ) -> ActionButton:
+        return cls(discord.ui.Button(custom_id=match.group(0)))
+
+    async def callback(self, interaction: discord.Interaction[Any]) -> None:
+        await answer_component(interaction, self.item.custom_id or "", "")
+
+
+class OpenMenu(discord.ui.DynamicItem[discord.ui.Select[Any]], template=r"rl:open"):
+    """The "open a paper" select menu: its values are paper ids."""
+
+    def __init__(self, select: discord.ui.Select[Any]) -> None:
+        super().__init__(select)
+
+    @classmethod
+    async def from_custom_id(
+        cls,
+        interaction: discord.Interaction[Any],
+        item: discord.ui.Item[Any],
+        match: re.Match[str],
+    ) -> OpenMenu:
+        return cls(discord.ui.Select(custom_id=replies.OPEN))
+
+    async def callback(self, interaction: discord.Interaction[Any]) -> None:
+        data: Any = interaction.data or {}
+        values = data.get("values") or [""]
+        await answer_component(interaction, replies.OPEN, str(values[0]))
+
+
+async def answer_component(
+    interaction: discord.Interaction[Any], custom_id: str, value: str
+) -> None:
+    """Answer a click or a choice; an unexpected error is logged and apologised for."""
+    try:
+        library = cast(HasLibrary, interaction.client).library
+        metadata = interaction.message.interaction_metadata if interaction.message else None
+        asker = metadata.user.id if metadata else None
+        action = replies.click(library, custom_id, value, interaction.user.id, asker)
+        if action.edit:
+            await edit(interaction, action.reply)
+        else:
+            await send(interaction, action.reply)
+    except Exception:
+        log.exception("component %s failed", custom_id)
+        await apologise(interaction)
+
+
+def to_view(reply: Reply) -> discord.ui.View | None:
+    """The components of a reply as a view that stores no state."""
+    if not reply.buttons and reply.menu is None:
+        return None
+    view = discord.ui.View(timeout=None)
+    for row, buttons in enumerate(reply.buttons):
+        for b in buttons:
+            if b.url:
+                view.add_item(discord.ui.Button(label=b.label, url=b.url, row=row))
+                continue
+            style = discord.ButtonStyle.primary if b.primary else discord.ButtonStyle.secondary
+            button: discord.ui.Button[Any] = discord.ui.Button(
+                label=b.label, custom_id=b.custom_id, style=style, disabled=b.disabled, row=row
+            )
+            view.add_item(ActionButton(button))
+    if reply.menu:
+        select: discord.ui.Select[Any] = discord.ui.Select(
+            custom_id=reply.menu.custom_id,
+            placeholder=reply.menu.placeholder,
+            options=[
+                discord.SelectOption(
+                    label=o.label, value=o.value, description=o.description or None
+                )
+                for o in reply.menu.options
+            ],
+            row=len(reply.buttons),
+        )
+        view.add_item(OpenMenu(select))
+    return view
+
+
+async def send(interaction: discord.Interaction[Any], reply: Reply) -> None:
+    """Answer an interaction with a reply: the first response, or a follow-up after it."""
+    kwargs: dict[str, Any] = {"embeds": list(reply.embeds), "ephemeral": reply.ephemeral}
+    if reply.content:
+        kwargs["content"] = reply.content
+    if (view := to_view(reply)) is not None:
+        kwargs["view"] = view
+    if interaction.response.is_done():
+        await interaction.followup.send(**kwargs)
+    else:
+        await interaction.response.send_message(**kwargs)
+
+
+async def edit(interaction: discord.Interaction[Any], reply: Reply) -> None:
+    """Replace the message a component belongs to with a reply."""
+    await interaction.response.edit_message(
+        content=reply.content or None, embeds=list(reply.embeds), view=to_view(reply)
+    )
+
+
+async def apologise(interaction: discord.Interaction[Any]) -> None:
+    """The polite answer to an unexpected error; never leaves an interaction unanswered."""
+    try:
+        if interaction.response.is_done():
+            await interaction.followup.send(SORRY, ephemeral=True)
+        else:
+            await interaction.response.send_message(SORRY, ephemeral=True)
+    except discord.HTTPException:
+        log.warning("could not tell the user about the error either")

@@ -1,0 +1,54 @@
+"""The real bot, on a real SQLite file, against the fake Discord."""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import AsyncIterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from bot.client import ReadingListBot
+from bot.library import Library
+from bot.models import Catalogue
+from bot.store import Store
+from tests.conftest import DATA
+from tests.fake_discord import FakeDiscord, running
+
+
+class TestBot(ReadingListBot):
+    """The bot as shipped, minus discord.py's 5-second wait before re-identifying."""
+
+    __test__ = False
+
+    async def before_identify_hook(self, shard_id: int | None, *, initial: bool = False) -> None:
+        pass
+
+
+@pytest.fixture
+async def fake() -> AsyncIterator[FakeDiscord]:
+    async with FakeDiscord() as fake:
+        yield fake
+        assert fake.problems() == []
+
+
+@pytest.fixture(scope="session")
+def library(full: Catalogue) -> Library:
+    return Library.build(full, DATA / "aliases.toml")
+
+
+@contextlib.asynccontextmanager
+async def bot_running(db: Path, library: Library, **options: Any) -> AsyncIterator[TestBot]:
+    """Start the bot on the database at `db`; stop it and close the database on exit."""
+    async with await Store.open(db) as store:
+        await store.replace_catalogue(library.catalogue)
+        client = TestBot(store=store, library=library, guild_ready_timeout=0.05, **options)
+        async with running(client) as bot:
+            yield bot
+
+
+@pytest.fixture
+async def bot(fake: FakeDiscord, tmp_path: Path, library: Library) -> AsyncIterator[TestBot]:
+    async with bot_running(tmp_path / "bot.db", library) as bot:
+        yield bot
