@@ -51,6 +51,9 @@ def build_parser() -> argparse.ArgumentParser:
     load = sub.add_parser("load", help="parse the reading list and store it")
     data_options(load)
     load.add_argument("--json", action="store_true", help="print the summary as JSON")
+    load.add_argument(
+        "--force", action="store_true", help="load even a list that removes most papers"
+    )
     ask = sub.add_parser(
         "ask",
         help="answer commands as the bot would, without Discord",
@@ -104,11 +107,11 @@ def _settings(args: argparse.Namespace) -> Settings:
 
 async def _load(args: argparse.Namespace, settings: Settings) -> int:
     async with await Store.open(settings.db_path) as store:
-        report = await load_catalogue(store, settings.catalogues, settings.sections_table)
+        report = await load_catalogue(store, settings, force=args.force)
     if args.json:
         print(json.dumps(summary(report.catalogue), ensure_ascii=False))
     else:
-        print("\n".join(summary_lines(report.catalogue, report.changed, settings.db_path)))
+        print("\n".join(summary_lines(report, settings.db_path)))
     return 0
 
 
@@ -137,7 +140,7 @@ async def _run(args: argparse.Namespace, settings: Settings) -> int:
         return await _ask(args, settings)
     async with await Store.open(settings.db_path) as store:
         library = await open_library(store, settings)
-        bot = ReadingListBot(store=store, library=library, guild_id=settings.guild_id)
+        bot = ReadingListBot(store=store, library=library, settings=settings)
         loop = asyncio.get_running_loop()
         for signum in (signal.SIGTERM, signal.SIGINT):
             # Stop taking work, let replies in flight finish, then close the database.
@@ -154,9 +157,7 @@ async def _sync(args: argparse.Namespace, settings: Settings) -> int:
         return 2
     async with await Store.open(settings.db_path) as store:
         library = await open_library(store, settings)
-        bot = ReadingListBot(
-            store=store, library=library, guild_id=settings.guild_id, sync_commands=False
-        )
+        bot = ReadingListBot(store=store, library=library, settings=settings, sync_commands=False)
         async with bot:
             await bot.login(settings.token)
             await bot.sync_commands(force=True)

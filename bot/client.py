@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
 import json
 import logging
@@ -12,13 +13,21 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
+from bot.config import Settings
 from bot.library import Library
+from bot.loader import LoadReport, load_catalogue, stored_library
 from bot.store import Store
 from bot.views import ActionButton, OpenMenu, apologise
 
 log = logging.getLogger(__name__)
 
-EXTENSIONS = ("bot.cogs.papers", "bot.cogs.sections", "bot.cogs.about")
+EXTENSIONS = (
+    "bot.cogs.papers",
+    "bot.cogs.sections",
+    "bot.cogs.about",
+    "bot.cogs.weekly",
+    "bot.cogs.admin",
+)
 
 
 class ReadingListBot(commands.Bot):
@@ -30,7 +39,7 @@ class ReadingListBot(commands.Bot):
         *,
         store: Store,
         library: Library,
-        guild_id: int | None = None,
+        settings: Settings,
         sync_commands: bool = True,
         rng: random.Random | None = None,
         **options: Any,
@@ -47,9 +56,11 @@ class ReadingListBot(commands.Bot):
         )
         self.store = store
         self.library = library
-        self.guild_id = guild_id
+        self.settings = settings
+        self.guild_id = settings.guild_id
         self.sync_on_start = sync_commands
         self.rng = rng or random.Random()
+        self._reloading = asyncio.Lock()
 
     async def setup_hook(self) -> None:
         # Persistent components: clicks on messages sent before a restart still arrive here.
@@ -80,6 +91,17 @@ class ReadingListBot(commands.Bot):
             f"to guild {self.guild_id}" if guild else "globally",
         )
         return True
+
+    async def reload(self, *, force: bool = False) -> LoadReport:
+        """Read the configured lists again; when they changed, store them and swap in a new
+        library in one step, so no command ever sees a half-loaded list. One at a time."""
+        async with self._reloading:
+            report = await load_catalogue(
+                self.store, self.settings, force=force, current=self.library.catalogue
+            )
+            if report.changed:
+                self.library = await stored_library(self.store, self.settings.aliases_table)
+            return report
 
     async def on_app_command_error(
         self, interaction: discord.Interaction, error: app_commands.AppCommandError

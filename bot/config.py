@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+from datetime import timedelta
 from pathlib import Path
+
+from bot.weekly import parse_day, parse_time, parse_timezone
 
 PACKAGE_DATA = Path(__file__).resolve().parent.parent / "data"
 _LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
@@ -25,6 +28,13 @@ class Settings:
     token: str | None = field(default=None, repr=False)
     guild_id: int | None = None
     log_level: str = "INFO"
+    refresh: timedelta | None = None  # re-read the list this often (READINGLIST_REFRESH)
+    reload_access: str = "managers"  # who may /reload: "managers" (and the owner) or "owner"
+    weekly_channel_id: int | None = None  # a default weekly channel (single-server setups)
+    weekly_day: str = "monday"
+    weekly_time: str = "09:00"
+    weekly_tz: str = "UTC"
+    weekly_grace: timedelta = timedelta(hours=24)  # how late a missed weekly post still goes
 
     @property
     def sections_table(self) -> Path:
@@ -53,6 +63,13 @@ class Settings:
             token=_token(env),
             guild_id=_snowflake(env, "DISCORD_GUILD_ID"),
             log_level=level,
+            refresh=_duration(env, "READINGLIST_REFRESH", minimum=timedelta(minutes=1)),
+            reload_access=_choice(env, "READINGLIST_RELOAD", ("managers", "owner")),
+            weekly_channel_id=_snowflake(env, "WEEKLY_CHANNEL_ID"),
+            weekly_day=_checked(env, "WEEKLY_DAY", "monday", parse_day),
+            weekly_time=_checked(env, "WEEKLY_TIME", "09:00", parse_time),
+            weekly_tz=_checked(env, "WEEKLY_TZ", "UTC", parse_timezone),
+            weekly_grace=_duration(env, "WEEKLY_GRACE") or timedelta(hours=24),
         )
 
     def logging_level(self) -> int:
@@ -63,6 +80,42 @@ class Settings:
 def _split(value: str) -> tuple[str, ...]:
     """Several catalogues are separated by commas or new lines."""
     return tuple(p.strip() for p in value.replace("\n", ",").split(",") if p.strip())
+
+
+_UNITS = {"s": 1, "m": 60, "h": 3600, "d": 86400}
+
+
+def _duration(
+    env: Mapping[str, str], key: str, minimum: timedelta | None = None
+) -> timedelta | None:
+    """A duration such as 90s, 30m, 6h or 2d."""
+    value = env.get(key, "").strip().lower()
+    if not value:
+        return None
+    number, unit = value[:-1], value[-1]
+    if unit not in _UNITS or not number.isdigit() or int(number) == 0:
+        raise SettingsError(f"{key} must be a duration such as 30m, 6h or 1d, not {value!r}")
+    duration = timedelta(seconds=int(number) * _UNITS[unit])
+    if minimum and duration < minimum:
+        raise SettingsError(f"{key} must be at least {int(minimum.total_seconds())} seconds")
+    return duration
+
+
+def _choice(env: Mapping[str, str], key: str, choices: tuple[str, ...]) -> str:
+    value = env.get(key, "").strip().lower() or choices[0]
+    if value not in choices:
+        raise SettingsError(f"{key} must be one of {', '.join(choices)}, not {value!r}")
+    return value
+
+
+def _checked(env: Mapping[str, str], key: str, default: str, parse: Callable[[str], object]) -> str:
+    """A weekly default, checked now so a typo stops start-up rather than the first post."""
+    value = env.get(key, "").strip() or default
+    try:
+        parse(value)
+    except ValueError as exc:
+        raise SettingsError(f"{key}: {exc}") from None
+    return value
 
 
 def _token(env: Mapping[str, str]) -> str | None:

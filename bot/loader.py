@@ -1,17 +1,23 @@
-"""Loading the configured reading list into the store, and reporting what was loaded."""
+"""Loading the configured reading lists (files or URLs) into the store and the library.
+
+One path serves start-up, `readinglist-bot load`, /reload and the periodic refresh: fetch
+(conditionally, by ETag / Last-Modified), parse, refuse a list that would drop most papers,
+replace the stored catalogue in one transaction, and index it into a new Library.
+"""
 
 from __future__ import annotations
 
 import logging
-from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from bot.catalogue import CatalogueError, SectionTable, read_catalogue
+from bot.catalogue import CatalogueError, SectionTable, parse_texts
+from bot.catalogue.diff import CatalogueDiff, diff_catalogues, drops_most
 from bot.config import Settings
 from bot.library import Library
 from bot.models import Catalogue
+from bot.sources import SourceError, Validators, fetch_all
 from bot.store import Store
 
 log = logging.getLogger(__name__)
@@ -19,30 +25,94 @@ log = logging.getLogger(__name__)
 
 @dataclass(frozen=True, slots=True)
 class LoadReport:
-    """The catalogue now stored, and whether this load changed it."""
+    """What a load did: the catalogue now stored, whether it changed, and how."""
 
     catalogue: Catalogue
     changed: bool
+    diff: CatalogueDiff | None = None
 
 
-async def load_catalogue(store: Store, paths: Sequence[str], table_path: Path) -> LoadReport:
-    """Parse the reading lists at `paths` and make them the stored catalogue.
+async def load_catalogue(
+    store: Store, settings: Settings, *, force: bool = False, current: Catalogue | None = None
+) -> LoadReport:
+    """Fetch and parse the configured lists and make them the stored catalogue.
 
-    Raises CatalogueError (bad file) or StoreError (database); either way the catalogue
-    stored before stays as it was.
+    Raises CatalogueError (unreadable, empty, or dropping most papers unless `force`) or
+    StoreError; either way the catalogue stored before stays as it was.
     """
+    previous = current or await store.load_catalogue()
+    validators = {s: await _validators(store, s) for s in settings.catalogues}
+    try:
+        fetched = await fetch_all(settings.catalogues, validators)
+        if previous is not None and all(f.text is None for f in fetched):
+            log.info("catalogue sources not modified")
+            return LoadReport(previous, changed=False)
+        if any(f.text is None for f in fetched):  # some changed: the others' text is needed too
+            fetched = await fetch_all(settings.catalogues, {})
+    except SourceError as exc:
+        raise CatalogueError(str(exc)) from exc
+    table_path = settings.sections_table
     table = SectionTable.from_toml(table_path) if table_path.exists() else SectionTable()
-    catalogue = read_catalogue([Path(p) for p in paths], table)
+    catalogue = parse_texts([(f.source, f.text or "") for f in fetched], table)
+    if not catalogue.papers and not catalogue.sections:
+        raise CatalogueError(
+            f"no sections or entries found in {', '.join(settings.catalogues)}: "
+            "is it a reading list?"
+        )
+    if not force and drops_most(previous, catalogue):
+        assert previous is not None
+        raise CatalogueError(
+            f"the new list would remove {_removed(previous, catalogue)} of "
+            f"{len(previous.papers)} papers, so it was not loaded (check the source; "
+            "`load --force` or /reload force:True takes it anyway)"
+        )
     changed = await store.replace_catalogue(catalogue)
+    for f in fetched:
+        await store.set_meta(f"validators:{f.source}", f.validators.to_json())
+    diff = diff_catalogues(previous, catalogue) if changed else None
     log.info(
-        "catalogue %s: %d papers, %d entries, %d sections, %d problems",
+        "catalogue %s: %d papers, %d entries, %d sections, %d problems%s",
         "loaded" if changed else "unchanged",
         len(catalogue.papers),
         catalogue.entries,
         len(catalogue.sections),
         len(catalogue.problems),
+        "; " + "; ".join(diff.summary()) if diff and previous else "",
     )
-    return LoadReport(catalogue, changed)
+    return LoadReport(catalogue, changed, diff)
+
+
+async def _validators(store: Store, source: str) -> Validators:
+    return Validators.from_json(await store.get_meta(f"validators:{source}") or "")
+
+
+def _removed(old: Catalogue, new: Catalogue) -> int:
+    ids = {p.id for p in new.papers}
+    return sum(p.id not in ids for p in old.papers)
+
+
+async def open_library(store: Store, settings: Settings) -> Library:
+    """Load the configured list into the store if it changed, and index what is stored.
+
+    A list that cannot be read keeps the catalogue stored before, with a warning; only when
+    nothing was ever stored does the error stop start-up.
+    """
+    try:
+        await load_catalogue(store, settings)
+    except CatalogueError as exc:
+        if await store.catalogue_info() is None:
+            raise
+        log.warning("keeping the stored catalogue: %s", exc)
+    return await stored_library(store, settings.aliases_table)
+
+
+async def stored_library(store: Store, aliases: Path) -> Library:
+    """The stored catalogue, indexed."""
+    catalogue = await store.load_catalogue()
+    info = await store.catalogue_info()
+    if catalogue is None or info is None:
+        raise CatalogueError("no catalogue is stored")
+    return Library.build(catalogue, aliases, info.loaded_at)
 
 
 def summary(catalogue: Catalogue) -> dict[str, Any]:
@@ -61,8 +131,9 @@ def summary(catalogue: Catalogue) -> dict[str, Any]:
     }
 
 
-def summary_lines(catalogue: Catalogue, changed: bool, db: Path) -> list[str]:
+def summary_lines(report: LoadReport, db: Path) -> list[str]:
     """The load summary as lines of text for a terminal."""
+    catalogue = report.catalogue
     lines = [
         f"{len(catalogue.papers)} papers ({catalogue.entries} entries) in "
         f"{len(catalogue.sections)} sections from {', '.join(catalogue.sources)}",
@@ -81,24 +152,7 @@ def summary_lines(catalogue: Catalogue, changed: bool, db: Path) -> list[str]:
         ]
     else:
         lines.append("no problems")
-    lines.append(f"database {db}: {'updated' if changed else 'unchanged'}")
+    if report.diff is not None:
+        lines += ["changes:", *(f"  {line}" for line in report.diff.summary())]
+    lines.append(f"database {db}: {'updated' if report.changed else 'unchanged'}")
     return lines
-
-
-async def open_library(store: Store, settings: Settings) -> Library:
-    """Load the configured list into the store if it changed, and index what is stored.
-
-    A list that cannot be read keeps the catalogue stored before, with a warning; only when
-    nothing was ever stored does the error stop start-up.
-    """
-    try:
-        await load_catalogue(store, settings.catalogues, settings.sections_table)
-    except CatalogueError as exc:
-        if await store.catalogue_info() is None:
-            raise
-        log.warning("keeping the stored catalogue: %s", exc)
-    catalogue = await store.load_catalogue()
-    info = await store.catalogue_info()
-    if catalogue is None or info is None:
-        raise CatalogueError("no catalogue is stored")
-    return Library.build(catalogue, settings.aliases_table, info.loaded_at)

@@ -10,6 +10,7 @@ from __future__ import annotations
 import random
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
+from datetime import datetime
 from typing import Any
 
 import discord
@@ -443,6 +444,38 @@ def author_choices(library: Library, query: str) -> list[Option]:
         Option(_label(f"{name} ({count})"), cards.truncate(name, 100))
         for name, count in rank_authors(library.catalogue, query, CHOICE_LIMIT)
     ]
+
+
+# --- the weekly paper ---------------------------------------------------------------------
+
+
+def weekly_post(library: Library, paper: Paper) -> Reply:
+    """The paper of the week: its card, headed with the section it comes from."""
+    sections = library.sections_of(paper)
+    where = f" · {sections[0].name}" if sections else ""
+    card = paper_card(library, paper, heading=f"Paper of the week{where}")
+    return replace(card, ephemeral=False)
+
+
+def weekly_status(
+    channel: str, schedule: str, enabled: bool, next_due: datetime | None, status: str
+) -> Reply:
+    """/weekly show: where and when, the next post, and how the last one went."""
+    if not enabled:
+        text = "The paper of the week is off here. A manager can turn it on with /weekly set."
+        return Reply(content=text, ephemeral=True)
+    lines = [f"The paper of the week goes to {channel}: {schedule}."]
+    if next_due:
+        stamp = int(next_due.timestamp())
+        lines.append(f"Next post: <t:{stamp}:F> (<t:{stamp}:R>).")
+    if status:
+        lines.append(f"Last: {cards.escape(status)}")
+    return Reply(content="\n".join(lines), ephemeral=True)
+
+
+def notice(text: str) -> Reply:
+    """A short answer for the asker only (confirmations, refusals, errors)."""
+    return Reply(content=text, ephemeral=True)
 
 
 # --- about the bot ------------------------------------------------------------------------

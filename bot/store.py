@@ -60,6 +60,28 @@ MIGRATIONS: tuple[str, ...] = (
         text TEXT NOT NULL
     );
     """,
+    # 2: the weekly paper, per server. `done_key` is the last scheduled week handled (posted,
+    # or given up after retries); `pending_*` a post chosen and being sent, so that a restart
+    # resends the same paper with the same nonce instead of posting twice.
+    """
+    CREATE TABLE weekly (
+        guild_id INTEGER PRIMARY KEY,
+        channel_id INTEGER NOT NULL,
+        weekday INTEGER NOT NULL,
+        at TEXT NOT NULL,
+        tz TEXT NOT NULL,
+        enabled INTEGER NOT NULL DEFAULT 1,
+        rotation TEXT NOT NULL DEFAULT '',
+        done_key TEXT,
+        pending_key TEXT,
+        pending_paper TEXT,
+        pending_nonce TEXT,
+        attempts INTEGER NOT NULL DEFAULT 0,
+        last_status TEXT NOT NULL DEFAULT '',
+        last_message_id INTEGER,
+        updated_at TEXT NOT NULL DEFAULT ''
+    );
+    """,
 )
 
 
@@ -276,11 +298,131 @@ class Store:
         async with self.transaction() as db:
             await db.execute("INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)", (key, value))
 
+    # The weekly paper -----------------------------------------------------------------------
+
+    async def weekly_states(self) -> list[WeeklyState]:
+        """Every server's weekly settings and posting state."""
+        async with self._db.execute(f"SELECT {_WEEKLY_COLUMNS} FROM weekly") as cur:
+            return [_weekly(row) async for row in cur]
+
+    async def weekly_state(self, guild_id: int) -> WeeklyState | None:
+        """One server's weekly settings and posting state."""
+        async with self._db.execute(
+            f"SELECT {_WEEKLY_COLUMNS} FROM weekly WHERE guild_id = ?", (guild_id,)
+        ) as cur:
+            row = await cur.fetchone()
+        return _weekly(row) if row else None
+
+    async def set_weekly(
+        self, guild_id: int, channel_id: int, weekday: int, at: str, tz: str, *, now: datetime
+    ) -> None:
+        """Turn the weekly paper on for a server, or change where and when it is posted; its
+        rotation and what was posted are kept."""
+        async with self.transaction() as db:
+            await db.execute(
+                "INSERT INTO weekly (guild_id, channel_id, weekday, at, tz, enabled, updated_at)"
+                " VALUES (?, ?, ?, ?, ?, 1, ?) ON CONFLICT (guild_id) DO UPDATE SET"
+                " channel_id = excluded.channel_id, weekday = excluded.weekday,"
+                " at = excluded.at, tz = excluded.tz, enabled = 1,"
+                " updated_at = excluded.updated_at",
+                (guild_id, channel_id, weekday, at, tz, now.isoformat()),
+            )
+
+    async def disable_weekly(self, guild_id: int, *, now: datetime) -> bool:
+        """Turn the weekly paper off for a server; False if it was not on."""
+        async with self.transaction() as db:
+            cur = await db.execute(
+                "UPDATE weekly SET enabled = 0, updated_at = ? WHERE guild_id = ? AND enabled = 1",
+                (now.isoformat(), guild_id),
+            )
+            return cur.rowcount > 0
+
+    async def save_rotation(self, guild_id: int, rotation: str, *, now: datetime) -> None:
+        """Store a server's advanced rotation (after a /weekly now post)."""
+        async with self.transaction() as db:
+            await db.execute(
+                "UPDATE weekly SET rotation = ?, updated_at = ? WHERE guild_id = ?",
+                (rotation, now.isoformat(), guild_id),
+            )
+
+    async def set_weekly_status(self, guild_id: int, status: str, *, now: datetime) -> None:
+        """Note how the last weekly post went, for /weekly show."""
+        async with self.transaction() as db:
+            await db.execute(
+                "UPDATE weekly SET last_status = ?, updated_at = ? WHERE guild_id = ?",
+                (status, now.isoformat(), guild_id),
+            )
+
+    async def begin_post(
+        self, guild_id: int, key: str, paper_id: str, nonce: str, rotation: str, *, now: datetime
+    ) -> None:
+        """Record the paper chosen for a week, and the advanced rotation, before sending."""
+        async with self.transaction() as db:
+            await db.execute(
+                "UPDATE weekly SET pending_key = ?, pending_paper = ?, pending_nonce = ?,"
+                " attempts = 0, rotation = ?, updated_at = ? WHERE guild_id = ?",
+                (key, paper_id, nonce, rotation, now.isoformat(), guild_id),
+            )
+
+    async def finish_post(self, guild_id: int, key: str, message_id: int, *, now: datetime) -> None:
+        """Record that a week's post was sent."""
+        async with self.transaction() as db:
+            await db.execute(
+                "UPDATE weekly SET done_key = ?, pending_key = NULL, last_message_id = ?,"
+                " last_status = ?, attempts = 0, updated_at = ? WHERE guild_id = ?",
+                (key, message_id, f"posted {key}", now.isoformat(), guild_id),
+            )
+
+    async def fail_post(
+        self, guild_id: int, key: str, error: str, *, give_up: bool, now: datetime
+    ) -> None:
+        """Record a failed send: one more attempt, or the week given up."""
+        status = f"{'gave up on' if give_up else 'will retry'} {key}: {error}"
+        async with self.transaction() as db:
+            await db.execute(
+                "UPDATE weekly SET attempts = attempts + 1, last_status = ?, updated_at = ?,"
+                " done_key = CASE WHEN ? THEN ? ELSE done_key END,"
+                " pending_key = CASE WHEN ? THEN NULL ELSE pending_key END"
+                " WHERE guild_id = ?",
+                (status, now.isoformat(), give_up, key, give_up, guild_id),
+            )
+
     async def integrity_check(self) -> str:
         """SQLite's own verdict on the database file: "ok" when it is sound."""
         async with self._db.execute("PRAGMA integrity_check") as cur:
             row = await cur.fetchone()
         return str(row[0]) if row else "no answer"
+
+
+_WEEKLY_COLUMNS = (
+    "guild_id, channel_id, weekday, at, tz, enabled, rotation, done_key, pending_key,"
+    " pending_paper, pending_nonce, attempts, last_status, last_message_id"
+)
+
+
+@dataclass(frozen=True, slots=True)
+class WeeklyState:
+    """One server's weekly paper: where and when, and what was posted."""
+
+    guild_id: int
+    channel_id: int
+    weekday: int
+    at: str  # HH:MM, local time
+    tz: str
+    enabled: bool
+    rotation: str  # JSON of bot.weekly.Rotation
+    done_key: str | None  # the last scheduled week handled
+    pending_key: str | None  # a week whose post is chosen and being sent
+    pending_paper: str | None
+    pending_nonce: str | None
+    attempts: int
+    last_status: str
+    last_message_id: int | None
+
+
+def _weekly(row: Any) -> WeeklyState:
+    guild, channel, weekday, at, tz, enabled, *rest = row
+    return WeeklyState(guild, channel, weekday, at, tz, bool(enabled), *rest)
 
 
 def _paper(row: Any, of_paper: dict[str, list[str]]) -> Paper:

@@ -10,6 +10,7 @@ from typing import Any
 import pytest
 
 from bot.client import ReadingListBot
+from bot.config import Settings
 from bot.library import Library
 from bot.models import Catalogue
 from bot.store import Store
@@ -43,7 +44,12 @@ async def bot_running(db: Path, library: Library, **options: Any) -> AsyncIterat
     """Start the bot on the database at `db`; stop it and close the database on exit."""
     async with await Store.open(db) as store:
         await store.replace_catalogue(library.catalogue)
-        client = TestBot(store=store, library=library, guild_ready_timeout=0.05, **options)
+        settings = options.pop("settings", None) or Settings.from_mapping(
+            {"READINGLIST_DB": str(db)}
+        )
+        client = TestBot(
+            store=store, library=library, settings=settings, guild_ready_timeout=0.05, **options
+        )
         async with running(client) as bot:
             yield bot
 

@@ -14,7 +14,7 @@ from tests.e2e.conftest import TestBot, bot_running
 from tests.fake_discord import FakeDiscord, User, limits
 from tests.fake_discord.server import Message
 
-COMMANDS = {"paper", "cite", "author", "random", "section", "help", "about"}
+COMMANDS = {"paper", "cite", "author", "random", "section", "help", "about", "weekly", "reload"}
 
 
 def buttons(message: Message) -> dict[str, dict]:

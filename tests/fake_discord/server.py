@@ -343,6 +343,9 @@ class FakeDiscord:
         self.messages: dict[int, Message] = {}
         self.interactions: list[FakeInteraction] = []
         self.commands: dict[int | None, list[Json]] = {}  # synced, by guild id (None: global)
+        # Commands a server admin opened to everyone in Server Settings > Integrations, which
+        # overrides default_member_permissions: the bot must check permissions itself too.
+        self.opened_to_everyone: set[str] = set()
         self._faults: list[_Fault] = []
         self._nonces: dict[tuple[int, str], Message] = {}
         self._changed = asyncio.Condition()
@@ -660,7 +663,8 @@ class FakeDiscord:
         for scope in (guild.id, None):
             for spec in self.commands.get(scope, []):
                 if spec["name"] == name and spec["type"] == kind:
-                    _check_visible(spec, int(permissions))
+                    if name not in self.opened_to_everyone:
+                        _check_visible(spec, int(permissions))
                     return spec
         raise LookupError(f"command {name!r} (type {kind}) was never synced; sync the tree first")
 

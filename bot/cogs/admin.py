@@ -1,0 +1,81 @@
+"""/reload, and the periodic refresh of the reading list (READINGLIST_REFRESH)."""
+
+from __future__ import annotations
+
+import logging
+from typing import TYPE_CHECKING
+
+import discord
+from discord import app_commands
+from discord.ext import commands, tasks
+
+from bot import replies
+from bot.catalogue import CatalogueError
+from bot.store import StoreError
+from bot.views import send
+
+if TYPE_CHECKING:
+    from bot.client import ReadingListBot
+
+log = logging.getLogger(__name__)
+
+
+class Admin(commands.Cog):
+    """Keeping the reading list up to date while the bot runs."""
+
+    def __init__(self, bot: ReadingListBot) -> None:
+        self.bot = bot
+        if bot.settings.refresh:
+            self.refresh.change_interval(seconds=bot.settings.refresh.total_seconds())
+
+    async def cog_load(self) -> None:
+        if self.bot.settings.refresh:
+            self.refresh.start()
+
+    async def cog_unload(self) -> None:
+        self.refresh.cancel()
+
+    @app_commands.command(description="Read the reading list again and report what changed")
+    @app_commands.describe(force="Take the new list even if it removes most papers")
+    @app_commands.default_permissions(manage_guild=True)
+    async def reload(self, interaction: discord.Interaction, force: bool = False) -> None:
+        if not await self.allowed(interaction):
+            await send(interaction, replies.notice(self.refusal()))
+            return
+        await interaction.response.defer(ephemeral=True, thinking=True)
+        await send(interaction, replies.notice(await self.reload_text(force=force)))
+
+    async def allowed(self, interaction: discord.Interaction) -> bool:
+        """The bot's owner, and (unless READINGLIST_RELOAD=owner) server managers."""
+        if await self.bot.is_owner(interaction.user):
+            return True
+        managers = self.bot.settings.reload_access == "managers"
+        return managers and interaction.permissions.manage_guild
+
+    def refusal(self) -> str:
+        if self.bot.settings.reload_access == "owner":
+            return "Only the bot's owner can reload the reading list."
+        return "Only members with the Manage Server permission can reload the reading list."
+
+    async def reload_text(self, *, force: bool = False) -> str:
+        """Reload, and say what happened in a few lines."""
+        try:
+            report = await self.bot.reload(force=force)
+        except (CatalogueError, StoreError) as exc:
+            return f"Kept the current reading list: {exc}"
+        if not report.changed or report.diff is None:
+            return "The reading list has not changed."
+        return "Reloaded the reading list.\n" + "\n".join(report.diff.summary())
+
+    @tasks.loop(hours=6)
+    async def refresh(self) -> None:
+        log.info("refresh: %s", (await self.reload_text()).replace("\n", "; "))
+
+    @refresh.before_loop
+    async def before_refresh(self) -> None:
+        await self.bot.wait_until_ready()
+
+
+async def setup(bot: ReadingListBot) -> None:
+    """Load the cog."""
+    await bot.add_cog(Admin(bot))

@@ -1,0 +1,272 @@
+"""/weekly set | show | off | now, and the loop that posts the paper of the week."""
+
+from __future__ import annotations
+
+import logging
+from datetime import UTC, datetime
+from typing import TYPE_CHECKING
+
+import discord
+from discord import app_commands
+from discord.ext import commands, tasks
+
+from bot import replies
+from bot.cogs.papers import choices
+from bot.posting import MANUAL, MAX_ATTEMPTS, Step, manual_step, next_step, schedule_of
+from bot.store import WeeklyState
+from bot.views import send, to_view
+from bot.weekly import (
+    Schedule,
+    ScheduleError,
+    next_due,
+    parse_day,
+    parse_time,
+    parse_timezone,
+    timezone_choices,
+)
+
+if TYPE_CHECKING:
+    from bot.client import ReadingListBot
+
+log = logging.getLogger(__name__)
+
+DAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
+NOT_A_MANAGER = "Only members with the Manage Server permission can change the weekly paper."
+
+
+def now() -> datetime:
+    """The clock of the loop (tests call `tick` with their own)."""
+    return datetime.now(UTC)
+
+
+@app_commands.guild_only()
+@app_commands.default_permissions(manage_guild=True)
+class Weekly(commands.GroupCog, group_name="weekly", group_description="The paper of the week"):
+    """One paper a week, in a channel each server chooses."""
+
+    def __init__(self, bot: ReadingListBot) -> None:
+        self.bot = bot
+        super().__init__()
+
+    async def cog_load(self) -> None:
+        self.loop.start()
+
+    async def cog_unload(self) -> None:
+        self.loop.cancel()
+
+    async def interaction_check(self, interaction: discord.Interaction) -> bool:
+        # Discord hides the commands from non-managers; check again in case a server changed
+        # the command's permissions.
+        if interaction.permissions.manage_guild:
+            return True
+        await send(interaction, replies.notice(NOT_A_MANAGER))
+        return False
+
+    @app_commands.command(name="set", description="Post a paper every week in a channel")
+    @app_commands.describe(
+        channel="Where to post",
+        day="Day of the week",
+        time="Local time, e.g. 09:00",
+        timezone="IANA time zone, e.g. Asia/Shanghai (default UTC)",
+    )
+    async def set_(
+        self,
+        interaction: discord.Interaction,
+        channel: discord.TextChannel,
+        day: str,
+        time: str,
+        timezone: str = "UTC",
+    ) -> None:
+        try:
+            schedule = Schedule(parse_day(day), parse_time(time), parse_timezone(timezone))
+        except ScheduleError as exc:
+            await send(interaction, replies.notice(str(exc)))
+            return
+        assert interaction.guild_id is not None
+        await self.bot.store.set_weekly(
+            interaction.guild_id,
+            channel.id,
+            schedule.weekday,
+            schedule.at.strftime("%H:%M"),
+            schedule.tz,
+            now=now(),
+        )
+        due = int(next_due(schedule, now()).timestamp())
+        text = (
+            f"The paper of the week will go to {channel.mention}: {schedule.describe()}. "
+            f"First post: <t:{due}:F>."
+        )
+        missing = _missing_permissions(channel)
+        if missing:
+            text += f"\nI can't post there yet: give me {missing} in {channel.mention}."
+        await send(interaction, replies.notice(text))
+
+    @set_.autocomplete("day")
+    async def day_choices(
+        self, interaction: discord.Interaction, current: str
+    ) -> list[app_commands.Choice[str]]:
+        found = [d for d in DAYS if d.startswith(current.strip().lower())] or list(DAYS)
+        return [app_commands.Choice(name=d.capitalize(), value=d) for d in found]
+
+    @set_.autocomplete("timezone")
+    async def timezone_autocomplete(
+        self, interaction: discord.Interaction, current: str
+    ) -> list[app_commands.Choice[str]]:
+        return choices([replies.Option(z, z) for z in timezone_choices(current)])
+
+    @app_commands.command(description="Where and when the paper of the week is posted")
+    async def show(self, interaction: discord.Interaction) -> None:
+        assert interaction.guild_id is not None
+        state = await self.bot.store.weekly_state(interaction.guild_id)
+        if state is None or not state.enabled:
+            await send(interaction, replies.weekly_status("", "", False, None, ""))
+            return
+        schedule = schedule_of(state)
+        reply = replies.weekly_status(
+            f"<#{state.channel_id}>",
+            schedule.describe(),
+            True,
+            next_due(schedule, now()),
+            state.last_status,
+        )
+        await send(interaction, reply)
+
+    @app_commands.command(description="Stop posting the paper of the week")
+    async def off(self, interaction: discord.Interaction) -> None:
+        assert interaction.guild_id is not None
+        was_on = await self.bot.store.disable_weekly(interaction.guild_id, now=now())
+        text = "The paper of the week is off." if was_on else "The paper of the week was not on."
+        await send(interaction, replies.notice(text))
+
+    @app_commands.command(description="Post a paper of the week now")
+    async def now(self, interaction: discord.Interaction) -> None:
+        assert interaction.guild_id is not None
+        state = await self.bot.store.weekly_state(interaction.guild_id)
+        if state is None or not state.enabled:
+            await send(interaction, replies.notice("Choose a channel first with /weekly set."))
+            return
+        ids = [p.id for p in self.bot.library.catalogue.papers]
+        step = manual_step(state, ids, self.bot.rng)
+        if step is None:
+            await send(interaction, replies.notice("The reading list has no papers to post."))
+            return
+        await interaction.response.defer(ephemeral=True, thinking=True)
+        message = await self.post(state, step, now())
+        text = f"Posted: {message.jump_url}" if message else "Could not post: see /weekly show."
+        await send(interaction, replies.notice(text))
+
+    # The loop ----------------------------------------------------------------------------
+
+    @tasks.loop(seconds=30)
+    async def loop(self) -> None:
+        await self.tick(now())
+
+    @loop.before_loop
+    async def before_loop(self) -> None:
+        await self.bot.wait_until_ready()
+        await self.apply_defaults()
+
+    async def tick(self, moment: datetime) -> None:
+        """Make every post due at `moment`; one server's failure never stops the others."""
+        ids = [p.id for p in self.bot.library.catalogue.papers]
+        for state in await self.bot.store.weekly_states():
+            try:
+                step = next_step(state, moment, self.bot.settings.weekly_grace, ids, self.bot.rng)
+                if step is not None:
+                    await self.post(state, step, moment)
+            except Exception:
+                log.exception("weekly post for guild %s failed", state.guild_id)
+
+    async def post(
+        self, state: WeeklyState, step: Step, moment: datetime
+    ) -> discord.Message | None:
+        """Send one paper of the week and record how it went. A failed scheduled post is
+        retried on the next ticks, at most MAX_ATTEMPTS times; None when it was not sent."""
+        store, scheduled = self.bot.store, step.key != MANUAL
+        if step.rotation is not None:
+            rotation = step.rotation.to_json()
+            if scheduled:
+                await store.begin_post(
+                    state.guild_id, step.key, step.paper_id, step.nonce, rotation, now=moment
+                )
+            else:
+                await store.save_rotation(state.guild_id, rotation, now=moment)
+        message, reason = None, "the paper left the reading list"
+        if (paper := self.bot.library.paper(step.paper_id)) is not None:
+            try:
+                message = await self._send(
+                    state.channel_id, replies.weekly_post(self.bot.library, paper), step.nonce
+                )
+            except (discord.HTTPException, TypeError) as exc:
+                reason = _reason(exc)
+        if message is not None:
+            log.info("posted %s to channel %s (%s)", step.paper_id, state.channel_id, step.key)
+            if scheduled:
+                await store.finish_post(state.guild_id, step.key, message.id, now=moment)
+            return message
+        log.warning("weekly post to channel %s failed: %s", state.channel_id, reason)
+        if scheduled:
+            give_up = state.attempts + 1 >= MAX_ATTEMPTS
+            await store.fail_post(state.guild_id, step.key, reason, give_up=give_up, now=moment)
+        else:
+            await store.set_weekly_status(
+                state.guild_id, f"/weekly now failed: {reason}", now=moment
+            )
+        return None
+
+    async def _send(self, channel_id: int, reply: replies.Reply, nonce: str) -> discord.Message:
+        channel = self.bot.get_channel(channel_id) or await self.bot.fetch_channel(channel_id)
+        if not isinstance(channel, discord.abc.Messageable):
+            raise TypeError("the channel is not a text channel")
+        embeds, view = list(reply.embeds), to_view(reply)
+        if view is None:
+            return await channel.send(embeds=embeds, nonce=nonce)
+        return await channel.send(embeds=embeds, nonce=nonce, view=view)
+
+    async def apply_defaults(self) -> None:
+        """WEEKLY_CHANNEL_ID and friends: the weekly paper of a single-server deployment, set
+        up once (a manager's /weekly settings win afterwards)."""
+        settings = self.bot.settings
+        if settings.weekly_channel_id is None:
+            return
+        channel = self.bot.get_channel(settings.weekly_channel_id)
+        guild = getattr(channel, "guild", None)
+        if guild is None:
+            log.warning(
+                "WEEKLY_CHANNEL_ID %s is not a channel I can see", settings.weekly_channel_id
+            )
+            return
+        if await self.bot.store.weekly_state(guild.id) is None:
+            await self.bot.store.set_weekly(
+                guild.id,
+                settings.weekly_channel_id,
+                parse_day(settings.weekly_day),
+                parse_time(settings.weekly_time).strftime("%H:%M"),
+                parse_timezone(settings.weekly_tz),
+                now=now(),
+            )
+
+
+def _missing_permissions(channel: discord.TextChannel) -> str:
+    perms = channel.permissions_for(channel.guild.me)
+    needed = {
+        "View Channel": perms.view_channel,
+        "Send Messages": perms.send_messages,
+        "Embed Links": perms.embed_links,
+    }
+    return ", ".join(name for name, ok in needed.items() if not ok)
+
+
+def _reason(exc: Exception) -> str:
+    if isinstance(exc, discord.Forbidden):
+        return "missing permission to post in the channel"
+    if isinstance(exc, discord.NotFound):
+        return "the channel no longer exists"
+    if isinstance(exc, discord.HTTPException):
+        return f"Discord answered {exc.status}"
+    return str(exc)
+
+
+async def setup(bot: ReadingListBot) -> None:
+    """Load the cog."""
+    await bot.add_cog(Weekly(bot))

@@ -1,0 +1,296 @@
+"""Read catalogue sources: local files and http(s) URLs, with conditional requests.
+
+No parsing here: a source becomes text (or "not modified"), and every failure becomes one
+SourceError sentence that is safe to show a user and to log.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import logging
+import re
+import socket
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+import aiohttp
+from yarl import URL
+
+__all__ = [
+    "Fetched",
+    "SourceError",
+    "Validators",
+    "decode_text",
+    "display_name",
+    "fetch_all",
+    "fetch_source",
+]
+
+log = logging.getLogger(__name__)
+
+MAX_REDIRECTS = 5
+_CHUNK = 64 * 2**10
+_SCHEME = re.compile(r"^([A-Za-z][A-Za-z0-9+.-]*)://")
+_UTF16_BOMS = (b"\xff\xfe", b"\xfe\xff")
+
+
+@dataclass(frozen=True, slots=True)
+class Validators:
+    """HTTP cache validators of the last text read from a URL (RFC 9110 section 8.8)."""
+
+    etag: str | None = None
+    last_modified: str | None = None
+
+    def to_json(self) -> str:
+        """These validators as a small JSON object, for storing between runs."""
+        return json.dumps({"etag": self.etag, "last_modified": self.last_modified})
+
+    @classmethod
+    def from_json(cls, text: str | None) -> Validators:
+        """Validators stored by to_json; anything unreadable gives none at all.
+
+        Lenient on purpose: the worst a lost validator costs is one unconditional fetch.
+        """
+        try:
+            data = json.loads(text) if text else {}
+        except ValueError:
+            data = None
+        if not isinstance(data, dict):
+            log.warning("ignoring unreadable stored validators %.80r", text)
+            return cls()
+        etag, last_modified = data.get("etag"), data.get("last_modified")
+        return cls(
+            etag=etag if isinstance(etag, str) else None,
+            last_modified=last_modified if isinstance(last_modified, str) else None,
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class Fetched:
+    """One source read: its text, or None when it is not modified since the given validators."""
+
+    source: str  # as the caller named it (a URL keeps its query, so it still matches the key)
+    text: str | None
+    validators: Validators
+
+
+class SourceError(Exception):
+    """A source that cannot be read; str() is one sentence naming it, without secrets."""
+
+    def __init__(self, source: str, reason: str) -> None:
+        self.source = display_name(source)
+        self.reason = reason
+        super().__init__(f"{self.source}: {reason}")
+
+
+def display_name(source: str) -> str:
+    """The source as it may be shown and logged: a URL without userinfo, query or fragment.
+
+    Plain string surgery rather than a URL parser, so even a malformed URL is cleaned.
+    """
+    match = _SCHEME.match(source)
+    if not match:
+        return source
+    rest = re.split(r"[?#]", source[match.end() :], maxsplit=1)[0]
+    authority, slash, path = rest.partition("/")
+    return f"{match.group(0)}{authority.rpartition('@')[2]}{slash}{path}"
+
+
+def decode_text(raw: bytes, source: str) -> str:
+    """Bytes of a reading list as text: UTF-8, a BOM stripped; binary or other encodings fail."""
+    if raw.startswith(_UTF16_BOMS):
+        raise SourceError(source, "is UTF-16 text, not UTF-8: save it as UTF-8")
+    if b"\x00" in raw:
+        raise SourceError(source, "is a binary file, not a markdown reading list")
+    try:
+        return raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise SourceError(
+            source, f"not UTF-8 text (byte {exc.start}): save it as UTF-8 and load it again"
+        ) from exc
+
+
+async def fetch_source(
+    source: str,
+    previous: Validators | None,
+    *,
+    session: aiohttp.ClientSession,
+    timeout: float = 10.0,
+    max_bytes: int = 5 * 2**20,
+) -> Fetched:
+    """Read one source: a file path from disk, or an http(s) URL with a conditional GET.
+
+    A URL answered with 304 Not Modified gives text None. Every failure raises SourceError.
+    """
+    match = _SCHEME.match(source)
+    if match is None:
+        return await asyncio.to_thread(_read_file, source, max_bytes)
+    if match.group(1).lower() not in ("http", "https"):
+        raise SourceError(source, f"unsupported scheme {match.group(1)!r}: use a path or http(s)")
+    return await _fetch_url(source, previous, session, timeout, max_bytes)
+
+
+async def fetch_all(
+    sources: Sequence[str],
+    previous: Mapping[str, Validators],
+    *,
+    session: aiohttp.ClientSession | None = None,
+    timeout: float = 10.0,
+    max_bytes: int = 5 * 2**20,
+) -> list[Fetched]:
+    """Read all sources concurrently over one session; results in the order of `sources`.
+
+    The first failure cancels the rest and raises its SourceError: a catalogue is all its
+    sources or nothing. A session is created and closed here unless one is passed.
+    """
+    if not sources:
+        return []
+    if session is None:
+        async with aiohttp.ClientSession() as own:
+            return await _fetch_all(sources, previous, own, timeout, max_bytes)
+    return await _fetch_all(sources, previous, session, timeout, max_bytes)
+
+
+async def _fetch_all(
+    sources: Sequence[str],
+    previous: Mapping[str, Validators],
+    session: aiohttp.ClientSession,
+    timeout: float,
+    max_bytes: int,
+) -> list[Fetched]:
+    failure: SourceError | None = None
+    try:
+        # A TaskGroup, not gather: it cancels the other fetches on the first failure, so
+        # none is left running against a session that is about to close.
+        async with asyncio.TaskGroup() as group:
+            tasks = [
+                group.create_task(
+                    fetch_source(
+                        source,
+                        previous.get(source),
+                        session=session,
+                        timeout=timeout,
+                        max_bytes=max_bytes,
+                    )
+                )
+                for source in sources
+            ]
+    except ExceptionGroup as group:
+        failures = [exc for exc in group.exceptions if isinstance(exc, SourceError)]
+        if len(failures) < len(group.exceptions):
+            raise  # a bug, not an unreadable source: keep every traceback
+        failure = failures[0]
+    if failure is not None:
+        raise failure  # outside the except block, so it is not chained to the group
+    return [task.result() for task in tasks]
+
+
+def _read_file(source: str, max_bytes: int) -> Fetched:
+    try:
+        with Path(source).open("rb") as file:
+            raw = file.read(max_bytes + 1)  # one byte over is enough to know it is too large
+    except OSError as exc:
+        raise SourceError(source, f"cannot read: {exc.strerror or type(exc).__name__}") from exc
+    if len(raw) > max_bytes:
+        raise SourceError(source, f"larger than {_size(max_bytes)}")
+    return Fetched(source, decode_text(raw, source), Validators())
+
+
+async def _fetch_url(
+    source: str,
+    previous: Validators | None,
+    session: aiohttp.ClientSession,
+    timeout: float,
+    max_bytes: int,
+) -> Fetched:
+    try:
+        url = URL(source)
+    except (TypeError, ValueError) as exc:
+        raise SourceError(source, "not a valid URL") from exc
+    if not url.host:
+        raise SourceError(source, "not a valid URL (no host)")
+    headers = _conditional_headers(previous)
+    try:
+        async with session.get(
+            url,
+            headers=headers,
+            timeout=aiohttp.ClientTimeout(total=timeout),  # covers redirects and the body too
+            allow_redirects=True,
+            max_redirects=MAX_REDIRECTS,
+        ) as response:
+            if response.status == 304 and previous is not None and headers:
+                log.debug("%s: not modified", display_name(source))
+                return Fetched(source, None, _merge(previous, _validators(response)))
+            if response.status != 200:
+                reason = f" {response.reason}" if response.reason else ""
+                raise SourceError(source, f"HTTP {response.status}{reason}")
+            if response.content_length is not None and response.content_length > max_bytes:
+                raise SourceError(source, f"larger than {_size(max_bytes)}")
+            raw = await _read_at_most(response, max_bytes, source)
+            validators = _validators(response)
+    except TimeoutError as exc:  # aiohttp's own timeout errors are TimeoutErrors too
+        raise SourceError(source, f"timed out after {timeout:g} s") from exc
+    except aiohttp.ClientError as exc:
+        raise SourceError(source, _client_error(exc, url)) from exc
+    log.debug("%s: read %d bytes", display_name(source), len(raw))
+    return Fetched(source, decode_text(raw, source), validators)
+
+
+async def _read_at_most(response: aiohttp.ClientResponse, max_bytes: int, source: str) -> bytes:
+    # Streamed: a body over the limit is abandoned after max_bytes + 1 bytes, and leaving the
+    # response context closes the connection instead of draining the rest.
+    chunks: list[bytes] = []
+    size = 0
+    async for chunk in response.content.iter_chunked(_CHUNK):
+        size += len(chunk)
+        if size > max_bytes:
+            raise SourceError(source, f"larger than {_size(max_bytes)}")
+        chunks.append(chunk)
+    return b"".join(chunks)
+
+
+def _conditional_headers(previous: Validators | None) -> dict[str, str]:
+    headers: dict[str, str] = {}
+    if previous is not None and previous.etag:
+        headers["If-None-Match"] = previous.etag
+    if previous is not None and previous.last_modified:
+        headers["If-Modified-Since"] = previous.last_modified
+    return headers
+
+
+def _validators(response: aiohttp.ClientResponse) -> Validators:
+    return Validators(response.headers.get("ETag"), response.headers.get("Last-Modified"))
+
+
+def _merge(old: Validators, new: Validators) -> Validators:
+    # A 304 may carry fresher validators (RFC 9111 section 4.3.4); keep the old where it has none.
+    return Validators(new.etag or old.etag, new.last_modified or old.last_modified)
+
+
+def _client_error(exc: aiohttp.ClientError, url: URL) -> str:
+    # Never str(exc): aiohttp puts the full URL (userinfo, query) in several of its messages.
+    if isinstance(exc, aiohttp.TooManyRedirects):  # before ClientResponseError, its base
+        return f"more than {MAX_REDIRECTS} redirects"
+    if isinstance(exc, aiohttp.ClientResponseError):  # a passed session with raise_for_status
+        return f"HTTP {exc.status}"
+    if isinstance(exc, (aiohttp.RedirectClientError, aiohttp.InvalidURL)):
+        return "redirected to an invalid or non-HTTP URL"  # the URL itself was checked before
+    if isinstance(exc, aiohttp.ClientConnectorError):
+        if isinstance(exc.os_error, socket.gaierror):
+            return f"cannot find host {url.host}"
+        return f"cannot connect to {url.host}: {exc.os_error.strerror or 'connection failed'}"
+    if isinstance(exc, aiohttp.ServerDisconnectedError):
+        return "the server closed the connection"
+    if isinstance(exc, aiohttp.ClientPayloadError):
+        return "the connection broke while reading"
+    return f"request failed ({type(exc).__name__})"
+
+
+def _size(n: int) -> str:
+    if n >= 2**20:
+        return f"{n / 2**20:.3g} MB"
+    if n >= 2**10:
+        return f"{n / 2**10:.3g} KB"
+    return f"{n} bytes"

@@ -1,0 +1,187 @@
+"""Live catalogue updates: /reload and the CLI against lists served over local HTTP."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pytest
+from aiohttp import web
+
+from bot.config import Settings
+from bot.loader import open_library
+from bot.store import Store
+from tests.conftest import CHAPTER_LIST, FULL_LIST
+from tests.e2e.conftest import TestBot
+from tests.fake_discord import FakeDiscord, running
+
+MANAGER = str(1 << 5)
+
+
+@dataclass
+class Upstream:
+    """A local web server standing in for the list's upstream repository."""
+
+    body: bytes = b""
+    status: int = 200
+    delay: float = 0.0
+    requests: list[dict[str, str]] = field(default_factory=list)
+    url: str = ""
+
+    async def handle(self, request: web.Request) -> web.Response:
+        self.requests.append(dict(request.headers))
+        await asyncio.sleep(self.delay)
+        etag = f'"{hash(self.body)}"'
+        if self.status == 200 and request.headers.get("If-None-Match") == etag:
+            return web.Response(status=304, headers={"ETag": etag})
+        return web.Response(body=self.body, status=self.status, headers={"ETag": etag})
+
+
+@pytest.fixture
+async def upstream() -> AsyncIterator[Upstream]:
+    server = Upstream(body=CHAPTER_LIST.read_bytes())
+    app = web.Application()
+    app.router.add_get("/list.md", server.handle)
+    runner = web.AppRunner(app)
+    await runner.setup()
+    site = web.TCPSite(runner, "127.0.0.1", 0)
+    await site.start()
+    port = site._server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
+    server.url = f"http://127.0.0.1:{port}/list.md"
+    yield server
+    await runner.cleanup()
+
+
+@pytest.fixture
+async def bot(fake: FakeDiscord, tmp_path: Path, upstream: Upstream) -> AsyncIterator[TestBot]:
+    settings = Settings.from_mapping(
+        {"READINGLIST_CATALOGUE": upstream.url, "READINGLIST_DB": str(tmp_path / "db")}
+    )
+    async with await Store.open(settings.db_path) as store:
+        library = await open_library(store, settings)
+        client = TestBot(store=store, library=library, settings=settings, guild_ready_timeout=0.05)
+        async with running(client) as bot:
+            yield bot
+
+
+async def reload(fake: FakeDiscord, **options: object) -> str:
+    answer = await (await fake.slash("reload", dict(options), permissions=MANAGER)).wait(
+        edited=True
+    )
+    assert answer.message is not None and answer.message.ephemeral
+    return answer.message.content
+
+
+async def test_reload_reports_what_changed_and_search_switches_over(
+    fake: FakeDiscord, bot: TestBot, upstream: Upstream
+) -> None:
+    before = await (await fake.slash("paper", {"query": "qlora"})).wait()
+    assert before.message is not None and before.message.ephemeral  # not in the chapter list
+    upstream.body = FULL_LIST.read_bytes()
+    text = await reload(fake)
+    assert text.startswith("Reloaded the reading list.")
+    assert "papers added" in text
+    after = await (await fake.slash("paper", {"query": "qlora"})).wait()
+    assert after.message is not None and after.message.embeds[0]["title"].startswith("QLoRA")
+
+
+async def test_an_unchanged_list_costs_a_304(
+    fake: FakeDiscord, bot: TestBot, upstream: Upstream
+) -> None:
+    assert await reload(fake) == "The reading list has not changed."
+    assert upstream.requests[-1].get("If-None-Match")
+
+
+@pytest.mark.parametrize(
+    ("change", "reason"),
+    [
+        ({"status": 500}, "HTTP 500"),
+        ({"body": b"\x00\x01garbage"}, "binary"),
+        ({"body": b"just some text, no headings, no entries\n"}, "no sections or entries"),
+        ({"body": b"# C\n## S\n1. **Only one.** `x`\n   *A B.*\n"}, "would remove"),
+    ],
+)
+async def test_a_bad_list_keeps_the_current_one(
+    fake: FakeDiscord, bot: TestBot, upstream: Upstream, change: dict, reason: str
+) -> None:
+    for key, value in change.items():
+        setattr(upstream, key, value)
+    text = await reload(fake)
+    assert text.startswith("Kept the current reading list:") and reason in text
+    card = await (await fake.slash("paper", {"query": "rwkv"})).wait()
+    assert card.message is not None and card.message.embeds[0]["title"].startswith("RWKV")
+    assert len(bot.library.catalogue.papers) == 20
+
+
+async def test_force_takes_a_list_that_drops_most_papers(
+    fake: FakeDiscord, bot: TestBot, upstream: Upstream
+) -> None:
+    upstream.body = b"# C\n## S\n1. **Only one.** `x`\n   *A B.*\n"
+    text = await reload(fake, force=True)
+    assert "removed" in text and len(bot.library.catalogue.papers) == 1
+
+
+async def test_a_server_that_times_out_keeps_the_current_list(
+    fake: FakeDiscord, bot: TestBot, upstream: Upstream, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import bot.loader as loader
+
+    original = loader.fetch_all
+
+    async def quick(*args: object, **kwargs: object):  # type: ignore[no-untyped-def]
+        return await original(*args, timeout=0.2, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(loader, "fetch_all", quick)
+    upstream.delay = 1.0
+    upstream.body = FULL_LIST.read_bytes()
+    text = await reload(fake)
+    assert "timed out" in text and len(bot.library.catalogue.papers) == 20
+
+
+async def test_only_managers_reload(fake: FakeDiscord, bot: TestBot) -> None:
+    fake.opened_to_everyone.add("reload")
+    answer = await (await fake.slash("reload")).wait()
+    assert answer.message is not None and "Manage Server" in answer.message.content
+
+
+async def test_load_command_reads_a_url(upstream: Upstream, tmp_path: Path) -> None:
+    import sys
+
+    from tests.conftest import ROOT
+
+    process = await asyncio.create_subprocess_exec(
+        sys.executable,
+        "-m",
+        "bot",
+        "load",
+        "--catalogue",
+        upstream.url,
+        "--db",
+        str(tmp_path / "x.db"),
+        "--json",
+        cwd=ROOT,
+        stdout=asyncio.subprocess.PIPE,
+        stderr=asyncio.subprocess.PIPE,
+    )
+    stdout, stderr = await asyncio.wait_for(process.communicate(), 60)
+    assert process.returncode == 0, stderr.decode()
+    assert '"papers": 20' in stdout.decode()
+    upstream.status = 500
+    process = await asyncio.create_subprocess_exec(
+        sys.executable,
+        "-m",
+        "bot",
+        "load",
+        "--catalogue",
+        upstream.url,
+        "--db",
+        str(tmp_path / "x.db"),
+        cwd=ROOT,
+        stdout=asyncio.subprocess.PIPE,
+        stderr=asyncio.subprocess.PIPE,
+    )
+    _, stderr = await asyncio.wait_for(process.communicate(), 60)
+    assert process.returncode == 1
+    assert stderr.decode().strip().endswith("/list.md: HTTP 500 Internal Server Error")
