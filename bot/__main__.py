@@ -11,6 +11,7 @@ import signal
 import sys
 from collections.abc import Sequence
 from dataclasses import replace
+from datetime import UTC, datetime
 from pathlib import Path
 
 import discord
@@ -20,6 +21,7 @@ from bot.catalogue import CatalogueError
 from bot.client import ReadingListBot
 from bot.config import Settings, SettingsError
 from bot.console import run_console
+from bot.health import check
 from bot.loader import load_catalogue, open_library, summary, summary_lines
 from bot.store import Store, StoreError
 
@@ -48,6 +50,10 @@ def build_parser() -> argparse.ArgumentParser:
     data_options(run)
     sync = sub.add_parser("sync", help="send the command definitions to Discord now")
     data_options(sync)
+    health = sub.add_parser(
+        "health", help="exit 0 if the bot is connected and its database readable, else 1"
+    )
+    data_options(health)
     load = sub.add_parser("load", help="parse the reading list and store it")
     data_options(load)
     load.add_argument("--json", action="store_true", help="print the summary as JSON")
@@ -82,7 +88,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         format="%(asctime)s %(levelname)s %(name)s: %(message)s",
         stream=sys.stderr,
     )
-    commands = {"load": _load, "run": _run, "ask": _ask, "sync": _sync}
+    commands = {"load": _load, "run": _run, "ask": _ask, "sync": _sync, "health": _health}
     try:
         return asyncio.run(commands[args.command](args, settings))
     except (CatalogueError, StoreError) as exc:
@@ -163,6 +169,12 @@ async def _sync(args: argparse.Namespace, settings: Settings) -> int:
             await bot.sync_commands(force=True)
     print("readinglist-bot: command definitions synced", file=sys.stderr)
     return 0
+
+
+async def _health(args: argparse.Namespace, settings: Settings) -> int:
+    ok, reason = check(settings.db_path, datetime.now(UTC))
+    print(reason, file=sys.stdout if ok else sys.stderr)
+    return 0 if ok else 1
 
 
 if __name__ == "__main__":

@@ -7,17 +7,24 @@ import hashlib
 import json
 import logging
 import random
+from datetime import UTC, datetime
 from typing import Any
 
 import discord
 from discord import app_commands
-from discord.ext import commands
+from discord.ext import commands, tasks
 
 from bot.config import Settings
+from bot.health import HEARTBEAT_EVERY
 from bot.library import Library
 from bot.loader import LoadReport, load_catalogue, stored_library
-from bot.store import Store
+from bot.store import Store, StoreError
 from bot.views import ActionButton, OpenMenu, apologise
+
+STORE_DOWN = (
+    "The bot's database can't be written right now (read-only or full), so nothing was "
+    "changed. Please try again later."
+)
 
 log = logging.getLogger(__name__)
 
@@ -70,6 +77,20 @@ class ReadingListBot(commands.Bot):
         self.tree.error(self.on_app_command_error)
         if self.sync_on_start:
             await self.sync_commands()
+        self.heartbeat.start()
+
+    async def close(self) -> None:
+        self.heartbeat.cancel()
+        await super().close()
+
+    @tasks.loop(seconds=HEARTBEAT_EVERY.total_seconds())
+    async def heartbeat(self) -> None:
+        """Write the heartbeat `readinglist-bot health` reads, while the gateway is up."""
+        if self.is_ready() and self.ws is not None and self.ws.open:
+            try:
+                await self.store.heartbeat(datetime.now(UTC))
+            except StoreError as exc:
+                log.warning("heartbeat not written: %s", exc)
 
     async def sync_commands(self, *, force: bool = False) -> bool:
         """Send the command definitions to Discord when they changed since the last sync (a
@@ -106,9 +127,15 @@ class ReadingListBot(commands.Bot):
     async def on_app_command_error(
         self, interaction: discord.Interaction, error: app_commands.AppCommandError
     ) -> None:
-        """The one place an unexpected command error is logged (with its traceback) and
-        answered with a polite sentence."""
+        """The one place that decides what a user sees when a command fails: a database
+        that can't be written is said so; anything unexpected is logged once with its
+        traceback and answered with a polite sentence."""
         command = interaction.command.qualified_name if interaction.command else "?"
+        cause = error.__cause__ if isinstance(error, app_commands.CommandInvokeError) else error
+        if isinstance(cause, StoreError):
+            log.error("/%s: %s", command, cause)
+            await apologise(interaction, STORE_DOWN)
+            return
         log.error("/%s failed", command, exc_info=error)
         await apologise(interaction)
 

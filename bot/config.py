@@ -11,6 +11,21 @@ from pathlib import Path
 from bot.weekly import parse_day, parse_time, parse_timezone
 
 PACKAGE_DATA = Path(__file__).resolve().parent.parent / "data"
+# Every environment variable the bot reads (documented in .env.example and the README).
+ENVIRONMENT = (
+    "DISCORD_TOKEN",
+    "READINGLIST_CATALOGUE",
+    "READINGLIST_REFRESH",
+    "READINGLIST_RELOAD",
+    "READINGLIST_DB",
+    "DISCORD_GUILD_ID",
+    "LOG_LEVEL",
+    "WEEKLY_CHANNEL_ID",
+    "WEEKLY_DAY",
+    "WEEKLY_TIME",
+    "WEEKLY_TZ",
+    "WEEKLY_GRACE",
+)
 _LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
 
 

@@ -8,8 +8,9 @@ from __future__ import annotations
 
 import json
 import logging
+import sqlite3
 from collections.abc import AsyncIterator, Sequence
-from contextlib import asynccontextmanager
+from contextlib import asynccontextmanager, closing
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -120,7 +121,7 @@ class Store:
             await db.execute("PRAGMA journal_mode = WAL")
             await db.execute("PRAGMA busy_timeout = 5000")
             await store._migrate()
-        except aiosqlite.Error as exc:
+        except (aiosqlite.Error, StoreError) as exc:
             await db.close()
             raise StoreError(f"cannot use the database {path}: {exc}") from exc
         return store
@@ -137,14 +138,20 @@ class Store:
 
     @asynccontextmanager
     async def transaction(self) -> AsyncIterator[aiosqlite.Connection]:
-        """BEGIN IMMEDIATE ... COMMIT, or ROLLBACK on any error."""
-        await self._db.execute("BEGIN IMMEDIATE")
+        """BEGIN IMMEDIATE ... COMMIT, or ROLLBACK on any error. A database that cannot be
+        written (read-only, full disk, locked) raises StoreError and keeps what it had."""
         try:
-            yield self._db
-        except BaseException:
-            await self._db.execute("ROLLBACK")
-            raise
-        await self._db.execute("COMMIT")
+            await self._db.execute("BEGIN IMMEDIATE")
+            try:
+                yield self._db
+            except BaseException:
+                await self._db.execute("ROLLBACK")
+                raise
+            await self._db.execute("COMMIT")
+        except sqlite3.OperationalError as exc:
+            if self._db.in_transaction:
+                await self._db.execute("ROLLBACK")
+            raise StoreError(f"the database {self.path} cannot be written: {exc}") from exc
 
     async def schema_version(self) -> int:
         """The number of migrations applied."""
@@ -387,11 +394,29 @@ class Store:
                 (status, now.isoformat(), give_up, key, give_up, guild_id),
             )
 
+    async def heartbeat(self, now: datetime) -> None:
+        """Note that the bot is connected and working (read by `readinglist-bot health`)."""
+        await self.set_meta("heartbeat", now.isoformat())
+
     async def integrity_check(self) -> str:
         """SQLite's own verdict on the database file: "ok" when it is sound."""
         async with self._db.execute("PRAGMA integrity_check") as cur:
             row = await cur.fetchone()
         return str(row[0]) if row else "no answer"
+
+
+def read_health(path: Path) -> tuple[str | None, int]:
+    """The last heartbeat and the number of papers, read without writing anything (for the
+    health check, which runs beside the bot). Raises StoreError if the file is unreadable."""
+    if not path.exists():
+        raise StoreError(f"no database at {path}")
+    try:
+        with closing(sqlite3.connect(f"file:{path}?mode=ro", uri=True, timeout=5)) as db:
+            row = db.execute("SELECT value FROM meta WHERE key = 'heartbeat'").fetchone()
+            (papers,) = db.execute("SELECT count(*) FROM papers").fetchone()
+    except sqlite3.Error as exc:
+        raise StoreError(f"cannot read the database {path}: {exc}") from exc
+    return (str(row[0]) if row else None), int(papers)
 
 
 _WEEKLY_COLUMNS = (

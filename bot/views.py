@@ -138,12 +138,12 @@ async def edit(interaction: discord.Interaction[Any], reply: Reply) -> None:
     )
 
 
-async def apologise(interaction: discord.Interaction[Any]) -> None:
-    """The polite answer to an unexpected error; never leaves an interaction unanswered."""
+async def apologise(interaction: discord.Interaction[Any], text: str = SORRY) -> None:
+    """The polite answer to an error; never leaves an interaction unanswered."""
     try:
         if interaction.response.is_done():
-            await interaction.followup.send(SORRY, ephemeral=True)
+            await interaction.followup.send(text, ephemeral=True)
         else:
-            await interaction.response.send_message(SORRY, ephemeral=True)
+            await interaction.response.send_message(text, ephemeral=True)
     except discord.HTTPException:
         log.warning("could not tell the user about the error either")

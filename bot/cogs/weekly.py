@@ -83,6 +83,7 @@ class Weekly(commands.GroupCog, group_name="weekly", group_description="The pape
             await send(interaction, replies.notice(str(exc)))
             return
         assert interaction.guild_id is not None
+        await _defer(interaction)
         await self.bot.store.set_weekly(
             interaction.guild_id,
             channel.id,
@@ -117,6 +118,7 @@ class Weekly(commands.GroupCog, group_name="weekly", group_description="The pape
     @app_commands.command(description="Where and when the paper of the week is posted")
     async def show(self, interaction: discord.Interaction) -> None:
         assert interaction.guild_id is not None
+        await _defer(interaction)
         state = await self.bot.store.weekly_state(interaction.guild_id)
         if state is None or not state.enabled:
             await send(interaction, replies.weekly_status("", "", False, None, ""))
@@ -134,6 +136,7 @@ class Weekly(commands.GroupCog, group_name="weekly", group_description="The pape
     @app_commands.command(description="Stop posting the paper of the week")
     async def off(self, interaction: discord.Interaction) -> None:
         assert interaction.guild_id is not None
+        await _defer(interaction)
         was_on = await self.bot.store.disable_weekly(interaction.guild_id, now=now())
         text = "The paper of the week is off." if was_on else "The paper of the week was not on."
         await send(interaction, replies.notice(text))
@@ -141,6 +144,7 @@ class Weekly(commands.GroupCog, group_name="weekly", group_description="The pape
     @app_commands.command(description="Post a paper of the week now")
     async def now(self, interaction: discord.Interaction) -> None:
         assert interaction.guild_id is not None
+        await _defer(interaction)
         state = await self.bot.store.weekly_state(interaction.guild_id)
         if state is None or not state.enabled:
             await send(interaction, replies.notice("Choose a channel first with /weekly set."))
@@ -150,7 +154,6 @@ class Weekly(commands.GroupCog, group_name="weekly", group_description="The pape
         if step is None:
             await send(interaction, replies.notice("The reading list has no papers to post."))
             return
-        await interaction.response.defer(ephemeral=True, thinking=True)
         message = await self.post(state, step, now())
         text = f"Posted: {message.jump_url}" if message else "Could not post: see /weekly show."
         await send(interaction, replies.notice(text))
@@ -170,6 +173,8 @@ class Weekly(commands.GroupCog, group_name="weekly", group_description="The pape
         """Make every post due at `moment`; one server's failure never stops the others."""
         ids = [p.id for p in self.bot.library.catalogue.papers]
         for state in await self.bot.store.weekly_states():
+            if self.bot.get_guild(state.guild_id) is None:
+                continue  # not a server of this process (left, or served by another shard)
             try:
                 step = next_step(state, moment, self.bot.settings.weekly_grace, ids, self.bot.rng)
                 if step is not None:
@@ -245,6 +250,12 @@ class Weekly(commands.GroupCog, group_name="weekly", group_description="The pape
                 parse_timezone(settings.weekly_tz),
                 now=now(),
             )
+
+
+async def _defer(interaction: discord.Interaction) -> None:
+    # These commands wait on the database, which may be slow: acknowledge first, so the
+    # answer never misses Discord's 3-second window.
+    await interaction.response.defer(ephemeral=True, thinking=True)
 
 
 def _missing_permissions(channel: discord.TextChannel) -> str:

@@ -35,7 +35,7 @@ async def set_monday_berlin(fake: FakeDiscord) -> None:
             {"channel": "papers", "day": "monday", "time": "09:00", "timezone": "Europe/Berlin"},
             permissions=MANAGER,
         )
-    ).wait()
+    ).wait(edited=True)
     assert answer.message is not None and answer.message.ephemeral
     assert "Mondays at 09:00 (Europe/Berlin)" in answer.message.content
 
@@ -87,7 +87,7 @@ async def test_posts_once_at_the_due_moment_even_across_a_restart(
         await weekly(bot).tick(MONDAY_0900_BERLIN + timedelta(seconds=30))
         await weekly(bot).tick(MONDAY_0900_BERLIN + timedelta(hours=3))
         assert len(posts(fake)) == 1
-        show = await (await fake.slash("weekly show", permissions=MANAGER)).wait()
+        show = await (await fake.slash("weekly show", permissions=MANAGER)).wait(edited=True)
         assert show.message is not None and "posted 2026-W49" in show.message.content
         # the next week posts the next paper of the rotation, not the same one
         await weekly(bot).tick(MONDAY_0900_BERLIN + timedelta(days=7))
@@ -129,11 +129,11 @@ async def test_settings_survive_a_restart_and_off_turns_it_off(
     async with bot_running(tmp_path / "db", library):
         await set_monday_berlin(fake)
     async with bot_running(tmp_path / "db", library) as bot:
-        show = await (await fake.slash("weekly show", permissions=MANAGER)).wait()
+        show = await (await fake.slash("weekly show", permissions=MANAGER)).wait(edited=True)
         assert (
             show.message is not None and "Mondays at 09:00 (Europe/Berlin)" in show.message.content
         )
-        off = await (await fake.slash("weekly off", permissions=MANAGER)).wait()
+        off = await (await fake.slash("weekly off", permissions=MANAGER)).wait(edited=True)
         assert off.message is not None and off.message.content == "The paper of the week is off."
         await weekly(bot).tick(MONDAY_0900_BERLIN)
         assert posts(fake) == []
