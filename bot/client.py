@@ -34,6 +34,7 @@ EXTENSIONS = (
     "bot.cogs.about",
     "bot.cogs.weekly",
     "bot.cogs.admin",
+    "bot.cogs.finder",
 )
 
 

@@ -15,10 +15,11 @@ from datetime import UTC, datetime
 from typing import Any, TextIO
 
 from bot import replies
+from bot.finder import find_reply
 from bot.library import Library
 from bot.replies import Reply
 
-COMMANDS = ("paper", "section", "author", "random", "cite", "help", "about")
+COMMANDS = ("paper", "section", "author", "random", "cite", "find", "help", "about")
 _LINK = re.compile(r"\[([^\]]*)\]\((\S+?)\)")
 _ESCAPED = re.compile(r"\\([^\w\s])")
 _BOLD = re.compile(r"\*\*(.+?)\*\*")
@@ -47,6 +48,8 @@ def answer(library: Library, line: str, rng: random.Random, asker: int = 0) -> R
         return replies.about_reply(library)
     if name == "help":
         return replies.help_reply()
+    if name == "find":
+        return find_reply(library, arg)
     known = ", ".join(f"/{c}" for c in COMMANDS)
     return Reply(content=f"Unknown command /{name}. The commands are {known}.", ephemeral=True)
 

@@ -121,3 +121,8 @@ def test_a_line_without_a_command_is_a_paper_query_and_unknown_commands_explain(
     assert answer(library, "rwkv", random.Random(0)).papers == ("2305.13048",)
     unknown = answer(library, "/frobnicate", random.Random(0))
     assert unknown.ephemeral and "/paper" in unknown.content
+
+
+def test_find_in_the_console(library: Library) -> None:
+    reply = answer(library, "/find see https://arxiv.org/abs/2305.13048v1", random.Random(0))
+    assert reply.papers == ("2305.13048",)

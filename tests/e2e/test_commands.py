@@ -14,7 +14,18 @@ from tests.e2e.conftest import TestBot, bot_running
 from tests.fake_discord import FakeDiscord, User, limits
 from tests.fake_discord.server import Message
 
-COMMANDS = {"paper", "cite", "author", "random", "section", "help", "about", "weekly", "reload"}
+COMMANDS = {
+    "paper",
+    "cite",
+    "author",
+    "random",
+    "section",
+    "help",
+    "about",
+    "weekly",
+    "reload",
+    "Find in reading list",
+}
 
 
 def buttons(message: Message) -> dict[str, dict]:
@@ -31,7 +42,8 @@ async def test_sync_sends_valid_definitions_once(
         synced = fake.synced_commands()
         assert {c["name"] for c in synced} == COMMANDS
         assert limits.command_errors(synced) == []
-        assert all(1 <= len(c["description"]) <= 100 for c in synced)
+        slash = [c for c in synced if c["type"] == 1]  # context menus have no description
+        assert all(1 <= len(c["description"]) <= 100 for c in slash)
     async with bot_running(tmp_path / "db", library):  # same definitions: no second sync
         pass
     puts = [r for r in fake.requests if r.method == "PUT" and r.path.endswith("/commands")]
@@ -211,3 +223,19 @@ async def test_waits_out_a_rate_limit_and_succeeds(fake: FakeDiscord, bot: TestB
     assert answer.message is not None and answer.message.embeds[0]["title"].startswith("QLoRA")
     statuses = [r.path for r in fake.requests if r.path.startswith("/interactions/")]
     assert len(statuses) == 2  # refused once, then sent again after retry_after
+
+
+async def test_find_in_reading_list_context_menu(fake: FakeDiscord, bot: TestBot) -> None:
+    synced = {c["name"]: c for c in fake.synced_commands()}
+    assert synced["Find in reading list"]["type"] == 3
+    target = fake.user_message(
+        "two papers: https://arxiv.org/abs/2305.13048 and https://arxiv.org/abs/2501.01234"
+    )
+    answer = await (await fake.message_command("Find in reading list", target)).wait()
+    message = answer.message
+    assert message is not None and message.ephemeral
+    assert [e["title"] for e in message.embeds] == [
+        "RWKV: Reinventing RNNs for the Transformer Era"
+    ]
+    assert "Not in the reading list: https://arxiv.org/abs/2501.01234" in message.content
+    assert "[[PDF](https://arxiv.org/abs/2501.01234)], 2025." in message.content
