@@ -22,6 +22,7 @@ from bot.client import ReadingListBot
 from bot.config import Settings, SettingsError
 from bot.console import run_console
 from bot.health import check
+from bot.i18n import lang_of
 from bot.loader import load_catalogue, open_library, summary, summary_lines
 from bot.store import Store, StoreError
 
@@ -70,6 +71,9 @@ def build_parser() -> argparse.ArgumentParser:
     ask.add_argument("commands", nargs="*", metavar="COMMAND", help="e.g. '/paper rwkv'")
     ask.add_argument(
         "--json", action="store_true", help="print each reply as its Discord message payload"
+    )
+    ask.add_argument(
+        "--locale", default="en-US", help="answer as for a Discord client in this locale (zh-CN)"
     )
     data_options(ask)
     return parser
@@ -131,6 +135,7 @@ async def _ask(args: argparse.Namespace, settings: Settings) -> int:
         as_json=args.json,
         interactive=interactive,
         out=sys.stdout,
+        lang=lang_of(getattr(args, "locale", "en-US")),
     )
     return 0
 

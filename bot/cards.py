@@ -15,6 +15,7 @@ from urllib.parse import quote, urlsplit
 
 import discord
 
+from bot.i18n import t
 from bot.models import Paper, Section
 
 __all__ = [
@@ -125,7 +126,7 @@ def truncate(text: str, limit: int) -> str:
 
 
 def paper_card(
-    paper: Paper, sections: Sequence[Section], *, heading: str | None = None
+    paper: Paper, sections: Sequence[Section], *, heading: str | None = None, lang: str = "en"
 ) -> discord.Embed:
     """The card of one paper: title linked to the paper, authors, venue, sections and links.
 
@@ -134,17 +135,21 @@ def paper_card(
     """
     url = next(filter(None, map(web_url, (paper.pdf, paper.arxiv_url, paper.code))), None)
     embed = discord.Embed(
-        title=_title(paper.title, "Untitled paper"),
+        title=_title(paper.title, t(lang, "card.untitled")),
         url=url,
         description="\n".join(filter(None, (_authors(paper), _venue_year(paper)))) or None,
         colour=COLOUR,
     )
-    listed = [_section_line(section) for section in sections]
+    listed = [_section_line(section, lang) for section in sections]
     if listed:
-        embed.add_field(name="Listed in", value=_pack(listed, "\n"), inline=False)
-    links = _links(paper)
+        embed.add_field(
+            name=t(lang, "card.listed_in"), value=_pack(listed, "\n", lang=lang), inline=False
+        )
+    links = _links(paper, lang)
     if links:
-        embed.add_field(name="Links", value=_pack(links, " · "), inline=False)
+        embed.add_field(
+            name=t(lang, "card.links"), value=_pack(links, " · ", lang=lang), inline=False
+        )
     arxiv = truncate(escape(paper.arxiv_id or ""), _ARXIV_CHARS)
     if arxiv:
         embed.add_field(name="arXiv", value=arxiv, inline=False)
@@ -157,7 +162,7 @@ def paper_card(
 
 
 def section_pages(
-    section: Section, papers: Sequence[Paper], *, per_page: int = 10
+    section: Section, papers: Sequence[Paper], *, per_page: int = 10, lang: str = "en"
 ) -> list[discord.Embed]:
     """The listing of a section, `per_page` papers to an embed, numbered across pages.
 
@@ -166,20 +171,35 @@ def section_pages(
     """
     if not 1 <= per_page <= MAX_PER_PAGE:
         raise ValueError(f"per_page must be between 1 and {MAX_PER_PAGE}, got {per_page}")
-    name = escape(section.name) or escape(section.slug) or "Untitled section"
+    name = escape(section.name) or escape(section.slug) or t(lang, "section.untitled")
     heading = escape(section.heading)
-    title = truncate(f"{name} · {heading}" if heading and heading != name else name, TITLE_LIMIT)
-    count = f"{len(papers)} paper{'' if len(papers) == 1 else 's'}"
+    # The reader's language first, the other beside it: the headings are the list's Chinese.
+    first, second = (heading, name) if lang == "zh" and heading else (name, heading)
+    title = truncate(f"{first} · {second}" if second and second != first else first, TITLE_LIMIT)
+    count = (
+        t(lang, "section.count_one")
+        if len(papers) == 1
+        else t(lang, "section.count", n=len(papers))
+    )
     pages = [papers[start : start + per_page] for start in range(0, len(papers), per_page)]
     line_chars = (DESCRIPTION_LIMIT - per_page + 1) // per_page  # lines and the newlines between
     embeds: list[discord.Embed] = []
     for index, page in enumerate(pages or [()]):
-        first = index * per_page + 1
-        lines = [_listing_line(n, paper, line_chars) for n, paper in enumerate(page, first)]
-        footer = f"Page {index + 1}/{max(len(pages), 1)} · {count} · /section {section.slug}"
+        lines = [
+            _listing_line(n, paper, line_chars, lang)
+            for n, paper in enumerate(page, index * per_page + 1)
+        ]
+        footer = t(
+            lang,
+            "section.footer",
+            page=index + 1,
+            pages=max(len(pages), 1),
+            count=count,
+            slug=section.slug,
+        )
         embed = discord.Embed(
             title=title,
-            description="\n".join(lines) or "No papers are listed in this section yet.",
+            description="\n".join(lines) or t(lang, "section.empty"),
             colour=COLOUR,
         )
         embed.set_footer(text=truncate(_plain(footer), FOOTER_LIMIT))
@@ -245,7 +265,7 @@ def citation(paper: Paper) -> str:
     return _bibtex(paper)
 
 
-def citation_card(paper: Paper) -> discord.Embed:
+def citation_card(paper: Paper, lang: str = "en") -> discord.Embed:
     """The paper's BibTeX in a code block; a too-long entry is rebuilt shorter, still valid."""
     fence_chars = len("```bibtex\n\n```")
     bib = _code_safe(citation(paper))
@@ -255,9 +275,12 @@ def citation_card(paper: Paper) -> discord.Embed:
             bib = _code_safe(_bibtex(paper, max_authors=max_authors, text_chars=text_chars))
             if len(bib) + fence_chars <= DESCRIPTION_LIMIT:
                 break
-    note = "shortened to fit Discord" if shortened else "BibTeX from the reading list"
+    note = t(lang, "cite.shortened") if shortened else t(lang, "cite.note")
     embed = discord.Embed(
-        title=truncate(f"Cite: {escape(paper.title) or 'untitled paper'}", TITLE_LIMIT),
+        title=truncate(
+            t(lang, "cite.title", title=escape(paper.title) or t(lang, "card.untitled")),
+            TITLE_LIMIT,
+        ),
         url=next(filter(None, map(web_url, (paper.pdf, paper.arxiv_url))), None),
         description=f"```bibtex\n{bib}\n```",
         colour=COLOUR,
@@ -347,12 +370,14 @@ def _title(text: str, fallback: str) -> str:
     return truncate(escape(text), TITLE_LIMIT) or fallback
 
 
-def _pack(items: Sequence[str], separator: str, limit: int = FIELD_VALUE_LIMIT) -> str:
+def _pack(
+    items: Sequence[str], separator: str, limit: int = FIELD_VALUE_LIMIT, *, lang: str = "en"
+) -> str:
     """The items joined, or as many as fit in `limit` and a note of how many were left out."""
     text = separator.join(items)
     if len(text) <= limit:
         return text
-    reserve = len(separator) + len(_more(len(items)))
+    reserve = len(separator) + len(_more(len(items), lang))
     kept: list[str] = []
     size = 0
     for item in items:
@@ -363,8 +388,8 @@ def _pack(items: Sequence[str], separator: str, limit: int = FIELD_VALUE_LIMIT) 
     return separator.join([*kept, _more(len(items) - len(kept))])
 
 
-def _more(count: int) -> str:
-    return f"{ELLIPSIS} and {count} more"
+def _more(count: int, lang: str = "en") -> str:
+    return t(lang, "card.more", n=count)
 
 
 # --- paper card -------------------------------------------------------------------------------
@@ -396,17 +421,22 @@ def _year(paper: Paper) -> str:
     return str(paper.year) if paper.year is not None and 0 < paper.year < 10_000 else ""
 
 
-def _section_line(section: Section) -> str:
+def _section_line(section: Section, lang: str = "en") -> str:
     name = escape(section.name) or escape(section.slug)
     heading = escape(section.heading)
-    line = f"{name} ({heading})" if heading and heading != name else name
-    return truncate(line, _SECTION_LINE_CHARS) or "Unnamed section"
+    first, second = (heading, name) if lang == "zh" and heading else (name, heading)
+    line = f"{first} ({second})" if second and second != first else first
+    return truncate(line, _SECTION_LINE_CHARS) or t(lang, "section.untitled")
 
 
-def _links(paper: Paper) -> list[str]:
+def _links(paper: Paper, lang: str = "en") -> list[str]:
     """Markdown links to the paper: PDF, code, arXiv abstract, then the list's further links."""
     abstract = web_url(paper.arxiv_url)
-    labelled = [("PDF", paper.pdf), ("Code", paper.code), ("arXiv abstract", paper.arxiv_url)]
+    labelled = [
+        (t(lang, "card.pdf"), paper.pdf),
+        (t(lang, "card.code"), paper.code),
+        (t(lang, "card.abstract"), paper.arxiv_url),
+    ]
     labelled += [("", link) for link in paper.links]
     seen: set[str] = set()
     links: list[str] = []
@@ -417,10 +447,10 @@ def _links(paper: Paper) -> list[str]:
             continue
         seen.add(url)
         if url == abstract:  # a "PDF" link that is the abstract page says so
-            label = "arXiv abstract"
+            label = t(lang, "card.abstract")
         elif not label:
             further += 1
-            label = f"link {further}"
+            label = t(lang, "card.link_n", n=further)
         links.append(f"[{label}]({url.replace('(', '%28').replace(')', '%29')})")
     return links
 
@@ -445,11 +475,11 @@ def web_url(url: str | None) -> str | None:
 # --- section pages ----------------------------------------------------------------------------
 
 
-def _listing_line(number: int, paper: Paper, chars: int) -> str:
+def _listing_line(number: int, paper: Paper, chars: int, lang: str = "en") -> str:
     prefix = f"**{number}.** "
     suffix = f" ({_year(paper)})" if _year(paper) else ""
     room = max(min(_LISTING_TITLE_CHARS, chars - len(prefix) - len(suffix)), 1)
-    return prefix + (truncate(escape(paper.title), room) or "Untitled paper") + suffix
+    return prefix + (truncate(escape(paper.title), room) or t(lang, "card.untitled")) + suffix
 
 
 # --- citations --------------------------------------------------------------------------------

@@ -19,12 +19,8 @@ from bot.health import HEARTBEAT_EVERY
 from bot.library import Library
 from bot.loader import LoadReport, load_catalogue, stored_library
 from bot.store import Store, StoreError
+from bot.translator import Translator
 from bot.views import ActionButton, OpenMenu, apologise
-
-STORE_DOWN = (
-    "The bot's database can't be written right now (read-only or full), so nothing was "
-    "changed. Please try again later."
-)
 
 log = logging.getLogger(__name__)
 
@@ -76,6 +72,7 @@ class ReadingListBot(commands.Bot):
         for extension in EXTENSIONS:
             await self.load_extension(extension)
         self.tree.error(self.on_app_command_error)
+        await self.tree.set_translator(Translator())
         if self.sync_on_start:
             await self.sync_commands()
         self.heartbeat.start()
@@ -135,7 +132,7 @@ class ReadingListBot(commands.Bot):
         cause = error.__cause__ if isinstance(error, app_commands.CommandInvokeError) else error
         if isinstance(cause, StoreError):
             log.error("/%s: %s", command, cause)
-            await apologise(interaction, STORE_DOWN)
+            await apologise(interaction, "error.store")
             return
         log.error("/%s failed", command, exc_info=error)
         await apologise(interaction)

@@ -16,6 +16,7 @@ from typing import Any, TextIO
 
 from bot import replies
 from bot.finder import find_reply
+from bot.i18n import t
 from bot.library import Library
 from bot.replies import Reply
 
@@ -26,32 +27,34 @@ _BOLD = re.compile(r"\*\*(.+?)\*\*")
 _TIMESTAMP = re.compile(r"<t:(\d{1,12})(?::\w)?>")  # Discord's <t:unix:style> markup
 
 
-def answer(library: Library, line: str, rng: random.Random, asker: int = 0) -> Reply:
+def answer(
+    library: Library, line: str, rng: random.Random, asker: int = 0, lang: str = "en"
+) -> Reply:
     """The reply to one console line such as `/paper rwkv` (a line without a command is a
-    /paper query)."""
+    /paper query), in `lang` ("en" or "zh")."""
     text = line.strip()
     if not text.startswith("/"):
-        return replies.paper_reply(library, text)
+        return replies.paper_reply(library, text, lang)
     name, _, arg = text[1:].partition(" ")
     name = name.lower()
     if name == "paper":
-        return replies.paper_reply(library, arg)
+        return replies.paper_reply(library, arg, lang)
     if name == "section":
-        return replies.section_reply(library, arg, asker=asker)
+        return replies.section_reply(library, arg, asker=asker, lang=lang)
     if name == "author":
-        return replies.author_reply(library, arg)
+        return replies.author_reply(library, arg, lang)
     if name == "random":
-        return replies.random_reply(library, rng, arg or None)
+        return replies.random_reply(library, rng, arg or None, lang)
     if name == "cite":
-        return replies.cite_reply(library, arg)
+        return replies.cite_reply(library, arg, lang)
     if name == "about":
-        return replies.about_reply(library)
+        return replies.about_reply(library, lang)
     if name == "help":
-        return replies.help_reply()
+        return replies.help_reply(lang)
     if name == "find":
-        return find_reply(library, arg)
+        return find_reply(library, arg, lang)
     known = ", ".join(f"/{c}" for c in COMMANDS)
-    return Reply(content=f"Unknown command /{name}. The commands are {known}.", ephemeral=True)
+    return replies.notice(t(lang, "error.unknown_command", name=name, known=known))
 
 
 def payload_line(reply: Reply) -> str:
@@ -142,13 +145,14 @@ def run_console(
     interactive: bool,
     out: TextIO,
     rng: random.Random | None = None,
+    lang: str = "en",
 ) -> None:
     """Answer the given command lines, or read them: one per line of standard input, or at
     an interactive prompt."""
     rng = rng or random.Random()
 
     def show(line: str) -> None:
-        reply = answer(library, line, rng)
+        reply = answer(library, line, rng, lang=lang)
         print(payload_line(reply) if as_json else render(reply), file=out, flush=True)
 
     if lines is not None:

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 import discord
 
 from bot import cards
+from bot.i18n import t
 from bot.library import Library
 from bot.replies import Reply, paper_card
 
@@ -61,14 +62,11 @@ def proposed_entry(arxiv_id: str) -> str:
     )
 
 
-def find_reply(library: Library, text: str) -> Reply:
+def find_reply(library: Library, text: str, lang: str = "en") -> Reply:
     """The cards of the papers a message refers to, and what is not in the list."""
     refs = references(text)
     if not refs:
-        return Reply(
-            content="I found no arXiv id, link or quoted title in that message.",
-            ephemeral=True,
-        )
+        return Reply(content=t(lang, "find.nothing"), ephemeral=True)
     papers: list[str] = []
     missing: list[Reference] = []
     for ref in refs:
@@ -84,19 +82,18 @@ def find_reply(library: Library, text: str) -> Reply:
     for paper_id in papers[:MAX_CARDS]:
         paper = library.paper(paper_id)
         if paper is not None:
-            embeds.extend(paper_card(library, paper).embeds)
+            embeds.extend(paper_card(library, paper, lang=lang).embeds)
     lines = []
     if papers:
-        lines.append(f"{len(papers)} of the {len(refs)} references are in the reading list.")
+        lines.append(t(lang, "find.found", found=len(papers), total=len(refs)))
     if len(papers) > MAX_CARDS:
-        lines.append(f"Showing the first {MAX_CARDS}.")
+        lines.append(t(lang, "find.first", n=MAX_CARDS))
     for ref in missing:
         shown = cards.escape(cards.truncate(ref.text, 120))
-        lines.append(f"Not in the reading list: {shown}")
+        lines.append(t(lang, "find.missing", ref=shown))
         if ref.arxiv_id:
             lines.append(
-                "To propose it, fill in this entry for the list's maintainers:\n"
-                f"```markdown\n{proposed_entry(ref.arxiv_id)}\n```"
+                t(lang, "find.propose") + f"\n```markdown\n{proposed_entry(ref.arxiv_id)}\n```"
             )
     content = cards.truncate("\n".join(lines), 2000)
     if content.count("```") % 2:  # a cut inside the code block must not leave it open

@@ -16,9 +16,11 @@ from typing import Any
 import discord
 
 from bot import cards
+from bot.i18n import day_name, t
 from bot.library import Library
 from bot.models import Paper, Section
 from bot.search import SearchResult, papers_by_author, rank_authors, rank_sections
+from bot.weekly import Schedule
 
 # Custom ids of persistent components: "rl:<action>:<arguments>", at most 100 characters.
 CITE = "rl:cite"  # rl:cite:<paper id>
@@ -125,7 +127,12 @@ def _label(text: str, limit: int = _CHOICE_NAME) -> str:
 
 
 def paper_card(
-    library: Library, paper: Paper, *, section: str | None = None, heading: str | None = None
+    library: Library,
+    paper: Paper,
+    *,
+    section: str | None = None,
+    heading: str | None = None,
+    lang: str = "en",
 ) -> Reply:
     """A paper's card with its link, citation and browse buttons.
 
@@ -133,15 +140,15 @@ def paper_card(
     in the curator's order.
     """
     sections = library.sections_of(paper)
-    embed = cards.paper_card(paper, sections, heading=heading)
+    embed = cards.paper_card(paper, sections, heading=heading, lang=lang)
     links = []
     if url := cards.web_url(paper.pdf):
-        links.append(Button("PDF", url=url))
+        links.append(Button(t(lang, "card.pdf"), url=url))
     if url := cards.web_url(paper.code):
-        links.append(Button("Code", url=url))
+        links.append(Button(t(lang, "card.code"), url=url))
     if (url := cards.web_url(paper.arxiv_url)) and paper.arxiv_url != paper.pdf:
-        links.append(Button("arXiv", url=url))
-    links.append(Button("Cite (BibTeX)", custom_id=f"{CITE}:{paper.id}"))
+        links.append(Button(t(lang, "button.arxiv"), url=url))
+    links.append(Button(t(lang, "button.cite"), custom_id=f"{CITE}:{paper.id}"))
     rows = [tuple(links)]
     slug = section if section in paper.sections else (paper.sections[0] if paper.sections else None)
     if slug:
@@ -149,12 +156,12 @@ def paper_card(
         rows.append(
             (
                 Button(
-                    "◀ Previous in section",
+                    t(lang, "button.previous_in_section"),
                     custom_id=f"{NAV}:{slug}:{before.id if before else paper.id}:p",
                     disabled=before is None,
                 ),
                 Button(
-                    "Next in section ▶",
+                    t(lang, "button.next_in_section"),
                     custom_id=f"{NAV}:{slug}:{after.id if after else paper.id}:n",
                     disabled=after is None,
                 ),
@@ -163,49 +170,47 @@ def paper_card(
     return Reply(embeds=(embed,), buttons=tuple(rows), papers=(paper.id,))
 
 
-def paper_reply(library: Library, query: str) -> Reply:
+def paper_reply(library: Library, query: str, lang: str = "en") -> Reply:
     """/paper: the best match's card; the others offered when several fit about equally."""
     result = library.index.search(query, CHOICE_LIMIT)
     best = result.best
     if best is None:
-        return no_match(library, query, result)
-    reply = paper_card(library, best.paper)
+        return no_match(library, query, result, lang)
+    reply = paper_card(library, best.paper, lang=lang)
     if not result.ambiguous:
         return reply
     close = result.close
     return Reply(
-        content=f"{len(close)} papers fit {_quote(query)} about equally; here is the first. "
-        "Pick another below.",
+        content=t(lang, "paper.ambiguous", n=len(close), query=_quote(query)),
         embeds=reply.embeds,
         buttons=reply.buttons,
-        menu=_paper_menu([h.paper for h in close[1:]]),
+        menu=_paper_menu([h.paper for h in close[1:]], t(lang, "menu.other_paper")),
         papers=tuple(h.paper.id for h in close),
     )
 
 
-def no_match(library: Library, query: str, result: SearchResult) -> Reply:
+def no_match(library: Library, query: str, result: SearchResult, lang: str = "en") -> Reply:
     """No paper fits: say what was searched and offer the closest titles."""
     if result.unknown_arxiv:
-        text = f"arXiv {result.unknown_arxiv} is not in the reading list."
+        text = t(lang, "paper.unknown_arxiv", id=result.unknown_arxiv)
     elif not query.strip():
-        text = "Type a title, a nickname (t5, gpt-3), an author or an arXiv id."
+        text = t(lang, "paper.empty_query")
     else:
-        text = f"No paper in the reading list matches {_quote(query)}."
+        text = t(lang, "paper.no_match", query=_quote(query))
     closest = list(result.near) or (library.index.closest(query, 3) if query.strip() else [])
     if closest:
-        text += "\nClosest titles: " + "; ".join(
-            cards.escape(cards.truncate(p.title, 80)) for p in closest
-        )
-    text += "\nTry a title word, a model name, an author's surname or an arXiv link."
+        titles = "; ".join(cards.escape(cards.truncate(p.title, 80)) for p in closest)
+        text += "\n" + t(lang, "paper.closest", titles=titles)
+    text += "\n" + t(lang, "paper.try")
     return Reply(
         content=text,
-        menu=_paper_menu(closest) if closest else None,
+        menu=_paper_menu(closest, t(lang, "menu.other_paper")) if closest else None,
         ephemeral=True,
         papers=tuple(p.id for p in closest),
     )
 
 
-def _paper_menu(papers: Sequence[Paper], placeholder: str = "Open another paper") -> Menu:
+def _paper_menu(papers: Sequence[Paper], placeholder: str) -> Menu:
     options = tuple(
         Option(_label(p.title), p.id, _label(_byline(p))) for p in papers[:CHOICE_LIMIT]
     )
@@ -234,41 +239,43 @@ def _choice_name(paper: Paper) -> str:
     return _label(paper.title, _CHOICE_NAME - len(year)) + year
 
 
-def cite_reply(library: Library, query: str) -> Reply:
+def cite_reply(library: Library, query: str, lang: str = "en") -> Reply:
     """/cite: the BibTeX entry of the best match."""
     result = library.index.search(query, CHOICE_LIMIT)
     if result.best is None:
-        return no_match(library, query, result)
-    return citation(library, result.best.paper)
+        return no_match(library, query, result, lang)
+    return citation(library, result.best.paper, lang)
 
 
-def citation(library: Library, paper: Paper) -> Reply:
+def citation(library: Library, paper: Paper, lang: str = "en") -> Reply:
     """A paper's BibTeX entry, for the asker only."""
-    return Reply(embeds=(cards.citation_card(paper),), ephemeral=True, papers=(paper.id,))
+    return Reply(embeds=(cards.citation_card(paper, lang),), ephemeral=True, papers=(paper.id,))
 
 
-def browse(library: Library, custom_id: str) -> Reply | None:
+def browse(library: Library, custom_id: str, lang: str = "en") -> Reply | None:
     """The card a browse button leads to; None when the paper left the list."""
     _, _, slug, paper_id, _ = [*custom_id.split(":", 4), "", "", ""][:5]
     paper = library.paper(paper_id)
-    return paper_card(library, paper, section=slug) if paper else None
+    return paper_card(library, paper, section=slug, lang=lang) if paper else None
 
 
-def random_reply(library: Library, rng: random.Random, section: str | None = None) -> Reply:
+def random_reply(
+    library: Library, rng: random.Random, section: str | None = None, lang: str = "en"
+) -> Reply:
     """/random: a paper picked at random, optionally from one section."""
     chosen: Section | None = None
     if section and section.strip():
         found = rank_sections(library.catalogue, section, 1)
         if not found:
-            return unknown_section(library, section)
+            return unknown_section(library, section, lang)
         chosen = found[0]
     paper = library.random_paper(rng, chosen)
     if paper is None:
-        where = f"the section {cards.escape(chosen.name)}" if chosen else "the reading list"
-        return Reply(content=f"There are no papers in {where} yet.", ephemeral=True)
-    return paper_card(
-        library, paper, section=chosen.slug if chosen else None, heading="Random paper"
-    )
+        if chosen:
+            return notice(t(lang, "random.none_in_section", name=cards.escape(chosen.name)))
+        return notice(t(lang, "random.none_in_list"))
+    slug = chosen.slug if chosen else None
+    return paper_card(library, paper, section=slug, heading=t(lang, "random.heading"), lang=lang)
 
 
 @dataclass(frozen=True)
@@ -280,7 +287,14 @@ class Action:
     edit: bool = False
 
 
-def click(library: Library, custom_id: str, value: str, clicker: int, asker: int | None) -> Action:
+def click(
+    library: Library,
+    custom_id: str,
+    value: str,
+    clicker: int,
+    asker: int | None,
+    lang: str = "en",
+) -> Action:
     """The answer to a component: `custom_id` says what it is, `value` is a menu's choice,
     `asker` who ran the command the message answers (None when unknown).
 
@@ -289,47 +303,50 @@ def click(library: Library, custom_id: str, value: str, clicker: int, asker: int
     """
     if custom_id.startswith(CITE + ":"):
         paper = library.paper(custom_id.removeprefix(CITE + ":"))
-        return Action(citation(library, paper) if paper else _gone())
+        return Action(citation(library, paper, lang) if paper else _gone(lang))
     if custom_id.startswith(NAV + ":"):
-        reply = browse(library, custom_id)
+        reply = browse(library, custom_id, lang)
         if reply is None:
-            return Action(_gone())
+            return Action(_gone(lang))
         if asker == clicker:
             return Action(reply, edit=True)
         return Action(replace(reply, ephemeral=True))
     if custom_id.startswith(PAGE + ":"):
-        turned = page_turn(library, custom_id, clicker)
+        turned = page_turn(library, custom_id, clicker, lang)
         if isinstance(turned, str):
-            return Action(Reply(content=turned, ephemeral=True))
+            return Action(notice(turned))
         return Action(turned, edit=True)
     if custom_id == OPEN:
         paper = library.paper(value)
-        return Action(replace(paper_card(library, paper), ephemeral=True) if paper else _gone())
-    return Action(Reply(content="This button is no longer valid.", ephemeral=True))
+        if paper is None:
+            return Action(_gone(lang))
+        return Action(replace(paper_card(library, paper, lang=lang), ephemeral=True))
+    return Action(notice(t(lang, "button.invalid")))
 
 
-def _gone() -> Reply:
-    return Reply(
-        content="That paper is no longer in the reading list: try /paper to find it again.",
-        ephemeral=True,
-    )
+def _gone(lang: str) -> Reply:
+    return notice(t(lang, "paper.gone"))
 
 
 # --- sections -----------------------------------------------------------------------------
 
 
-def section_reply(library: Library, query: str, page: int = 0, asker: int = 0) -> Reply:
+def section_reply(
+    library: Library, query: str, page: int = 0, asker: int = 0, lang: str = "en"
+) -> Reply:
     """/section: one page of a section listing, with page buttons for the asker."""
     found = rank_sections(library.catalogue, query, 1) if query.strip() else []
     if not found:
-        return unknown_section(library, query)
-    return section_page(library, found[0], page, asker)
+        return unknown_section(library, query, lang)
+    return section_page(library, found[0], page, asker, lang)
 
 
-def section_page(library: Library, section: Section, page: int, asker: int) -> Reply:
+def section_page(
+    library: Library, section: Section, page: int, asker: int, lang: str = "en"
+) -> Reply:
     """Page `page` (from 0, clamped) of a section, its page buttons and a menu of its papers."""
     papers = library.papers_of(section)
-    pages = cards.section_pages(section, papers)
+    pages = cards.section_pages(section, papers, lang=lang)
     page = max(0, min(page, len(pages) - 1))
     start = page * 10
     shown = papers[start : start + 10]
@@ -338,9 +355,13 @@ def section_page(library: Library, section: Section, page: int, asker: int) -> R
         base = f"{PAGE}:{section.slug}"
         buttons = (
             (
-                Button("◀ Previous", custom_id=f"{base}:{page - 1}:{asker}", disabled=page == 0),
                 Button(
-                    "Next ▶",
+                    t(lang, "button.previous"),
+                    custom_id=f"{base}:{page - 1}:{asker}",
+                    disabled=page == 0,
+                ),
+                Button(
+                    t(lang, "button.next"),
                     custom_id=f"{base}:{page + 1}:{asker}",
                     disabled=page + 1 >= len(pages),
                 ),
@@ -349,7 +370,7 @@ def section_page(library: Library, section: Section, page: int, asker: int) -> R
     menu = (
         Menu(
             OPEN,
-            "Open a paper from this page",
+            t(lang, "menu.from_page"),
             tuple(
                 Option(_label(f"{start + n}. {p.title}"), p.id, _label(_byline(p)))
                 for n, p in enumerate(shown, 1)
@@ -363,40 +384,50 @@ def section_page(library: Library, section: Section, page: int, asker: int) -> R
     )
 
 
-def page_turn(library: Library, custom_id: str, clicker: int) -> Reply | str:
+def page_turn(library: Library, custom_id: str, clicker: int, lang: str = "en") -> Reply | str:
     """The page a page button leads to, or a sentence saying why the clicker can't turn it."""
     parts = custom_id.split(":")
     if len(parts) != 5 or not parts[3].lstrip("-").isdigit() or not parts[4].isdigit():
-        return "This button is no longer valid: run /section again."
+        return t(lang, "section.page_invalid")
     _, _, slug, page, asker = parts
     if int(asker) and int(asker) != clicker:
-        return "Only the person who asked can turn these pages: run /section yourself."
+        return t(lang, "section.not_yours")
     section = library.section(slug)
     if section is None:
-        return "That section is no longer in the reading list: run /section to see them all."
-    return section_page(library, section, int(page), int(asker))
+        return t(lang, "section.gone")
+    return section_page(library, section, int(page), int(asker), lang)
 
 
-def unknown_section(library: Library, query: str) -> Reply:
+def section_name(section: Section, lang: str = "en") -> str:
+    """A section's name in the reader's language with the original heading beside it (the
+    list's headings are Chinese, so a Chinese reader sees the heading first)."""
+    first, second = (
+        (section.heading, section.name) if lang == "zh" else (section.name, section.heading)
+    )
+    return first if not second or second == first else f"{first} · {second}"
+
+
+def unknown_section(library: Library, query: str, lang: str = "en") -> Reply:
     """No section fits: list them all."""
-    lines = [f"`{s.slug}` {cards.escape(s.name)}" for s in library.catalogue.sections]
+    lines = [
+        f"`{s.slug}` {cards.escape(section_name(s, lang))}" for s in library.catalogue.sections
+    ]
     head = (
-        f"No section matches {_quote(query)}. The sections are:"
+        t(lang, "section.no_match", query=_quote(query))
         if query.strip()
-        else "The sections are:"
+        else t(lang, "section.all")
     )
     body = cards.truncate("\n".join(lines), cards.DESCRIPTION_LIMIT - 100)
-    embed = discord.Embed(title="Sections", description=body, colour=cards.COLOUR)
+    title = t(lang, "section.list_title")
+    embed = discord.Embed(title=title, description=body, colour=cards.COLOUR)
     return Reply(content=head, embeds=(embed,), ephemeral=True)
 
 
-def section_choices(library: Library, query: str) -> list[Option]:
-    """Autocomplete for /section: English name with the original heading; value the slug."""
+def section_choices(library: Library, query: str, lang: str = "en") -> list[Option]:
+    """Autocomplete for /section: the name in the reader's language with the original
+    heading; the value is the slug."""
     return [
-        Option(
-            _label(s.name if s.name == s.heading else f"{s.name} · {s.heading}"),
-            s.slug,
-        )
+        Option(_label(section_name(s, lang)), s.slug)
         for s in rank_sections(library.catalogue, query, CHOICE_LIMIT)
     ]
 
@@ -404,15 +435,11 @@ def section_choices(library: Library, query: str) -> list[Option]:
 # --- authors ------------------------------------------------------------------------------
 
 
-def author_reply(library: Library, query: str) -> Reply:
+def author_reply(library: Library, query: str, lang: str = "en") -> Reply:
     """/author: the papers of the author who fits best, in list order."""
     found = rank_authors(library.catalogue, query, 5) if query.strip() else []
     if not found:
-        return Reply(
-            content=f"No author in the reading list matches {_quote(query)}. "
-            "Try a surname, with or without accents.",
-            ephemeral=True,
-        )
+        return notice(t(lang, "author.no_match", query=_quote(query)))
     name, _ = found[0]
     papers = papers_by_author(library.catalogue, name)
     lines = [
@@ -421,19 +448,19 @@ def author_reply(library: Library, query: str) -> Reply:
         for n, p in enumerate(papers, 1)
     ]
     embed = discord.Embed(
-        title=cards.truncate(f"Papers by {name}", cards.TITLE_LIMIT),
+        title=cards.truncate(t(lang, "author.title", name=name), cards.TITLE_LIMIT),
         description=cards.truncate("\n".join(lines), cards.DESCRIPTION_LIMIT),
         colour=cards.COLOUR,
     )
-    embed.set_footer(text=f"{len(papers)} papers in the reading list")
+    embed.set_footer(text=t(lang, "author.footer", n=len(papers)))
     others = [n for n, _ in found[1:] if n != name]
     content = ""
     if others:
-        content = "Also matching: " + ", ".join(cards.escape(n) for n in others[:4])
+        content = t(lang, "author.also", names=", ".join(cards.escape(n) for n in others[:4]))
     return Reply(
         content=content,
         embeds=(embed,),
-        menu=_paper_menu(papers, "Open one of these papers"),
+        menu=_paper_menu(papers, t(lang, "menu.these_papers")),
         papers=tuple(p.id for p in papers),
     )
 
@@ -449,28 +476,46 @@ def author_choices(library: Library, query: str) -> list[Option]:
 # --- the weekly paper ---------------------------------------------------------------------
 
 
-def weekly_post(library: Library, paper: Paper) -> Reply:
+def weekly_post(library: Library, paper: Paper, lang: str = "en") -> Reply:
     """The paper of the week: its card, headed with the section it comes from."""
     sections = library.sections_of(paper)
-    where = f" · {sections[0].name}" if sections else ""
-    card = paper_card(library, paper, heading=f"Paper of the week{where}")
-    return replace(card, ephemeral=False)
+    heading = (
+        t(lang, "weekly.heading_in", section=section_name(sections[0], lang).split(" · ")[0])
+        if sections
+        else t(lang, "weekly.heading")
+    )
+    return paper_card(library, paper, heading=heading, lang=lang)
+
+
+def describe_schedule(schedule: Schedule, lang: str = "en") -> str:
+    """ "Mondays at 09:00 (Europe/Berlin)", or "每周一 09:00（Europe/Berlin）"."""
+    return t(
+        lang,
+        "weekly.schedule",
+        day=day_name(lang, schedule.weekday),
+        time=schedule.at.strftime("%H:%M"),
+        tz=schedule.tz,
+    )
 
 
 def weekly_status(
-    channel: str, schedule: str, enabled: bool, next_due: datetime | None, status: str
+    channel: str,
+    schedule: Schedule | None,
+    next_due: datetime | None,
+    status: str,
+    lang: str = "en",
 ) -> Reply:
-    """/weekly show: where and when, the next post, and how the last one went."""
-    if not enabled:
-        text = "The paper of the week is off here. A manager can turn it on with /weekly set."
-        return Reply(content=text, ephemeral=True)
-    lines = [f"The paper of the week goes to {channel}: {schedule}."]
+    """/weekly show: where and when, the next post, and how the last one went (`schedule`
+    None: the weekly paper is off)."""
+    if schedule is None:
+        return notice(t(lang, "weekly.off_here"))
+    lines = [t(lang, "weekly.goes_to", channel=channel, schedule=describe_schedule(schedule, lang))]
     if next_due:
         stamp = int(next_due.timestamp())
-        lines.append(f"Next post: <t:{stamp}:F> (<t:{stamp}:R>).")
+        lines.append(t(lang, "weekly.next", when=f"<t:{stamp}:F> (<t:{stamp}:R>)"))
     if status:
-        lines.append(f"Last: {cards.escape(status)}")
-    return Reply(content="\n".join(lines), ephemeral=True)
+        lines.append(t(lang, "weekly.last", status=cards.escape(status)))
+    return notice("\n".join(lines))
 
 
 def notice(text: str) -> Reply:
@@ -483,45 +528,47 @@ def notice(text: str) -> Reply:
 HELP = (
     (
         "/paper query",
-        "Find a paper by title words, nickname, author or arXiv id.",
+        "help.paper",
         "/paper rwkv · /paper gpt-3 · /paper tri dao · /paper 2305.13048",
     ),
+    ("/section name", "help.section", "/section non-transformer · /section 非 Transformer 架构"),
+    ("/author name", "help.author", "/author vaswani · /author gu albert"),
+    ("/random [section]", "help.random", "/random · /random encoder-only"),
+    ("/cite query", "help.cite", "/cite attention is all you need"),
+    ("Find in reading list", "help.find", "https://arxiv.org/abs/2305.13048"),
     (
-        "/section name",
-        "List a section of the reading list, page by page.",
-        "/section non-transformer · /section 非 Transformer 架构",
+        "/weekly set | show | off | now",
+        "help.weekly",
+        "/weekly set #papers monday 09:00 Asia/Shanghai",
     ),
-    ("/author name", "The papers of one author.", "/author vaswani · /author gu albert"),
-    ("/random [section]", "A paper picked at random.", "/random · /random encoder-only"),
-    ("/cite query", "The BibTeX entry of a paper.", "/cite attention is all you need"),
-    ("/about", "Which reading list is loaded, and when.", "/about"),
+    ("/about", "help.about", "/about"),
 )
 
 
-def help_reply() -> Reply:
+def help_reply(lang: str = "en") -> Reply:
     """/help: what each command does, with examples."""
     embed = discord.Embed(
-        title="readinglist-bot",
-        description="Ask the reading list. Every command autocompletes as you type.",
-        colour=cards.COLOUR,
+        title=t(lang, "help.title"), description=t(lang, "help.intro"), colour=cards.COLOUR
     )
     for usage, what, examples in HELP:
-        embed.add_field(name=usage, value=f"{what}\n`{examples}`", inline=False)
+        embed.add_field(name=usage, value=f"{t(lang, what)}\n`{examples}`", inline=False)
     return Reply(embeds=(embed,), ephemeral=True)
 
 
-def about_reply(library: Library) -> Reply:
+def about_reply(library: Library, lang: str = "en") -> Reply:
     """/about: the list loaded, paper and section counts, when it was loaded."""
     catalogue = library.catalogue
-    embed = discord.Embed(title="The reading list", colour=cards.COLOUR)
+    embed = discord.Embed(title=t(lang, "about.title"), colour=cards.COLOUR)
     sources = "\n".join(cards.escape(s.rsplit("/", 1)[-1]) for s in catalogue.sources) or "—"
-    embed.add_field(name="Loaded from", value=cards.truncate(sources, 1000), inline=False)
-    embed.add_field(name="Papers", value=str(len(catalogue.papers)))
-    embed.add_field(name="Entries", value=str(catalogue.entries))
-    embed.add_field(name="Sections", value=str(len(catalogue.sections)))
+    value = cards.truncate(sources, 1000)
+    embed.add_field(name=t(lang, "about.source"), value=value, inline=False)
+    embed.add_field(name=t(lang, "about.papers"), value=str(len(catalogue.papers)))
+    embed.add_field(name=t(lang, "about.entries"), value=str(catalogue.entries))
+    embed.add_field(name=t(lang, "about.sections"), value=str(len(catalogue.sections)))
     if library.loaded_at:
         stamp = int(library.loaded_at.timestamp())
-        embed.add_field(name="Loaded", value=f"<t:{stamp}:f> (<t:{stamp}:R>)", inline=False)
+        when = f"<t:{stamp}:f> (<t:{stamp}:R>)"
+        embed.add_field(name=t(lang, "about.loaded"), value=when, inline=False)
     if catalogue.problems:
-        embed.set_footer(text=f"{len(catalogue.problems)} entries could not be read")
+        embed.set_footer(text=t(lang, "about.problems", n=len(catalogue.problems)))
     return Reply(embeds=(embed,))

@@ -13,12 +13,11 @@ from typing import Any, Protocol, cast
 import discord
 
 from bot import replies
+from bot.i18n import lang_of, t
 from bot.library import Library
 from bot.replies import Reply
 
 log = logging.getLogger(__name__)
-
-SORRY = "Sorry, something went wrong on our side. It has been logged; please try again."
 
 
 class HasLibrary(Protocol):
@@ -77,7 +76,8 @@ async def answer_component(
         library = cast(HasLibrary, interaction.client).library
         metadata = interaction.message.interaction_metadata if interaction.message else None
         asker = metadata.user.id if metadata else None
-        action = replies.click(library, custom_id, value, interaction.user.id, asker)
+        lang = lang_of(interaction.locale)
+        action = replies.click(library, custom_id, value, interaction.user.id, asker, lang)
         if action.edit:
             await edit(interaction, action.reply)
         else:
@@ -138,8 +138,9 @@ async def edit(interaction: discord.Interaction[Any], reply: Reply) -> None:
     )
 
 
-async def apologise(interaction: discord.Interaction[Any], text: str = SORRY) -> None:
+async def apologise(interaction: discord.Interaction[Any], key: str = "error.sorry") -> None:
     """The polite answer to an error; never leaves an interaction unanswered."""
+    text = t(lang_of(interaction.locale), key)
     try:
         if interaction.response.is_done():
             await interaction.followup.send(text, ephemeral=True)

@@ -6,6 +6,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import TypeVar
 
+from bot.i18n import t
 from bot.models import Catalogue, Paper
 
 __all__ = ["CatalogueDiff", "Moved", "diff_catalogues", "drops_most"]
@@ -45,15 +46,15 @@ class CatalogueDiff:
         """True when the reload changed nothing a reader would notice."""
         return not (self.added or self.removed or self.moved or self.changed_metadata)
 
-    def summary(self, *, limit: int = 10) -> list[str]:
+    def summary(self, *, limit: int = 10, lang: str = "en") -> list[str]:
         """One readable line per kind of change, at most `limit` papers named in each."""
         if self.unchanged:
-            return ["no changes"]
+            return [t(lang, "diff.none")]
         lines = [
-            _line("+", "added", self.added, _title, limit),
-            _line("-", "removed", self.removed, _title, limit),
-            _line("~", "moved", self.moved, _move, limit),
-            _line("*", "changed", self.changed_metadata, _title, limit),
+            _line("+", "diff.added", self.added, _title, limit, lang),
+            _line("-", "diff.removed", self.removed, _title, limit, lang),
+            _line("~", "diff.moved", self.moved, _move, limit, lang),
+            _line("*", "diff.changed", self.changed_metadata, _title, limit, lang),
         ]
         return [line for line in lines if line]
 
@@ -93,15 +94,17 @@ def drops_most(old: Catalogue | None, new: Catalogue, share: float = 0.5) -> boo
     return removed > share * len(old.papers)
 
 
-def _line(sign: str, verb: str, items: Sequence[_T], name: Callable[[_T], str], limit: int) -> str:
+def _line(
+    sign: str, key: str, items: Sequence[_T], name: Callable[[_T], str], limit: int, lang: str
+) -> str:
     if not items:
         return ""
-    line = f"{sign} {len(items)} {'paper' if len(items) == 1 else 'papers'} {verb}"
+    line = f"{sign} " + t(lang, key + ("_one" if len(items) == 1 else ""), n=len(items))
     shown = [name(item) for item in items[: max(limit, 0)]]
     if not shown:
         return line
     more = len(items) - len(shown)
-    return f"{line}: {'; '.join(shown)}" + (f" … and {more} more" if more else "")
+    return f"{line}: {'; '.join(shown)}" + (" " + t(lang, "card.more", n=more) if more else "")
 
 
 def _title(paper: Paper) -> str:

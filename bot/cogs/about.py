@@ -9,6 +9,7 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot import replies
+from bot.i18n import lang_of
 from bot.views import send
 
 if TYPE_CHECKING:
@@ -23,11 +24,11 @@ class About(commands.Cog):
 
     @app_commands.command(name="help", description="What each command does, with examples")
     async def help_(self, interaction: discord.Interaction) -> None:
-        await send(interaction, replies.help_reply())
+        await send(interaction, replies.help_reply(lang_of(interaction.locale)))
 
     @app_commands.command(description="Which reading list is loaded, and when")
     async def about(self, interaction: discord.Interaction) -> None:
-        await send(interaction, replies.about_reply(self.bot.library))
+        await send(interaction, replies.about_reply(self.bot.library, lang_of(interaction.locale)))
 
 
 async def setup(bot: ReadingListBot) -> None:

@@ -11,6 +11,7 @@ from discord.ext import commands, tasks
 
 from bot import replies
 from bot.catalogue import CatalogueError
+from bot.i18n import lang_of, t
 from bot.store import StoreError
 from bot.views import send
 
@@ -39,11 +40,12 @@ class Admin(commands.Cog):
     @app_commands.describe(force="Take the new list even if it removes most papers")
     @app_commands.default_permissions(manage_guild=True)
     async def reload(self, interaction: discord.Interaction, force: bool = False) -> None:
+        lang = lang_of(interaction.locale)
         if not await self.allowed(interaction):
-            await send(interaction, replies.notice(self.refusal()))
+            await send(interaction, replies.notice(self.refusal(lang)))
             return
         await interaction.response.defer(ephemeral=True, thinking=True)
-        await send(interaction, replies.notice(await self.reload_text(force=force)))
+        await send(interaction, replies.notice(await self.reload_text(force=force, lang=lang)))
 
     async def allowed(self, interaction: discord.Interaction) -> bool:
         """The bot's owner, and (unless READINGLIST_RELOAD=owner) server managers."""
@@ -52,20 +54,19 @@ class Admin(commands.Cog):
         managers = self.bot.settings.reload_access == "managers"
         return managers and interaction.permissions.manage_guild
 
-    def refusal(self) -> str:
-        if self.bot.settings.reload_access == "owner":
-            return "Only the bot's owner can reload the reading list."
-        return "Only members with the Manage Server permission can reload the reading list."
+    def refusal(self, lang: str) -> str:
+        owner_only = self.bot.settings.reload_access == "owner"
+        return t(lang, "reload.not_owner" if owner_only else "reload.not_manager")
 
-    async def reload_text(self, *, force: bool = False) -> str:
+    async def reload_text(self, *, force: bool = False, lang: str = "en") -> str:
         """Reload, and say what happened in a few lines."""
         try:
             report = await self.bot.reload(force=force)
         except (CatalogueError, StoreError) as exc:
-            return f"Kept the current reading list: {exc}"
+            return t(lang, "reload.kept", reason=exc)
         if not report.changed or report.diff is None:
-            return "The reading list has not changed."
-        return "Reloaded the reading list.\n" + "\n".join(report.diff.summary())
+            return t(lang, "reload.unchanged")
+        return "\n".join([t(lang, "reload.done"), *report.diff.summary(lang=lang)])
 
     @tasks.loop(hours=6)
     async def refresh(self) -> None:

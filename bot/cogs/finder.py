@@ -9,6 +9,7 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot.finder import find_reply
+from bot.i18n import lang_of
 from bot.views import send
 
 if TYPE_CHECKING:
@@ -31,7 +32,7 @@ class Finder(commands.Cog):
 
     async def find(self, interaction: discord.Interaction, message: discord.Message) -> None:
         text = "\n".join([message.content, *(e.url or "" for e in message.embeds)])
-        await send(interaction, find_reply(self.bot.library, text))
+        await send(interaction, find_reply(self.bot.library, text, lang_of(interaction.locale)))
 
 
 async def setup(bot: ReadingListBot) -> None:

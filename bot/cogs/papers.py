@@ -9,6 +9,7 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot import replies
+from bot.i18n import lang_of
 from bot.views import send
 
 if TYPE_CHECKING:
@@ -29,7 +30,9 @@ class Papers(commands.Cog):
     @app_commands.command(description="Find a paper by title, nickname, author or arXiv id")
     @app_commands.describe(query="A title, a model name (rwkv, t5), an author or an arXiv link")
     async def paper(self, interaction: discord.Interaction, query: str) -> None:
-        await send(interaction, replies.paper_reply(self.bot.library, query))
+        await send(
+            interaction, replies.paper_reply(self.bot.library, query, lang_of(interaction.locale))
+        )
 
     @paper.autocomplete("query")
     async def paper_query(
@@ -40,7 +43,9 @@ class Papers(commands.Cog):
     @app_commands.command(description="The BibTeX entry of a paper")
     @app_commands.describe(query="A title, a model name, an author or an arXiv link")
     async def cite(self, interaction: discord.Interaction, query: str) -> None:
-        await send(interaction, replies.cite_reply(self.bot.library, query))
+        await send(
+            interaction, replies.cite_reply(self.bot.library, query, lang_of(interaction.locale))
+        )
 
     @cite.autocomplete("query")
     async def cite_query(
@@ -51,7 +56,9 @@ class Papers(commands.Cog):
     @app_commands.command(description="The papers of one author")
     @app_commands.describe(name="An author's name or surname, any order, accents optional")
     async def author(self, interaction: discord.Interaction, name: str) -> None:
-        await send(interaction, replies.author_reply(self.bot.library, name))
+        await send(
+            interaction, replies.author_reply(self.bot.library, name, lang_of(interaction.locale))
+        )
 
     @author.autocomplete("name")
     async def author_name(
@@ -62,13 +69,16 @@ class Papers(commands.Cog):
     @app_commands.command(description="A paper from the reading list, picked at random")
     @app_commands.describe(section="Only from this section (optional)")
     async def random(self, interaction: discord.Interaction, section: str | None = None) -> None:
-        await send(interaction, replies.random_reply(self.bot.library, self.bot.rng, section))
+        lang = lang_of(interaction.locale)
+        await send(interaction, replies.random_reply(self.bot.library, self.bot.rng, section, lang))
 
     @random.autocomplete("section")
     async def random_section(
         self, interaction: discord.Interaction, current: str
     ) -> list[app_commands.Choice[str]]:
-        return choices(replies.section_choices(self.bot.library, current))
+        return choices(
+            replies.section_choices(self.bot.library, current, lang_of(interaction.locale))
+        )
 
 
 async def setup(bot: ReadingListBot) -> None:

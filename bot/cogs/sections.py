@@ -10,6 +10,7 @@ from discord.ext import commands
 
 from bot import replies
 from bot.cogs.papers import choices
+from bot.i18n import lang_of
 from bot.views import send
 
 if TYPE_CHECKING:
@@ -25,14 +26,17 @@ class Sections(commands.Cog):
     @app_commands.command(description="List a section of the reading list, page by page")
     @app_commands.describe(name="A section: its English name, slug or original heading")
     async def section(self, interaction: discord.Interaction, name: str) -> None:
-        reply = replies.section_reply(self.bot.library, name, asker=interaction.user.id)
+        lang = lang_of(interaction.locale)
+        reply = replies.section_reply(self.bot.library, name, asker=interaction.user.id, lang=lang)
         await send(interaction, reply)
 
     @section.autocomplete("name")
     async def section_name(
         self, interaction: discord.Interaction, current: str
     ) -> list[app_commands.Choice[str]]:
-        return choices(replies.section_choices(self.bot.library, current))
+        return choices(
+            replies.section_choices(self.bot.library, current, lang_of(interaction.locale))
+        )
 
 
 async def setup(bot: ReadingListBot) -> None:

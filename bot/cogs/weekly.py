@@ -12,6 +12,7 @@ from discord.ext import commands, tasks
 
 from bot import replies
 from bot.cogs.papers import choices
+from bot.i18n import lang_of, t
 from bot.posting import MANUAL, MAX_ATTEMPTS, Step, manual_step, next_step, schedule_of
 from bot.store import WeeklyState
 from bot.views import send, to_view
@@ -31,7 +32,6 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 DAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
-NOT_A_MANAGER = "Only members with the Manage Server permission can change the weekly paper."
 
 
 def now() -> datetime:
@@ -59,7 +59,9 @@ class Weekly(commands.GroupCog, group_name="weekly", group_description="The pape
         # the command's permissions.
         if interaction.permissions.manage_guild:
             return True
-        await send(interaction, replies.notice(NOT_A_MANAGER))
+        await send(
+            interaction, replies.notice(t(lang_of(interaction.locale), "weekly.not_manager"))
+        )
         return False
 
     @app_commands.command(name="set", description="Post a paper every week in a channel")
@@ -77,10 +79,11 @@ class Weekly(commands.GroupCog, group_name="weekly", group_description="The pape
         time: str,
         timezone: str = "UTC",
     ) -> None:
+        lang = lang_of(interaction.locale)
         try:
             schedule = Schedule(parse_day(day), parse_time(time), parse_timezone(timezone))
         except ScheduleError as exc:
-            await send(interaction, replies.notice(str(exc)))
+            await send(interaction, replies.notice(t(lang, "weekly.bad_setting", detail=exc)))
             return
         assert interaction.guild_id is not None
         await _defer(interaction)
@@ -93,13 +96,16 @@ class Weekly(commands.GroupCog, group_name="weekly", group_description="The pape
             now=now(),
         )
         due = int(next_due(schedule, now()).timestamp())
-        text = (
-            f"The paper of the week will go to {channel.mention}: {schedule.describe()}. "
-            f"First post: <t:{due}:F>."
+        text = t(
+            lang,
+            "weekly.set",
+            channel=channel.mention,
+            schedule=replies.describe_schedule(schedule, lang),
+            when=f"<t:{due}:F>",
         )
         missing = _missing_permissions(channel)
         if missing:
-            text += f"\nI can't post there yet: give me {missing} in {channel.mention}."
+            text += "\n" + t(lang, "weekly.cant_post", permissions=missing, channel=channel.mention)
         await send(interaction, replies.notice(text))
 
     @set_.autocomplete("day")
@@ -119,43 +125,46 @@ class Weekly(commands.GroupCog, group_name="weekly", group_description="The pape
     async def show(self, interaction: discord.Interaction) -> None:
         assert interaction.guild_id is not None
         await _defer(interaction)
+        lang = lang_of(interaction.locale)
         state = await self.bot.store.weekly_state(interaction.guild_id)
         if state is None or not state.enabled:
-            await send(interaction, replies.weekly_status("", "", False, None, ""))
+            await send(interaction, replies.weekly_status("", None, None, "", lang))
             return
         schedule = schedule_of(state)
-        reply = replies.weekly_status(
-            f"<#{state.channel_id}>",
-            schedule.describe(),
-            True,
-            next_due(schedule, now()),
-            state.last_status,
+        due = next_due(schedule, now())
+        channel = f"<#{state.channel_id}>"
+        await send(
+            interaction, replies.weekly_status(channel, schedule, due, state.last_status, lang)
         )
-        await send(interaction, reply)
 
     @app_commands.command(description="Stop posting the paper of the week")
     async def off(self, interaction: discord.Interaction) -> None:
         assert interaction.guild_id is not None
         await _defer(interaction)
         was_on = await self.bot.store.disable_weekly(interaction.guild_id, now=now())
-        text = "The paper of the week is off." if was_on else "The paper of the week was not on."
-        await send(interaction, replies.notice(text))
+        key = "weekly.turned_off" if was_on else "weekly.was_off"
+        await send(interaction, replies.notice(t(lang_of(interaction.locale), key)))
 
     @app_commands.command(description="Post a paper of the week now")
     async def now(self, interaction: discord.Interaction) -> None:
         assert interaction.guild_id is not None
         await _defer(interaction)
+        lang = lang_of(interaction.locale)
         state = await self.bot.store.weekly_state(interaction.guild_id)
         if state is None or not state.enabled:
-            await send(interaction, replies.notice("Choose a channel first with /weekly set."))
+            await send(interaction, replies.notice(t(lang, "weekly.choose_first")))
             return
         ids = [p.id for p in self.bot.library.catalogue.papers]
         step = manual_step(state, ids, self.bot.rng)
         if step is None:
-            await send(interaction, replies.notice("The reading list has no papers to post."))
+            await send(interaction, replies.notice(t(lang, "weekly.no_papers")))
             return
         message = await self.post(state, step, now())
-        text = f"Posted: {message.jump_url}" if message else "Could not post: see /weekly show."
+        text = (
+            t(lang, "weekly.posted", link=message.jump_url)
+            if message
+            else t(lang, "weekly.not_posted")
+        )
         await send(interaction, replies.notice(text))
 
     # The loop ----------------------------------------------------------------------------
@@ -200,7 +209,9 @@ class Weekly(commands.GroupCog, group_name="weekly", group_description="The pape
         if (paper := self.bot.library.paper(step.paper_id)) is not None:
             try:
                 message = await self._send(
-                    state.channel_id, replies.weekly_post(self.bot.library, paper), step.nonce
+                    state.channel_id,
+                    replies.weekly_post(self.bot.library, paper, self._lang(state.guild_id)),
+                    step.nonce,
                 )
             except (discord.HTTPException, TypeError) as exc:
                 reason = _reason(exc)
@@ -227,6 +238,11 @@ class Weekly(commands.GroupCog, group_name="weekly", group_description="The pape
         if view is None:
             return await channel.send(embeds=embeds, nonce=nonce)
         return await channel.send(embeds=embeds, nonce=nonce, view=view)
+
+    def _lang(self, guild_id: int) -> str:
+        """Weekly posts speak the server's language (its preferred locale)."""
+        guild = self.bot.get_guild(guild_id)
+        return lang_of(guild.preferred_locale if guild else None)
 
     async def apply_defaults(self) -> None:
         """WEEKLY_CHANNEL_ID and friends: the weekly paper of a single-server deployment, set

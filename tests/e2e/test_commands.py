@@ -239,3 +239,43 @@ async def test_find_in_reading_list_context_menu(fake: FakeDiscord, bot: TestBot
     ]
     assert "Not in the reading list: https://arxiv.org/abs/2501.01234" in message.content
     assert "[[PDF](https://arxiv.org/abs/2501.01234)], 2025." in message.content
+
+
+async def test_a_chinese_client_gets_chinese_and_an_english_one_english(
+    fake: FakeDiscord, bot: TestBot
+) -> None:
+    zh = await (await fake.slash("paper", {"query": "rwkv"}, locale="zh-CN")).wait()
+    en = await (await fake.slash("paper", {"query": "rwkv"}, locale="en-US")).wait()
+    assert zh.message is not None and en.message is not None
+    assert zh.message.embeds[0]["fields"][0]["name"] == "所在章节"
+    assert en.message.embeds[0]["fields"][0]["name"] == "Listed in"
+    assert "引用 (BibTeX)" in buttons(zh.message)
+    refused = await (await fake.slash("section", {"name": "qqqq"}, locale="zh-CN")).wait()
+    assert refused.message is not None and refused.message.content.startswith("没有与")
+
+
+async def test_synced_definitions_carry_chinese_localisations(
+    fake: FakeDiscord, bot: TestBot
+) -> None:
+    synced = {c["name"]: c for c in fake.synced_commands()}
+    assert limits.command_errors(list(synced.values())) == []
+    assert synced["paper"]["name_localizations"]["zh-CN"] == "论文"
+    assert (
+        synced["paper"]["description_localizations"]["zh-CN"]
+        == "按标题、简称、作者或 arXiv 编号查找论文"
+    )
+    assert synced["paper"]["options"][0]["name_localizations"]["zh-CN"] == "查询"
+    assert synced["Find in reading list"]["name_localizations"]["zh-CN"] == "在阅读列表中查找"
+    weekly = synced["weekly"]
+    assert {o["name_localizations"]["zh-CN"] for o in weekly["options"]} == {
+        "设置",
+        "查看",
+        "关闭",
+        "立即发布",
+    }
+    for command in synced.values():
+        for option in command.get("options", []):
+            assert "zh-CN" in option.get("name_localizations", {}), (
+                command["name"],
+                option["name"],
+            )

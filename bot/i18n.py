@@ -1,0 +1,259 @@
+"""Every text the bot writes, in English and Simplified Chinese. Pure.
+
+A message is chosen per interaction by the user's locale (the server's for weekly posts):
+`t(lang, key, **values)`. Both languages of a message take the same {placeholders}; a test
+fails if a message exists in one language only.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+LANGS = ("en", "zh")
+
+# key: (English, 简体中文)
+MESSAGES: Mapping[str, tuple[str, str]] = {
+    # paper cards
+    "card.untitled": ("Untitled paper", "无标题论文"),
+    "card.listed_in": ("Listed in", "所在章节"),
+    "card.links": ("Links", "链接"),
+    "card.pdf": ("PDF", "PDF"),
+    "card.code": ("Code", "代码"),
+    "card.abstract": ("arXiv abstract", "arXiv 摘要"),
+    "card.link_n": ("link {n}", "链接 {n}"),
+    "card.more": ("… and {n} more", "……另有 {n} 项"),
+    # section listings
+    "section.untitled": ("Untitled section", "未命名章节"),
+    "section.count": ("{n} papers", "{n} 篇论文"),
+    "section.count_one": ("1 paper", "1 篇论文"),
+    "section.footer": (
+        "Page {page}/{pages} · {count} · /section {slug}",
+        "第 {page}/{pages} 页 · {count} · /section {slug}",
+    ),
+    "section.empty": ("No papers are listed in this section yet.", "这个章节还没有列出论文。"),
+    # citations
+    "cite.title": ("Cite: {title}", "引用：{title}"),
+    "cite.note": ("BibTeX from the reading list", "根据阅读列表生成的 BibTeX"),
+    "cite.shortened": ("shortened to fit Discord", "为适应 Discord 已缩短"),
+    # buttons and menus
+    "button.cite": ("Cite (BibTeX)", "引用 (BibTeX)"),
+    "button.arxiv": ("arXiv", "arXiv"),
+    "button.previous_in_section": ("◀ Previous in section", "◀ 本章上一篇"),
+    "button.next_in_section": ("Next in section ▶", "本章下一篇 ▶"),
+    "button.previous": ("◀ Previous", "◀ 上一页"),
+    "button.next": ("Next ▶", "下一页 ▶"),
+    "menu.other_paper": ("Open another paper", "打开另一篇论文"),
+    "menu.from_page": ("Open a paper from this page", "打开本页的一篇论文"),
+    "menu.these_papers": ("Open one of these papers", "打开其中一篇论文"),
+    # /paper
+    "paper.ambiguous": (
+        "{n} papers fit {query} about equally; here is the first. Pick another below.",
+        "有 {n} 篇论文与 {query} 同样匹配，这是第一篇。可在下方选择其他论文。",
+    ),
+    "paper.empty_query": (
+        "Type a title, a nickname (t5, gpt-3), an author or an arXiv id.",
+        "请输入标题、简称（如 t5、gpt-3）、作者或 arXiv 编号。",
+    ),
+    "paper.no_match": (
+        "No paper in the reading list matches {query}.",
+        "阅读列表中没有与 {query} 匹配的论文。",
+    ),
+    "paper.unknown_arxiv": (
+        "arXiv {id} is not in the reading list.",
+        "arXiv {id} 不在阅读列表中。",
+    ),
+    "paper.closest": ("Closest titles: {titles}", "最接近的标题：{titles}"),
+    "paper.try": (
+        "Try a title word, a model name, an author's surname or an arXiv link.",
+        "可以试试标题中的词、模型名、作者姓氏或 arXiv 链接。",
+    ),
+    "paper.gone": (
+        "That paper is no longer in the reading list: try /paper to find it again.",
+        "这篇论文已不在阅读列表中，请用 /paper 重新查找。",
+    ),
+    "button.invalid": ("This button is no longer valid.", "这个按钮已失效。"),
+    # /random
+    "random.heading": ("Random paper", "随机论文"),
+    "random.none_in_list": (
+        "There are no papers in the reading list yet.",
+        "阅读列表中还没有论文。",
+    ),
+    "random.none_in_section": (
+        "There are no papers in the section {name} yet.",
+        "章节 {name} 中还没有论文。",
+    ),
+    # /section
+    "section.page_invalid": (
+        "This button is no longer valid: run /section again.",
+        "这个按钮已失效，请重新运行 /section。",
+    ),
+    "section.not_yours": (
+        "Only the person who asked can turn these pages: run /section yourself.",
+        "只有提问的人可以翻页，请自己运行 /section。",
+    ),
+    "section.gone": (
+        "That section is no longer in the reading list: run /section to see them all.",
+        "这个章节已不在阅读列表中，运行 /section 查看所有章节。",
+    ),
+    "section.no_match": (
+        "No section matches {query}. The sections are:",
+        "没有与 {query} 匹配的章节。所有章节如下：",
+    ),
+    "section.all": ("The sections are:", "所有章节如下："),
+    "section.list_title": ("Sections", "章节"),
+    # /author
+    "author.no_match": (
+        "No author in the reading list matches {query}. Try a surname, with or without accents.",
+        "阅读列表中没有与 {query} 匹配的作者。请试试姓氏（可不带重音符号）。",
+    ),
+    "author.title": ("Papers by {name}", "{name} 的论文"),
+    "author.footer": ("{n} papers in the reading list", "阅读列表中共 {n} 篇"),
+    "author.also": ("Also matching: {names}", "其他匹配的作者：{names}"),
+    # /help and /about
+    "help.title": ("readinglist-bot", "阅读列表机器人"),
+    "help.intro": (
+        "Ask the reading list. Every command autocompletes as you type.",
+        "查询阅读列表。所有命令在输入时都会自动补全。",
+    ),
+    "help.paper": (
+        "Find a paper by title words, nickname, author or arXiv id.",
+        "按标题中的词、简称、作者或 arXiv 编号查找论文。",
+    ),
+    "help.section": (
+        "List a section of the reading list, page by page.",
+        "分页列出阅读列表的一个章节。",
+    ),
+    "help.author": ("The papers of one author.", "某位作者的论文。"),
+    "help.random": ("A paper picked at random.", "随机挑选一篇论文。"),
+    "help.cite": ("The BibTeX entry of a paper.", "论文的 BibTeX 引用。"),
+    "help.about": ("Which reading list is loaded, and when.", "当前加载的阅读列表及加载时间。"),
+    "help.find": (
+        "Right-click a message > Apps > Find in reading list: checks its links and titles.",
+        "右键点击消息 > 应用 > 在阅读列表中查找：检查其中的链接和标题。",
+    ),
+    "help.weekly": (
+        "Managers: a paper every week in a channel.",
+        "管理员：每周在频道中发布一篇论文。",
+    ),
+    "about.title": ("The reading list", "阅读列表"),
+    "about.source": ("Loaded from", "来源"),
+    "about.papers": ("Papers", "论文"),
+    "about.entries": ("Entries", "条目"),
+    "about.sections": ("Sections", "章节"),
+    "about.loaded": ("Loaded", "加载时间"),
+    "about.problems": ("{n} entries could not be read", "{n} 个条目无法读取"),
+    # the weekly paper
+    "weekly.heading": ("Paper of the week", "本周论文"),
+    "weekly.heading_in": ("Paper of the week · {section}", "本周论文 · {section}"),
+    "weekly.off_here": (
+        "The paper of the week is off here. A manager can turn it on with /weekly set.",
+        "本服务器未开启每周论文。管理员可以用 /weekly set 开启。",
+    ),
+    "weekly.goes_to": (
+        "The paper of the week goes to {channel}: {schedule}.",
+        "每周论文发布到 {channel}：{schedule}。",
+    ),
+    "weekly.next": ("Next post: {when}.", "下次发布：{when}。"),
+    "weekly.last": ("Last: {status}", "上次：{status}"),
+    "weekly.set": (
+        "The paper of the week will go to {channel}: {schedule}. First post: {when}.",
+        "每周论文将发布到 {channel}：{schedule}。首次发布：{when}。",
+    ),
+    "weekly.cant_post": (
+        "I can't post there yet: give me {permissions} in {channel}.",
+        "我还不能在那里发布：请在 {channel} 给我 {permissions} 权限。",
+    ),
+    "weekly.schedule": ("{day}s at {time} ({tz})", "每{day} {time}（{tz}）"),
+    "weekly.bad_setting": ("{detail}", "设置无效：{detail}"),
+    "weekly.turned_off": ("The paper of the week is off.", "每周论文已关闭。"),
+    "weekly.was_off": ("The paper of the week was not on.", "每周论文本来就未开启。"),
+    "weekly.choose_first": (
+        "Choose a channel first with /weekly set.",
+        "请先用 /weekly set 选择频道。",
+    ),
+    "weekly.no_papers": ("The reading list has no papers to post.", "阅读列表中没有可发布的论文。"),
+    "weekly.posted": ("Posted: {link}", "已发布：{link}"),
+    "weekly.not_posted": ("Could not post: see /weekly show.", "发布失败：请查看 /weekly show。"),
+    "weekly.not_manager": (
+        "Only members with the Manage Server permission can change the weekly paper.",
+        "只有拥有“管理服务器”权限的成员可以修改每周论文。",
+    ),
+    # /reload
+    "reload.not_owner": (
+        "Only the bot's owner can reload the reading list.",
+        "只有机器人的所有者可以重新加载阅读列表。",
+    ),
+    "reload.not_manager": (
+        "Only members with the Manage Server permission can reload the reading list.",
+        "只有拥有“管理服务器”权限的成员可以重新加载阅读列表。",
+    ),
+    "reload.kept": ("Kept the current reading list: {reason}", "保留当前阅读列表：{reason}"),
+    "reload.unchanged": ("The reading list has not changed.", "阅读列表没有变化。"),
+    "reload.done": ("Reloaded the reading list.", "已重新加载阅读列表。"),
+    # what a reload changed
+    "diff.none": ("no changes", "没有变化"),
+    "diff.added": ("{n} papers added", "新增 {n} 篇论文"),
+    "diff.added_one": ("1 paper added", "新增 1 篇论文"),
+    "diff.removed": ("{n} papers removed", "删除 {n} 篇论文"),
+    "diff.removed_one": ("1 paper removed", "删除 1 篇论文"),
+    "diff.moved": ("{n} papers moved", "{n} 篇论文移动了章节"),
+    "diff.moved_one": ("1 paper moved", "1 篇论文移动了章节"),
+    "diff.changed": ("{n} papers changed", "{n} 篇论文信息有变"),
+    "diff.changed_one": ("1 paper changed", "1 篇论文信息有变"),
+    # Find in reading list
+    "find.nothing": (
+        "I found no arXiv id, link or quoted title in that message.",
+        "这条消息中没有找到 arXiv 编号、链接或带引号的标题。",
+    ),
+    "find.found": (
+        "{found} of the {total} references are in the reading list.",
+        "{total} 个引用中有 {found} 个在阅读列表中。",
+    ),
+    "find.first": ("Showing the first {n}.", "只显示前 {n} 个。"),
+    "find.missing": ("Not in the reading list: {ref}", "不在阅读列表中：{ref}"),
+    "find.propose": (
+        "To propose it, fill in this entry for the list's maintainers:",
+        "如需推荐，请填写以下条目并提交给列表维护者：",
+    ),
+    # errors
+    "error.sorry": (
+        "Sorry, something went wrong on our side. It has been logged; please try again.",
+        "抱歉，我们这边出了问题，已记录下来，请再试一次。",
+    ),
+    "error.store": (
+        "The bot's database can't be written right now (read-only or full), so nothing was "
+        "changed. Please try again later.",
+        "机器人的数据库暂时无法写入（只读或已满），没有做任何更改。请稍后再试。",
+    ),
+    "error.unknown_command": (
+        "Unknown command /{name}. The commands are {known}.",
+        "未知命令 /{name}。可用命令：{known}。",
+    ),
+}
+
+DAYS = (
+    ("Monday", "周一"),
+    ("Tuesday", "周二"),
+    ("Wednesday", "周三"),
+    ("Thursday", "周四"),
+    ("Friday", "周五"),
+    ("Saturday", "周六"),
+    ("Sunday", "周日"),
+)
+
+
+def lang_of(locale: object) -> str:
+    """The language for a Discord locale: Chinese (zh-CN, zh-TW) reads Simplified Chinese;
+    every other locale English."""
+    return "zh" if str(locale or "").lower().startswith("zh") else "en"
+
+
+def t(lang: str, key: str, **values: object) -> str:
+    """The message `key` in `lang`, with its {placeholders} filled."""
+    english, chinese = MESSAGES[key]
+    return (chinese if lang == "zh" else english).format(**values)
+
+
+def day_name(lang: str, weekday: int) -> str:
+    """The name of a weekday (0 = Monday)."""
+    return DAYS[weekday][1 if lang == "zh" else 0]

@@ -1,0 +1,74 @@
+"""Chinese names and descriptions of the commands, for Discord's zh-CN client.
+
+discord.py asks the tree's Translator for every command, option and choice name and
+description when it syncs; Discord shows the localisation to users whose client is in that
+locale. Names keep Discord's rules (lowercase, no spaces, at most 32 characters).
+"""
+
+from __future__ import annotations
+
+from discord import Locale, app_commands
+
+# English text as written in the cogs -> Simplified Chinese.
+ZH: dict[str, str] = {
+    # command and option names
+    "paper": "论文",
+    "cite": "引用",
+    "author": "作者",
+    "random": "随机",
+    "section": "章节",
+    "help": "帮助",
+    "about": "关于",
+    "weekly": "每周论文",
+    "set": "设置",
+    "show": "查看",
+    "off": "关闭",
+    "now": "立即发布",
+    "reload": "重新加载",
+    "query": "查询",
+    "name": "名称",
+    "channel": "频道",
+    "day": "星期",
+    "time": "时间",
+    "timezone": "时区",
+    "force": "强制",
+    "Find in reading list": "在阅读列表中查找",
+    # descriptions
+    "Find a paper by title, nickname, author or arXiv id": "按标题、简称、作者或 arXiv 编号查找论文",
+    "A title, a model name (rwkv, t5), an author or an arXiv link": "标题、模型名（rwkv、t5）、作者或 arXiv 链接",
+    "The BibTeX entry of a paper": "论文的 BibTeX 引用",
+    "A title, a model name, an author or an arXiv link": "标题、模型名、作者或 arXiv 链接",
+    "The papers of one author": "某位作者的论文",
+    "An author's name or surname, any order, accents optional": "作者姓名或姓氏，顺序不限，可不带重音符号",
+    "A paper from the reading list, picked at random": "从阅读列表中随机挑选一篇论文",
+    "Only from this section (optional)": "只从这个章节中挑选（可选）",
+    "List a section of the reading list, page by page": "分页列出阅读列表的一个章节",
+    "A section: its English name, slug or original heading": "章节：中文标题、英文名或简称",
+    "What each command does, with examples": "每个命令的用途和示例",
+    "Which reading list is loaded, and when": "当前加载的阅读列表及加载时间",
+    "The paper of the week": "每周论文",
+    "Post a paper every week in a channel": "每周在一个频道中发布一篇论文",
+    "Where to post": "发布到哪个频道",
+    "Day of the week": "星期几",
+    "Local time, e.g. 09:00": "当地时间，例如 09:00",
+    "IANA time zone, e.g. Asia/Shanghai (default UTC)": "IANA 时区，例如 Asia/Shanghai（默认 UTC）",
+    "Where and when the paper of the week is posted": "每周论文的发布频道和时间",
+    "Stop posting the paper of the week": "停止发布每周论文",
+    "Post a paper of the week now": "立即发布一篇每周论文",
+    "Read the reading list again and report what changed": "重新读取阅读列表并报告变化",
+    "Take the new list even if it removes most papers": "即使新列表删除了大部分论文也采用",
+}
+
+
+class Translator(app_commands.Translator):
+    """Simplified Chinese for zh-CN (and zh-TW, which reads it); other locales keep English."""
+
+    async def translate(
+        self,
+        string: app_commands.locale_str,
+        locale: Locale,
+        context: app_commands.TranslationContextTypes,
+    ) -> str | None:
+        if locale not in (Locale.chinese, Locale.taiwan_chinese):
+            return None
+        return ZH.get(string.message)
