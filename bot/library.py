@@ -5,11 +5,12 @@ from __future__ import annotations
 import random
 from dataclasses import dataclass, field
 from datetime import datetime
+from functools import cached_property
 from pathlib import Path
 
 from bot.catalogue.aliases import read_aliases
 from bot.models import Catalogue, Paper, Section
-from bot.search import SearchIndex
+from bot.search import AuthorIndex, SearchIndex
 
 
 @dataclass(frozen=True)
@@ -31,6 +32,11 @@ class Library:
     ) -> Library:
         """Index a catalogue with the curated nicknames."""
         return cls(catalogue, SearchIndex(catalogue, read_aliases(aliases_path)), loaded_at)
+
+    @cached_property
+    def authors(self) -> AuthorIndex:
+        """The list's authors, indexed on first use."""
+        return AuthorIndex(self.catalogue)
 
     def paper(self, paper_id: str) -> Paper | None:
         """The paper with this stable id."""

@@ -19,7 +19,7 @@ from bot import cards
 from bot.i18n import day_name, t
 from bot.library import Library
 from bot.models import Paper, Section
-from bot.search import SearchResult, papers_by_author, rank_authors, rank_sections
+from bot.search import SearchResult, rank_sections
 from bot.weekly import Schedule
 
 # Custom ids of persistent components: "rl:<action>:<arguments>", at most 100 characters.
@@ -437,11 +437,11 @@ def section_choices(library: Library, query: str, lang: str = "en") -> list[Opti
 
 def author_reply(library: Library, query: str, lang: str = "en") -> Reply:
     """/author: the papers of the author who fits best, in list order."""
-    found = rank_authors(library.catalogue, query, 5) if query.strip() else []
+    found = library.authors.rank(query, 5) if query.strip() else []
     if not found:
         return notice(t(lang, "author.no_match", query=_quote(query)))
     name, _ = found[0]
-    papers = papers_by_author(library.catalogue, name)
+    papers = library.authors.papers(name)
     lines = [
         f"**{n}.** {cards.escape(cards.truncate(p.title, 200))}"
         + (f" ({p.year})" if p.year else "")
@@ -469,7 +469,7 @@ def author_choices(library: Library, query: str) -> list[Option]:
     """Autocomplete for /author: names with their paper counts."""
     return [
         Option(_label(f"{name} ({count})"), cards.truncate(name, 100))
-        for name, count in rank_authors(library.catalogue, query, CHOICE_LIMIT)
+        for name, count in library.authors.rank(query, CHOICE_LIMIT)
     ]
 
 

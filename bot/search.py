@@ -364,7 +364,7 @@ class SearchIndex:
         found: list[tuple[str, float]] = []
         if q in self._postings:
             found.append((q, 1.0))
-        if len(q) >= 3 or _CJK.match(q):
+        if len(q) >= 2 or _CJK.match(q):  # autocomplete from the second keystroke
             start = bisect_left(self._vocab, q)
             for w in self._vocab[start : start + 50]:
                 if not w.startswith(q):
@@ -470,52 +470,66 @@ def rank_sections(catalogue: Catalogue, query: str, limit: int = 25) -> list[Sec
     return [s for _, _, s in scored[:limit]]
 
 
-def author_names(catalogue: Catalogue) -> dict[str, tuple[str, int]]:
-    """Each author once, however the list spells them (Herve Jegou is Hervé Jégou): folded
-    name -> (the spelling with accents where any has them, number of papers)."""
-    spellings: dict[str, set[str]] = defaultdict(set)
-    counts: dict[str, int] = defaultdict(int)
-    for p in catalogue.papers:
-        for key, name in {compact(a): a for a in p.authors}.items():
-            spellings[key].add(name)
-            counts[key] += 1
-    return {
-        key: (max(names, key=lambda n: (sum(not c.isascii() for c in n), n)), counts[key])
-        for key, names in spellings.items()
-        if key
-    }
+class AuthorIndex:
+    """Each author once, however the list spells them (Herve Jegou is Hervé Jégou), with
+    their papers; built once per catalogue load, so /author and its autocomplete are cheap."""
 
+    def __init__(self, catalogue: Catalogue) -> None:
+        spellings: dict[str, set[str]] = defaultdict(set)
+        self._papers: dict[str, list[Paper]] = defaultdict(list)
+        for p in catalogue.papers:
+            for key, name in {compact(a): a for a in p.authors if compact(a)}.items():
+                spellings[key].add(name)
+                self._papers[key].append(p)
+        # The spelling with accents where any has them.
+        self._names = {
+            key: max(names, key=lambda n: (sum(not c.isascii() for c in n), n))
+            for key, names in spellings.items()
+        }
+        self._by_word: dict[str, set[str]] = defaultdict(set)
+        for key, name in self._names.items():
+            for w in words(name):
+                self._by_word[w].add(key)
+        self._words = sorted(self._by_word)
+        self._spelt = _Spellings(w for w in self._words if len(w) >= 4)
+        self._ranked = sorted(self._names, key=lambda k: (-len(self._papers[k]), self._names[k]))
 
-def rank_authors(catalogue: Catalogue, query: str, limit: int = 25) -> list[tuple[str, int]]:
-    """Author names that fit a query (any order, accents and case ignored), with paper counts."""
-    authors = list(author_names(catalogue).values())
-    qwords = words(query)
-    if not qwords:
-        return sorted(authors, key=lambda nc: (-nc[1], nc[0]))[:limit]
-    scored: list[tuple[float, str, int]] = []
-    for name, count in authors:
-        nwords = words(name)
-        total = 0.0
+    def rank(self, query: str, limit: int = 25) -> list[tuple[str, int]]:
+        """Author names that fit a query (any order, accents and case ignored), with their
+        paper counts; the most prolific first for an empty query."""
+        qwords = words(query)[:8]
+        if not qwords:
+            return [(self._names[k], len(self._papers[k])) for k in self._ranked[:limit]]
+        totals: dict[str, float] | None = None
         for q in qwords:
-            best = 0.0
-            for w in nwords:
-                if w == q:
-                    best = 1.0
-                    break
-                if w.startswith(q):
-                    best = max(best, 0.9)
-                elif len(q) >= 4 and (ratio := fuzz.ratio(q, w)) >= 80:
-                    best = max(best, ratio / 100)
-            if best == 0.0:
+            best: dict[str, float] = {}
+            for w, sim in self._matches(q):
+                for key in self._by_word[w]:
+                    best[key] = max(best.get(key, 0.0), sim)
+            # every query word must fit a word of the name
+            totals = (
+                best
+                if totals is None
+                else {k: totals[k] + v for k, v in best.items() if k in totals}
+            )
+        scored = sorted(
+            (totals or {}).items(),
+            key=lambda kv: (-kv[1], -len(self._papers[kv[0]]), self._names[kv[0]]),
+        )
+        return [(self._names[k], len(self._papers[k])) for k, _ in scored[:limit]]
+
+    def _matches(self, q: str) -> list[tuple[str, float]]:
+        found = [(q, 1.0)] if q in self._by_word else []
+        start = bisect_left(self._words, q)
+        for w in self._words[start : start + 50]:
+            if not w.startswith(q):
                 break
-            total += best
-        else:
-            scored.append((total / len(qwords), name, count))
-    scored.sort(key=lambda t: (-t[0], -t[2], t[1]))
-    return [(name, count) for _, name, count in scored[:limit]]
+            if w != q:
+                found.append((w, 0.9))
+        if len(q) >= 4 and q not in self._by_word:
+            found += [(w, score / 100) for w, score in self._spelt.near(q).items()]
+        return found
 
-
-def papers_by_author(catalogue: Catalogue, name: str) -> list[Paper]:
-    """The papers of an author, matched by folded name, in list order."""
-    key = compact(name)
-    return [p for p in catalogue.papers if any(compact(a) == key for a in p.authors)]
+    def papers(self, name: str) -> list[Paper]:
+        """The papers of an author, matched by folded name, in list order."""
+        return list(self._papers.get(compact(name), ()))

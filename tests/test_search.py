@@ -6,15 +6,7 @@ import pytest
 
 from bot.catalogue.aliases import read_aliases
 from bot.models import Catalogue
-from bot.search import (
-    SearchIndex,
-    compact,
-    normalise,
-    papers_by_author,
-    rank_authors,
-    rank_sections,
-    words,
-)
+from bot.search import AuthorIndex, SearchIndex, compact, normalise, rank_sections, words
 from tests.conftest import DATA
 
 
@@ -113,6 +105,8 @@ def test_a_clear_answer_is_not_ambiguous(index: SearchIndex) -> None:
 def test_autocomplete_while_typing_finds_the_paper_from_a_prefix(index: SearchIndex) -> None:
     assert title_of(index, "mamb").startswith("Mamba")
     assert title_of(index, "chinchil").startswith("Training Compute-Optimal")
+    assert title_of(index, "rw").startswith("RWKV")  # from the second keystroke
+    assert title_of(index, "ql").startswith("QLoRA")
 
 
 def test_an_unknown_arxiv_id_is_reported_not_guessed(index: SearchIndex) -> None:
@@ -171,13 +165,17 @@ def test_section_typos_and_partial_names(full: Catalogue) -> None:
 
 
 def test_authors_any_order_and_accent(full: Catalogue) -> None:
-    assert rank_authors(full, "schutze")[0] == ("Hinrich Schütze", 2)
-    assert rank_authors(full, "gu albert")[0] == ("Albert Gu", 3)
-    assert rank_authors(full, "herve jegou")[0] == ("Hervé Jégou", 2)
-    assert rank_authors(full, "nobody-at-all") == []
+    authors = AuthorIndex(full)
+    assert authors.rank("schutze")[0] == ("Hinrich Schütze", 2)
+    assert authors.rank("gu albert")[0] == ("Albert Gu", 3)
+    assert authors.rank("herve jegou")[0] == ("Hervé Jégou", 2)
+    assert authors.rank("schmidhubr")[0] == ("Jürgen Schmidhuber", 1)  # a typo
+    assert authors.rank("vasw")[0] == ("Ashish Vaswani", 1)  # typing
+    assert authors.rank("nobody-at-all") == []
+    assert len(authors.rank("")) == 25
 
 
 def test_papers_by_author_in_list_order(full: Catalogue) -> None:
-    titles = [p.title for p in papers_by_author(full, "Albert Gu")]
+    titles = [p.title for p in AuthorIndex(full).papers("Albert Gu")]
     assert titles[-1].startswith("Mamba")
     assert len(titles) == 3
