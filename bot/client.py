@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import gc
 import hashlib
 import json
 import logging
@@ -32,6 +33,14 @@ EXTENSIONS = (
     "bot.cogs.admin",
     "bot.cogs.finder",
 )
+
+
+def _settle() -> None:
+    """Move the long-lived catalogue and index out of the garbage collector's way: without
+    this, a full collection walks their millions of objects and stalls every reply
+    (measured: p99 of the load benchmark)."""
+    gc.collect()
+    gc.freeze()
 
 
 class ReadingListBot(commands.Bot):
@@ -76,6 +85,7 @@ class ReadingListBot(commands.Bot):
         if self.sync_on_start:
             await self.sync_commands()
         self.heartbeat.start()
+        _settle()
 
     async def close(self) -> None:
         self.heartbeat.cancel()
@@ -120,6 +130,7 @@ class ReadingListBot(commands.Bot):
             )
             if report.changed:
                 self.library = await stored_library(self.store, self.settings.aliases_table)
+                _settle()
             return report
 
     async def on_app_command_error(
