@@ -12,7 +12,7 @@ from discord.ext import commands, tasks
 
 from bot import replies
 from bot.cogs.papers import choices
-from bot.i18n import lang_of, t
+from bot.i18n import day_name, lang_of, t
 from bot.posting import MANUAL, MAX_ATTEMPTS, Step, manual_step, next_step, schedule_of
 from bot.store import WeeklyState
 from bot.views import send, to_view
@@ -112,8 +112,11 @@ class Weekly(commands.GroupCog, group_name="weekly", group_description="The pape
     async def day_choices(
         self, interaction: discord.Interaction, current: str
     ) -> list[app_commands.Choice[str]]:
-        found = [d for d in DAYS if d.startswith(current.strip().lower())] or list(DAYS)
-        return [app_commands.Choice(name=d.capitalize(), value=d) for d in found]
+        lang = lang_of(interaction.locale)
+        names = [(day_name(lang, n), value) for n, value in enumerate(DAYS)]
+        typed = current.strip().lower()
+        found = [(n, v) for n, v in names if v.startswith(typed) or n.startswith(typed)]
+        return [app_commands.Choice(name=n, value=v) for n, v in found or names]
 
     @set_.autocomplete("timezone")
     async def timezone_autocomplete(

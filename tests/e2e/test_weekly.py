@@ -150,3 +150,15 @@ async def test_environment_defaults_set_up_a_single_server(
         await weekly(bot).apply_defaults()
         state = await bot.store.weekly_state(fake.guilds[0].id)
         assert state is not None and (state.weekday, state.at, state.tz) == (1, "18:30", "UTC")
+
+
+async def test_day_autocomplete_speaks_the_readers_language(
+    fake: FakeDiscord, bot: TestBot
+) -> None:
+    other = {"channel": "papers", "time": "9"}
+    zh = await fake.autocomplete(
+        "weekly set", "day", "", other, locale="zh-CN", permissions=MANAGER
+    )
+    en = await fake.autocomplete("weekly set", "day", "tu", other, permissions=MANAGER)
+    assert zh[0] == {"name": "周一", "value": "monday"} and len(zh) == 7
+    assert en == [{"name": "Tuesday", "value": "tuesday"}]
