@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import sys
 from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -13,7 +14,7 @@ from aiohttp import web
 from bot.config import Settings
 from bot.loader import open_library
 from bot.store import Store
-from tests.conftest import CHAPTER_LIST, FULL_LIST
+from tests.conftest import CHAPTER_LIST, FULL_LIST, ROOT
 from tests.e2e.conftest import TestBot
 from tests.fake_discord import FakeDiscord, running
 
@@ -146,42 +147,29 @@ async def test_only_managers_reload(fake: FakeDiscord, bot: TestBot) -> None:
     assert answer.message is not None and "Manage Server" in answer.message.content
 
 
-async def test_load_command_reads_a_url(upstream: Upstream, tmp_path: Path) -> None:
-    import sys
-
-    from tests.conftest import ROOT
-
+async def load_cli(*args: str) -> tuple[int, str, str]:
+    """`readinglist-bot load ...` as a process (the upstream server runs in this one)."""
     process = await asyncio.create_subprocess_exec(
         sys.executable,
         "-m",
         "bot",
         "load",
-        "--catalogue",
-        upstream.url,
-        "--db",
-        str(tmp_path / "x.db"),
-        "--json",
+        *args,
         cwd=ROOT,
         stdout=asyncio.subprocess.PIPE,
         stderr=asyncio.subprocess.PIPE,
     )
     stdout, stderr = await asyncio.wait_for(process.communicate(), 60)
-    assert process.returncode == 0, stderr.decode()
-    assert '"papers": 20' in stdout.decode()
+    assert process.returncode is not None
+    return process.returncode, stdout.decode(), stderr.decode()
+
+
+async def test_load_command_reads_a_url(upstream: Upstream, tmp_path: Path) -> None:
+    db = str(tmp_path / "x.db")
+    status, stdout, stderr = await load_cli("--catalogue", upstream.url, "--db", db, "--json")
+    assert status == 0, stderr
+    assert '"papers": 20' in stdout
     upstream.status = 500
-    process = await asyncio.create_subprocess_exec(
-        sys.executable,
-        "-m",
-        "bot",
-        "load",
-        "--catalogue",
-        upstream.url,
-        "--db",
-        str(tmp_path / "x.db"),
-        cwd=ROOT,
-        stdout=asyncio.subprocess.PIPE,
-        stderr=asyncio.subprocess.PIPE,
-    )
-    _, stderr = await asyncio.wait_for(process.communicate(), 60)
-    assert process.returncode == 1
-    assert stderr.decode().strip().endswith("/list.md: HTTP 500 Internal Server Error")
+    status, _, stderr = await load_cli("--catalogue", upstream.url, "--db", db)
+    assert status == 1
+    assert stderr.strip().endswith("/list.md: HTTP 500 Internal Server Error")
