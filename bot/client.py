@@ -18,7 +18,7 @@ from discord.ext import commands, tasks
 from bot.config import Settings
 from bot.health import HEARTBEAT_EVERY
 from bot.library import Library
-from bot.loader import LoadReport, load_catalogue, stored_library
+from bot.loader import LoadReport, load_catalogue
 from bot.store import Store, StoreError
 from bot.translator import Translator
 from bot.views import ActionButton, OpenMenu, apologise
@@ -129,7 +129,9 @@ class ReadingListBot(commands.Bot):
                 self.store, self.settings, force=force, current=self.library.catalogue
             )
             if report.changed:
-                self.library = await stored_library(self.store, self.settings.aliases_table)
+                # What was just stored, indexed: equal to reading it back, without the read.
+                now = datetime.now(UTC)
+                self.library = Library.build(report.catalogue, self.settings.aliases_table, now)
                 _settle()
             return report
 
