@@ -14,7 +14,7 @@ import unicodedata
 from datetime import UTC, datetime
 from typing import Any, TextIO
 
-from bot import replies
+from bot import cards, replies
 from bot.finder import find_reply
 from bot.i18n import t
 from bot.library import Library
@@ -25,6 +25,7 @@ _LINK = re.compile(r"\[([^\]]*)\]\((\S+?)\)")
 _ESCAPED = re.compile(r"\\([^\w\s])")
 _BOLD = re.compile(r"\*\*(.+?)\*\*")
 _TIMESTAMP = re.compile(r"<t:(\d{1,12})(?::\w)?>")  # Discord's <t:unix:style> markup
+_NAME_ECHO = 32  # characters of an unknown command's name echoed (Discord's names are 1-32)
 
 
 def answer(
@@ -54,7 +55,10 @@ def answer(
     if name == "find":
         return find_reply(library, arg, lang)
     known = ", ".join(f"/{c}" for c in COMMANDS)
-    return replies.notice(t(lang, "error.unknown_command", name=name, known=known))
+    # The typed name is echoed like any user text: escaped (no mention, markdown or control
+    # character) and short (a pasted line must not break the 2,000-character limit).
+    shown = cards.escape(cards.truncate(name, _NAME_ECHO))
+    return replies.notice(t(lang, "error.unknown_command", name=shown, known=known))
 
 
 def payload_line(reply: Reply) -> str:

@@ -44,6 +44,10 @@ _PREFIX = 0.8  # a query word that is the start of a longer word ("mamb")
 _CLOSE = 0.92  # a second hit within this share of the best one fits "about equally"
 _FLOOR = 0.45  # hits below this share of the best one are not offered
 _MATCH = 45.0  # a match needs about half the query's weight matched, or a name
+# Queries are cut to this many characters before matching. No title, name or link a reader
+# types is longer, and several steps cost the square of a query's length (fuzzy ratios, the
+# link pattern, runs of words naming a section): a pasted 100,000-character text took a minute.
+QUERY_CHARS = 300
 
 
 def normalise(text: str) -> str:
@@ -108,6 +112,12 @@ class _Spellings:
                 ):
                     found[text] = 100.0 * (1 - distance / max(len(query), len(text)))
         return dict(sorted(found.items(), key=lambda kv: -kv[1])[:limit])
+
+
+def bounded(query: str) -> str:
+    """A query as matching sees it: white space collapsed, at most `QUERY_CHARS` characters,
+    before and after normalising (NFKC makes one character as many as 18: U+FDFA)."""
+    return normalise(" ".join(query.split())[:QUERY_CHARS])[:QUERY_CHARS]
 
 
 def compact(text: str) -> str:
@@ -263,7 +273,7 @@ class SearchIndex:
 
     def search(self, query: str, limit: int = 10) -> SearchResult:
         """The papers that fit `query`, best first; at most `limit`."""
-        text = normalise(query).strip()
+        text = bounded(query).strip()
         if not text:
             return SearchResult(query)
         if (i := self._by_id.get(query.strip())) is not None:
@@ -400,7 +410,7 @@ class SearchIndex:
     def closest(self, query: str, limit: int = 3) -> list[Paper]:
         """The titles nearest to a query that matched nothing (rapidfuzz WRatio), to offer
         "did you mean"."""
-        text = normalise(query)
+        text = bounded(query)
         if not text.strip():
             return []
         if not hasattr(self, "_folded_titles"):
@@ -450,7 +460,7 @@ def find_section(catalogue: Catalogue, query: str) -> Section | None:
 
 def rank_sections(catalogue: Catalogue, query: str, limit: int = 25) -> list[Section]:
     """Sections that fit a query, best first; all sections, in list order, for no query."""
-    qc = compact(query)
+    qc = compact(bounded(query))
     if not qc:
         return list(catalogue.sections[:limit])
     scored: list[tuple[float, int, Section]] = []
@@ -497,7 +507,7 @@ class AuthorIndex:
     def rank(self, query: str, limit: int = 25) -> list[tuple[str, int]]:
         """Author names that fit a query (any order, accents and case ignored), with their
         paper counts; the most prolific first for an empty query."""
-        qwords = words(query)[:8]
+        qwords = words(bounded(query))[:8]
         if not qwords:
             return [(self._names[k], len(self._papers[k])) for k in self._ranked[:limit]]
         totals: dict[str, float] | None = None

@@ -10,6 +10,7 @@ from pylatexenc.latex2text import LatexNodes2Text
 
 # A BibTeX-style accent group such as {\"{u}}, {\'e} or {\u{g}}: the only LaTeX the lists use.
 _LATEX_GROUP = re.compile(r"\{\\[^{}\n]*(?:\{[^{}\n]*\}[^{}\n]*)*\}")
+_LATEX_DISTINCT = 5000  # distinct accent groups converted per text (real lists have a few)
 _SPACES = re.compile(r"\s+")
 _ET_AL = re.compile(r"[,\s]*\bet\.?\s+al\b\.?$", re.IGNORECASE)
 _AND = re.compile(r"\s+and\s+|^and\s+", re.IGNORECASE)
@@ -31,7 +32,20 @@ def latex_to_unicode(text: str) -> str:
     """Replace BibTeX accent groups with their characters: Sch{\\"{u}}tze -> Schütze."""
     if "{\\" not in text:
         return text
-    return _LATEX_GROUP.sub(lambda m: _latex().latex_to_text(m.group(0)), text)
+    # pylatexenc takes about 0.1 ms a group: each distinct group is converted once (a real
+    # list repeats a handful), and past _LATEX_DISTINCT of them the rest are left as written,
+    # so a hostile file of distinct groups still parses in bounded time.
+    converted: dict[str, str] = {}
+
+    def convert(match: re.Match[str]) -> str:
+        group = match.group(0)
+        if group not in converted:
+            if len(converted) >= _LATEX_DISTINCT:
+                return group
+            converted[group] = _latex().latex_to_text(group)
+        return converted[group]
+
+    return _LATEX_GROUP.sub(convert, text)
 
 
 def clean_text(text: str) -> str:
