@@ -518,6 +518,12 @@ def weekly_status(
     return notice("\n".join(lines))
 
 
+def bad_setting(error: Exception, lang: str = "en") -> Reply:
+    """A /weekly value that could not be read: the parser's sentence, which repeats what was
+    typed, so it is escaped like any user text."""
+    return notice(t(lang, "weekly.bad_setting", detail=cards.escape(str(error))))
+
+
 def notice(text: str) -> Reply:
     """A short answer for the asker only (confirmations, refusals, errors)."""
     return Reply(content=text, ephemeral=True)

@@ -36,26 +36,40 @@ def assemble(documents: list[Document], table: SectionTable) -> Catalogue:
     problems: list[Problem] = []
     sections: list[_Section] = []
     taken: set[str] = set()
+    numbers: dict[str, int] = {}  # where fallback_slug's numbering of each base stopped
     for doc in documents:
         problems.extend(doc.parsed.problems)
-        sections.extend(_sections_of(doc, table, taken, problems))
+        sections.extend(_sections_of(doc, table, taken, numbers, problems))
 
     entries = [e for s in sections for e in s.entries]
     ids = _paper_ids(entries)
     papers: dict[str, Paper] = {}
-    section_ids: list[list[str]] = []
+    # Ordered sets (dicts), filled as entries come and read once at the end: rebuilding a
+    # tuple at every repeat made a section of 40,000 entries, or a paper listed 20,000 times
+    # with its own link each time, quadratic (tens of seconds).
+    section_ids: list[dict[str, None]] = []
+    urls: dict[str, dict[str, None]] = defaultdict(dict)
+    slugs: dict[str, dict[str, None]] = defaultdict(dict)
     for section in sections:
-        members: list[str] = []
+        members: dict[str, None] = {}
         for entry in section.entries:
             ident = ids[id(entry)]
             pid = ident.id
-            papers[pid] = _merge(papers.get(pid), entry, ident, len(papers), section.slug)
-            if pid not in members:
-                members.append(pid)
+            papers[pid] = _merge(papers.get(pid), entry, ident, len(papers))
+            urls[pid].update(dict.fromkeys(u for _, u in entry.links))
+            slugs[pid][section.slug] = None
+            members[pid] = None
         section_ids.append(members)
 
     catalogue = Catalogue(
-        papers=tuple(papers.values()),
+        papers=tuple(
+            replace(
+                p,
+                links=tuple(u for u in urls[pid] if u not in (p.pdf, p.code)),
+                sections=tuple(slugs[pid]),
+            )
+            for pid, p in papers.items()
+        ),
         sections=tuple(
             Section(
                 slug=s.slug,
@@ -77,7 +91,11 @@ def assemble(documents: list[Document], table: SectionTable) -> Catalogue:
 
 
 def _sections_of(
-    doc: Document, table: SectionTable, taken: set[str], problems: list[Problem]
+    doc: Document,
+    table: SectionTable,
+    taken: set[str],
+    numbers: dict[str, int],
+    problems: list[Problem],
 ) -> list[_Section]:
     """Group a file's entries under its section headings.
 
@@ -96,18 +114,24 @@ def _sections_of(
             elif block.level == level or current is None:
                 known = table.lookup(block.text, chapter)
                 slug = known.slug if known and known.slug not in taken else None
-                slug = slug or fallback_slug(block.text, chapter, taken)
+                slug = slug or fallback_slug(block.text, chapter, taken, numbers)
                 taken.add(slug)
                 name = known.name if known else block.text
                 current = _Section(slug, block.text, name, chapter)
                 out.append(current)
             continue
         if current is None:
+            # The text cut as the parser cuts its problems': a 10 MB line is no log line.
             problems.append(
-                Problem(block.line, "entry before the first section heading", block.raw, doc.source)
+                Problem(
+                    block.line,
+                    "entry before the first section heading",
+                    block.raw[:500],
+                    doc.source,
+                )
             )
             current = _Section(
-                fallback_slug("unsorted", "", taken), "Unsorted", "Unsorted", chapter
+                fallback_slug("unsorted", "", taken, numbers), "Unsorted", "Unsorted", chapter
             )
             taken.add(current.slug)
             out.append(current)
@@ -185,8 +209,9 @@ def _arxiv_id(entry: Entry) -> str | None:
     return None
 
 
-def _merge(paper: Paper | None, entry: Entry, ident: _Id, position: int, slug: str) -> Paper:
-    """The paper as first listed, with what later entries add: missing fields, sections, links."""
+def _merge(paper: Paper | None, entry: Entry, ident: _Id, position: int) -> Paper:
+    """The paper as first listed, with the fields later entries add where it had none (its
+    sections and links are gathered by `assemble`)."""
     pdf = next((u for label, u in entry.links if label == "pdf"), None)
     code = next((u for label, u in entry.links if label == "code"), None)
     if paper is None:
@@ -200,20 +225,15 @@ def _merge(paper: Paper | None, entry: Entry, ident: _Id, position: int, slug: s
             pdf=pdf,
             code=code,
             arxiv_id=ident.arxiv,
-            sections=(slug,),
             position=position,
             line=entry.line,
         )
     elif not paper.authors:
         paper = replace(paper, authors=entry.authors, et_al=entry.et_al)
-    pdf, code = paper.pdf or pdf, paper.code or code
-    links = (*paper.links, *(u for _, u in entry.links))
     return replace(
         paper,
         venue=paper.venue or entry.venue,
         year=paper.year if paper.year is not None else entry.year,
-        pdf=pdf,
-        code=code,
-        links=tuple(dict.fromkeys(u for u in links if u not in (pdf, code))),
-        sections=paper.sections if slug in paper.sections else (*paper.sections, slug),
+        pdf=paper.pdf or pdf,
+        code=paper.code or code,
     )

@@ -50,14 +50,23 @@ class SectionTable:
 _MAX_SLUG = 40  # slugs go into button custom ids (100 characters at most)
 
 
-def fallback_slug(heading: str, chapter: str, taken: set[str]) -> str:
-    """A unique slug for a heading the table does not know."""
+def fallback_slug(
+    heading: str, chapter: str, taken: set[str], numbers: dict[str, int] | None = None
+) -> str:
+    """A unique slug for a heading the table does not know.
+
+    `numbers`, shared by the calls for one catalogue, remembers where the numbering of each
+    base stopped: slugs are only ever added to `taken`, and counting from 2 every time made
+    a list of many same-named headings quadratic (100,000 of them took over ten minutes).
+    """
     base = slugify(heading)[:_MAX_SLUG].rstrip("-") or "section"
     candidates = [base, f"{slugify(chapter)[:_MAX_SLUG]}-{base}".strip("-")]
     for candidate in candidates:
         if candidate and candidate not in taken:
             return candidate
-    n = 2
+    numbers = {} if numbers is None else numbers
+    n = numbers.get(base, 2)
     while f"{base}-{n}" in taken:
         n += 1
+    numbers[base] = n
     return f"{base}-{n}"

@@ -83,7 +83,7 @@ class Weekly(commands.GroupCog, group_name="weekly", group_description="The pape
         try:
             schedule = Schedule(parse_day(day), parse_time(time), parse_timezone(timezone))
         except ScheduleError as exc:
-            await send(interaction, replies.notice(t(lang, "weekly.bad_setting", detail=exc)))
+            await send(interaction, replies.bad_setting(exc, lang))
             return
         assert interaction.guild_id is not None
         await _defer(interaction)

@@ -13,6 +13,7 @@ import random
 import re
 import time
 from collections.abc import Callable
+from functools import partial
 from typing import Any
 
 import pytest
@@ -52,25 +53,25 @@ def _commands(library: Library) -> dict[str, Command]:
     commands: dict[str, Command] = {}
     for lang in ("en", "zh"):
         commands |= {
-            f"/paper query ({lang})": lambda q, lang=lang: replies.paper_reply(library, q, lang),
-            f"/cite query ({lang})": lambda q, lang=lang: replies.cite_reply(library, q, lang),
-            f"/author name ({lang})": lambda q, lang=lang: replies.author_reply(library, q, lang),
-            f"/section name ({lang})": lambda q, lang=lang: replies.section_reply(
-                library, q, asker=42, lang=lang
-            ),
-            f"/random section ({lang})": lambda q, lang=lang: replies.random_reply(
-                library, random.Random(0), q, lang
-            ),
+            f"/paper query ({lang})": partial(replies.paper_reply, library, lang=lang),
+            f"/cite query ({lang})": partial(replies.cite_reply, library, lang=lang),
+            f"/author name ({lang})": partial(replies.author_reply, library, lang=lang),
+            f"/section name ({lang})": partial(replies.section_reply, library, asker=42, lang=lang),
+            f"/random section ({lang})": partial(_random, library, lang=lang),
         }
     for name in console.COMMANDS:
-        commands[f"console /{name} <text>"] = lambda q, name=name: console.answer(
-            library, f"/{name} {q}", random.Random(0)
-        )
-    commands["console <text>"] = lambda q: console.answer(library, q, random.Random(0))
-    commands["console /<text> (as a command name)"] = lambda q: console.answer(
-        library, "/" + q, random.Random(0), lang="zh"
-    )
+        commands[f"console /{name} <text>"] = partial(_console, library, f"/{name} ")
+    commands["console <text>"] = partial(_console, library, "")
+    commands["console /<text> (as a command name)"] = partial(_console, library, "/", lang="zh")
     return commands
+
+
+def _random(library: Library, section: str, lang: str) -> Reply:
+    return replies.random_reply(library, random.Random(0), section, lang)
+
+
+def _console(library: Library, prefix: str, text: str, lang: str = "en") -> Reply:
+    return console.answer(library, prefix + text, random.Random(0), lang=lang)
 
 
 def _autocompletes(library: Library) -> dict[str, Callable[[str], list[Option]]]:
@@ -209,3 +210,12 @@ def test_schedule_parsing_refuses_hostile_text_with_a_schedule_error(label: str,
         if elapsed > BUDGET:
             failures.append(f"{name}: took {elapsed * 1000:.0f} ms")
     assert failures == []
+
+
+@pytest.mark.parametrize("text", ["@everyone", "<@&123>", "<@123>"])
+def test_a_refused_schedule_setting_echoes_no_live_mention(text: str) -> None:
+    with pytest.raises(ScheduleError) as info:
+        parse_day(text)
+    for lang in ("en", "zh"):
+        reply = replies.bad_setting(info.value, lang)
+        assert not limits.would_ping(reply.content, None)
