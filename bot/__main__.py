@@ -126,16 +126,21 @@ async def _load(args: argparse.Namespace, settings: Settings) -> int:
 
 
 async def _ask(args: argparse.Namespace, settings: Settings) -> int:
+    return await _console(settings, args.commands, as_json=args.json, locale=args.locale)
+
+
+async def _console(
+    settings: Settings, commands: list[str], *, as_json: bool = False, locale: str = "en-US"
+) -> int:
     async with await Store.open(settings.db_path) as store:
         library = await open_library(store, settings)
-    interactive = not args.commands and sys.stdin.isatty()
     run_console(
         library,
-        args.commands or None,
-        as_json=args.json,
-        interactive=interactive,
+        commands or None,
+        as_json=as_json,
+        interactive=not commands and sys.stdin.isatty(),
         out=sys.stdout,
-        lang=lang_of(getattr(args, "locale", "en-US")),
+        lang=lang_of(locale),
     )
     return 0
 
@@ -147,8 +152,7 @@ async def _run(args: argparse.Namespace, settings: Settings) -> int:
             "starting the console instead: type the commands Discord users would (see README.md).",
             file=sys.stderr,
         )
-        args.commands, args.json = [], False
-        return await _ask(args, settings)
+        return await _console(settings, [])
     async with await Store.open(settings.db_path) as store:
         library = await open_library(store, settings)
         bot = ReadingListBot(store=store, library=library, settings=settings)

@@ -98,21 +98,15 @@ async def open_library(store: Store, settings: Settings) -> Library:
     nothing was ever stored does the error stop start-up.
     """
     try:
-        await load_catalogue(store, settings)
+        catalogue = (await load_catalogue(store, settings)).catalogue
     except CatalogueError as exc:
-        if await store.catalogue_info() is None:
+        stored = await store.load_catalogue()
+        if stored is None:
             raise
         log.warning("keeping the stored catalogue: %s", exc)
-    return await stored_library(store, settings.aliases_table)
-
-
-async def stored_library(store: Store, aliases: Path) -> Library:
-    """The stored catalogue, indexed."""
-    catalogue = await store.load_catalogue()
+        catalogue = stored
     info = await store.catalogue_info()
-    if catalogue is None or info is None:
-        raise CatalogueError("no catalogue is stored")
-    return Library.build(catalogue, aliases, info.loaded_at)
+    return Library.build(catalogue, settings.aliases_table, info.loaded_at if info else None)
 
 
 def summary(catalogue: Catalogue) -> dict[str, Any]:

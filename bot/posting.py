@@ -66,6 +66,11 @@ def next_step(
     return Step(key, paper_id, nonce(state.guild_id, key), rotation)
 
 
+def gives_up(state: WeeklyState) -> bool:
+    """Whether a failed send of this server's pending post is its last attempt."""
+    return state.attempts + 1 >= MAX_ATTEMPTS
+
+
 def manual_step(state: WeeklyState, paper_ids: Sequence[str], rng: random.Random) -> Step | None:
     """A /weekly now post: the rotation's next paper, right away (the week's scheduled post
     still comes)."""

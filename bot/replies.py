@@ -398,12 +398,15 @@ def page_turn(library: Library, custom_id: str, clicker: int, lang: str = "en") 
     return section_page(library, section, int(page), int(asker), lang)
 
 
+def _in_language(section: Section, lang: str) -> str:
+    # The list's headings are Chinese: a Chinese reader's name for a section is its heading.
+    return (section.heading if lang == "zh" else section.name) or section.name or section.slug
+
+
 def section_name(section: Section, lang: str = "en") -> str:
-    """A section's name in the reader's language with the original heading beside it (the
-    list's headings are Chinese, so a Chinese reader sees the heading first)."""
-    first, second = (
-        (section.heading, section.name) if lang == "zh" else (section.name, section.heading)
-    )
+    """A section's name in the reader's language with the original heading beside it."""
+    first = _in_language(section, lang)
+    second = section.name if first == section.heading else section.heading
     return first if not second or second == first else f"{first} · {second}"
 
 
@@ -480,7 +483,7 @@ def weekly_post(library: Library, paper: Paper, lang: str = "en") -> Reply:
     """The paper of the week: its card, headed with the section it comes from."""
     sections = library.sections_of(paper)
     heading = (
-        t(lang, "weekly.heading_in", section=section_name(sections[0], lang).split(" · ")[0])
+        t(lang, "weekly.heading_in", section=_in_language(sections[0], lang))
         if sections
         else t(lang, "weekly.heading")
     )

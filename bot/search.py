@@ -20,7 +20,7 @@ from bisect import bisect_left
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from itertools import pairwise
 
 from rapidfuzz import fuzz, process
@@ -407,21 +407,19 @@ class SearchIndex:
             why.setdefault(i, reason)
         return qc in self._names
 
+    @cached_property
+    def _folded_titles(self) -> list[str]:
+        # Only a query that matched nothing needs them: built on first use.
+        return [normalise(p.title) for p in self._papers]
+
     def closest(self, query: str, limit: int = 3) -> list[Paper]:
         """The titles nearest to a query that matched nothing (rapidfuzz WRatio), to offer
         "did you mean"."""
         text = bounded(query)
         if not text.strip():
             return []
-        if not hasattr(self, "_folded_titles"):
-            self._folded_titles = [normalise(p.title) for p in self._papers]
         found = process.extract(text, self._folded_titles, scorer=fuzz.WRatio, limit=limit)
         return [self._papers[i] for _, score, i in found if score >= 60]
-
-    def paper(self, paper_id: str) -> Paper | None:
-        """The paper with this id."""
-        i = self._by_id.get(paper_id)
-        return self._papers[i] if i is not None else None
 
 
 def _matched_field(paper: Paper, qwords: set[str]) -> str:
@@ -450,12 +448,6 @@ def _url_key(url: str) -> str:
 
 
 # Sections and authors --------------------------------------------------------------------
-
-
-def find_section(catalogue: Catalogue, query: str) -> Section | None:
-    """The section a query names: by slug, English name or original heading, loosely."""
-    ranked = rank_sections(catalogue, query)
-    return ranked[0] if ranked else None
 
 
 def rank_sections(catalogue: Catalogue, query: str, limit: int = 25) -> list[Section]:

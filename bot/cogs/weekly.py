@@ -13,7 +13,7 @@ from discord.ext import commands, tasks
 from bot import replies
 from bot.cogs.papers import choices
 from bot.i18n import day_name, lang_of, t
-from bot.posting import MANUAL, MAX_ATTEMPTS, Step, manual_step, next_step, schedule_of
+from bot.posting import MANUAL, Step, gives_up, manual_step, next_step, schedule_of
 from bot.store import WeeklyState
 from bot.views import send, to_view
 from bot.weekly import (
@@ -198,7 +198,7 @@ class Weekly(commands.GroupCog, group_name="weekly", group_description="The pape
         self, state: WeeklyState, step: Step, moment: datetime
     ) -> discord.Message | None:
         """Send one paper of the week and record how it went. A failed scheduled post is
-        retried on the next ticks, at most MAX_ATTEMPTS times; None when it was not sent."""
+        retried on the next ticks a bounded number of times; None when it was not sent."""
         store, scheduled = self.bot.store, step.key != MANUAL
         if step.rotation is not None:
             rotation = step.rotation.to_json()
@@ -225,8 +225,9 @@ class Weekly(commands.GroupCog, group_name="weekly", group_description="The pape
             return message
         log.warning("weekly post to channel %s failed: %s", state.channel_id, reason)
         if scheduled:
-            give_up = state.attempts + 1 >= MAX_ATTEMPTS
-            await store.fail_post(state.guild_id, step.key, reason, give_up=give_up, now=moment)
+            await store.fail_post(
+                state.guild_id, step.key, reason, give_up=gives_up(state), now=moment
+            )
         else:
             await store.set_weekly_status(
                 state.guild_id, f"/weekly now failed: {reason}", now=moment
