@@ -22,11 +22,10 @@ class SectionTable:
     """Heading -> English name and slug; a heading that repeats is told apart by its chapter."""
 
     sections: dict[tuple[str, str], SectionName] = field(default_factory=dict)
-    chapters: dict[str, str] = field(default_factory=dict)
 
     @classmethod
     def from_toml(cls, path: Path) -> SectionTable:
-        """Read the table from a TOML file of [[chapter]] and [[section]] tables."""
+        """Read the table from a TOML file of [[section]] tables."""
         with path.open("rb") as f:
             data = tomllib.load(f)
         sections = {
@@ -35,16 +34,11 @@ class SectionTable:
             )
             for row in data.get("section", [])
         }
-        chapters = {clean_text(row["heading"]): row["name"] for row in data.get("chapter", [])}
-        return cls(sections=sections, chapters=chapters)
+        return cls(sections=sections)
 
     def lookup(self, heading: str, chapter: str) -> SectionName | None:
         """The table's entry for a heading within a chapter, or for the heading alone."""
         return self.sections.get((chapter, heading)) or self.sections.get(("", heading))
-
-    def chapter_name(self, heading: str) -> str:
-        """The English name of a chapter heading, or the heading itself."""
-        return self.chapters.get(heading, heading)
 
 
 _MAX_SLUG = 40  # slugs go into button custom ids (100 characters at most)
