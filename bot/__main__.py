@@ -115,9 +115,14 @@ def _settings(args: argparse.Namespace) -> Settings:
     return settings
 
 
+def _clock() -> datetime:
+    """The bot's clock: the wall clock, in UTC (tests hand the bot their own)."""
+    return datetime.now(UTC)
+
+
 async def _load(args: argparse.Namespace, settings: Settings) -> int:
     async with await Store.open(settings.db_path) as store:
-        report = await load_catalogue(store, settings, force=args.force)
+        report = await load_catalogue(store, settings, now=_clock(), force=args.force)
     if args.json:
         print(json.dumps(summary(report.catalogue), ensure_ascii=False))
     else:
@@ -133,7 +138,7 @@ async def _console(
     settings: Settings, commands: list[str], *, as_json: bool = False, locale: str = "en-US"
 ) -> int:
     async with await Store.open(settings.db_path) as store:
-        library = await open_library(store, settings)
+        library = await open_library(store, settings, now=_clock())
     run_console(
         library,
         commands or None,
@@ -154,8 +159,8 @@ async def _run(args: argparse.Namespace, settings: Settings) -> int:
         )
         return await _console(settings, [])
     async with await Store.open(settings.db_path) as store:
-        library = await open_library(store, settings)
-        bot = ReadingListBot(store=store, library=library, settings=settings)
+        library = await open_library(store, settings, now=_clock())
+        bot = ReadingListBot(store=store, library=library, settings=settings, clock=_clock)
         loop = asyncio.get_running_loop()
         for signum in (signal.SIGTERM, signal.SIGINT):
             # Stop taking work, let replies in flight finish, then close the database.
@@ -171,8 +176,10 @@ async def _sync(args: argparse.Namespace, settings: Settings) -> int:
         print("readinglist-bot: sync needs DISCORD_TOKEN", file=sys.stderr)
         return 2
     async with await Store.open(settings.db_path) as store:
-        library = await open_library(store, settings)
-        bot = ReadingListBot(store=store, library=library, settings=settings, sync_commands=False)
+        library = await open_library(store, settings, now=_clock())
+        bot = ReadingListBot(
+            store=store, library=library, settings=settings, clock=_clock, sync_commands=False
+        )
         async with bot:
             await bot.login(settings.token)
             await bot.sync_commands(force=True)
@@ -181,7 +188,7 @@ async def _sync(args: argparse.Namespace, settings: Settings) -> int:
 
 
 async def _health(args: argparse.Namespace, settings: Settings) -> int:
-    ok, reason = check(settings.db_path, datetime.now(UTC))
+    ok, reason = check(settings.db_path, settings.instance, _clock())
     print(reason, file=sys.stdout if ok else sys.stderr)
     return 0 if ok else 1
 

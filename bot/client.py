@@ -8,7 +8,8 @@ import hashlib
 import json
 import logging
 import random
-from datetime import UTC, datetime
+from collections.abc import Callable
+from datetime import datetime
 from typing import Any
 
 import discord
@@ -18,7 +19,7 @@ from discord.ext import commands, tasks
 from bot.config import Settings
 from bot.health import HEARTBEAT_EVERY
 from bot.library import Library
-from bot.loader import LoadReport, load_catalogue
+from bot.loader import LoadReport, build_library, load_catalogue
 from bot.store import Store, StoreError
 from bot.translator import Translator
 from bot.views import ActionButton, OpenMenu, apologise
@@ -29,7 +30,7 @@ EXTENSIONS = (
     "bot.cogs.papers",
     "bot.cogs.sections",
     "bot.cogs.about",
-    "bot.cogs.weekly",
+    "bot.weekly.cog",
     "bot.cogs.admin",
     "bot.cogs.finder",
 )
@@ -43,9 +44,14 @@ def _settle() -> None:
     gc.freeze()
 
 
+Clock = Callable[[], datetime]
+
+
 class ReadingListBot(commands.Bot):
-    """Slash commands over one reading list. The store and library are made outside and
-    handed in; the bot only reads the library, which a reload swaps whole."""
+    """Slash commands over one reading list. The store, library and clock are made outside
+    and handed in; the bot only reads the library, which a reload swaps whole. Every moment
+    the bot acts on (weekly posts, heartbeats, load times) comes from `clock`, an aware
+    datetime, so tests set the time instead of waiting for it."""
 
     def __init__(
         self,
@@ -53,6 +59,7 @@ class ReadingListBot(commands.Bot):
         store: Store,
         library: Library,
         settings: Settings,
+        clock: Clock,
         sync_commands: bool = True,
         rng: random.Random | None = None,
         **options: Any,
@@ -70,6 +77,7 @@ class ReadingListBot(commands.Bot):
         self.store = store
         self.library = library
         self.settings = settings
+        self.clock = clock
         self.guild_id = settings.guild_id
         self.sync_on_start = sync_commands
         self.rng = rng or random.Random()
@@ -93,12 +101,22 @@ class ReadingListBot(commands.Bot):
 
     @tasks.loop(seconds=HEARTBEAT_EVERY.total_seconds())
     async def heartbeat(self) -> None:
-        """Write the heartbeat `readinglist-bot health` reads, while the gateway is up."""
+        """Write this process's heartbeat, which `readinglist-bot health` reads, while the
+        gateway is up, with the first problem it knows of (a background loop that stopped)."""
         if self.is_ready() and self.ws is not None and self.ws.open:
             try:
-                await self.store.heartbeat(datetime.now(UTC))
+                await self.store.heartbeat(self.settings.instance, self.clock(), self.problem())
             except StoreError as exc:
                 log.warning("heartbeat not written: %s", exc)
+
+    def problem(self) -> str:
+        """What keeps this bot from doing its work, for the health check; "" when nothing."""
+        for cog in self.cogs.values():
+            loops: list[tasks.Loop[Any]] = getattr(cog, "background_loops", lambda: [])()
+            for loop in loops:
+                if not loop.is_running():
+                    return f"the {loop.coro.__name__} loop of {cog.qualified_name} has stopped"
+        return ""
 
     async def sync_commands(self, *, force: bool = False) -> bool:
         """Send the command definitions to Discord when they changed since the last sync (a
@@ -113,7 +131,7 @@ class ReadingListBot(commands.Bot):
             log.info("command definitions unchanged: not syncing")
             return False
         synced = await self.tree.sync(guild=guild)
-        await self.store.set_meta(key, digest)
+        await self.store.set_meta({key: digest})
         log.info(
             "synced %d commands %s",
             len(synced),
@@ -123,15 +141,16 @@ class ReadingListBot(commands.Bot):
 
     async def reload(self, *, force: bool = False) -> LoadReport:
         """Read the configured lists again; when they changed, store them and swap in a new
-        library in one step, so no command ever sees a half-loaded list. One at a time."""
+        library in one step, so no command ever sees a half-loaded list. One at a time; the
+        parsing and indexing run in worker threads while the bot goes on answering."""
         async with self._reloading:
+            now = self.clock()
             report = await load_catalogue(
-                self.store, self.settings, force=force, current=self.library.catalogue
+                self.store, self.settings, now=now, force=force, current=self.library.catalogue
             )
             if report.changed:
                 # What was just stored, indexed: equal to reading it back, without the read.
-                now = datetime.now(UTC)
-                self.library = Library.build(report.catalogue, self.settings.aliases_table, now)
+                self.library = await build_library(report.catalogue, self.settings, now)
                 _settle()
             return report
 

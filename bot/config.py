@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import socket
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import timedelta
@@ -25,6 +26,7 @@ ENVIRONMENT = (
     "WEEKLY_TIME",
     "WEEKLY_TZ",
     "WEEKLY_GRACE",
+    "READINGLIST_INSTANCE",
 )
 _LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
 
@@ -50,6 +52,7 @@ class Settings:
     weekly_time: str = "09:00"
     weekly_tz: str = "UTC"
     weekly_grace: timedelta = timedelta(hours=24)  # how late a missed weekly post still goes
+    instance: str = "bot"  # this process's name in the heartbeats `health` reads
 
     @property
     def sections_table(self) -> Path:
@@ -85,6 +88,7 @@ class Settings:
             weekly_time=_checked(env, "WEEKLY_TIME", "09:00", parse_time),
             weekly_tz=_checked(env, "WEEKLY_TZ", "UTC", parse_timezone),
             weekly_grace=_duration(env, "WEEKLY_GRACE") or timedelta(hours=24),
+            instance=_instance(env),
         )
 
     def logging_level(self) -> int:
@@ -141,6 +145,16 @@ def _token(env: Mapping[str, str]) -> str | None:
         # Never echo the token itself: it is a secret.
         raise SettingsError("DISCORD_TOKEN does not look like a bot token (copy it again)")
     return token
+
+
+def _instance(env: Mapping[str, str]) -> str:
+    """READINGLIST_INSTANCE, else the host name: each container of a deployment has its own,
+    and a restarted container keeps it."""
+    name = env.get("READINGLIST_INSTANCE", "").strip() or env.get("HOSTNAME", "").strip()
+    name = name or socket.gethostname() or "bot"
+    if len(name) > 100 or not name.isprintable():
+        raise SettingsError("READINGLIST_INSTANCE must be a short name such as bot-1")
+    return name
 
 
 def _snowflake(env: Mapping[str, str], key: str) -> int | None:

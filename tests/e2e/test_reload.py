@@ -14,7 +14,7 @@ from aiohttp import web
 from bot.config import Settings
 from bot.loader import open_library
 from bot.store import Store
-from tests.conftest import CHAPTER_LIST, FULL_LIST, ROOT
+from tests.conftest import CHAPTER_LIST, FULL_LIST, NOW, ROOT, Clock
 from tests.e2e.conftest import TestBot
 from tests.fake_discord import FakeDiscord, running
 
@@ -61,8 +61,14 @@ async def bot(fake: FakeDiscord, tmp_path: Path, upstream: Upstream) -> AsyncIte
         {"READINGLIST_CATALOGUE": upstream.url, "READINGLIST_DB": str(tmp_path / "db")}
     )
     async with await Store.open(settings.db_path) as store:
-        library = await open_library(store, settings)
-        client = TestBot(store=store, library=library, settings=settings, guild_ready_timeout=0.05)
+        library = await open_library(store, settings, now=NOW)
+        client = TestBot(
+            store=store,
+            library=library,
+            settings=settings,
+            clock=Clock(),
+            guild_ready_timeout=0.05,
+        )
         async with running(client) as bot:
             yield bot
 
