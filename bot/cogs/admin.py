@@ -56,11 +56,11 @@ class Admin(commands.Cog):
         if not await self.allowed(interaction):
             await send(interaction, replies.notice(self.refusal(lang)))
             return
-        await interaction.response.defer(ephemeral=True, thinking=True)
         task = asyncio.current_task()
         assert task is not None
         self._answering.add(task)
         try:
+            await interaction.response.defer(ephemeral=True, thinking=True)
             text = await self.reload_text(force=force, lang=lang)
             await send(interaction, replies.notice(text))
         finally:

@@ -43,7 +43,6 @@ class Weekly(commands.GroupCog, group_name="weekly", group_description="The pape
     def __init__(self, bot: ReadingListBot) -> None:
         self.bot = bot
         self.poster = Poster(bot.store, self._send, grace=bot.settings.weekly_grace, rng=bot.rng)
-        self._failing: set[str] = set()  # kinds of failure logged with a traceback already
         super().__init__()
 
     async def cog_load(self) -> None:
@@ -186,39 +185,12 @@ class Weekly(commands.GroupCog, group_name="weekly", group_description="The pape
         except Exception:
             log.exception("the weekly defaults (WEEKLY_CHANNEL_ID) could not be applied")
 
-    async def tick(self, moment: datetime) -> None:
-        """Make every post due at `moment`. Nothing escapes: a failure (one server's, or the
-        database's) is logged with its traceback once until it clears, and the loop goes on."""
-        ids = self._ids()
-        try:
-            states = await self.bot.store.weekly_states()
-        except Exception as exc:
-            self._trouble("tick", "the weekly settings could not be read", exc)
-            return
-        self._recovered("tick")
-        for state in states:
-            if self.bot.get_guild(state.guild_id) is None:
-                continue  # not a server of this process (left, or served by another shard)
-            if not self.poster.due(state, moment, ids):
-                continue
-            try:
-                await self.poster.post_due(state.guild_id, moment, ids)
-            except Exception as exc:
-                self._trouble(f"guild {state.guild_id}", "a weekly post failed", exc)
-            else:
-                self._recovered(f"guild {state.guild_id}")
-
-    def _trouble(self, kind: str, what: str, exc: Exception) -> None:
-        if kind in self._failing:
-            log.warning("%s (%s): %s", what, kind, exc)
-            return
-        self._failing.add(kind)
-        log.error("%s (%s)", what, kind, exc_info=exc)
-
-    def _recovered(self, kind: str) -> None:
-        if kind in self._failing:
-            self._failing.discard(kind)
-            log.info("weekly posts work again (%s)", kind)
+    async def tick(self, moment: datetime) -> list[discord.Message]:
+        """Make every post due at `moment` in the servers this process sees (others are
+        another shard's, or left); never raises."""
+        return await self.poster.tick(
+            moment, self._ids(), lambda guild_id: self.bot.get_guild(guild_id) is not None
+        )
 
     def _ids(self) -> list[str]:
         return [p.id for p in self.bot.library.catalogue.papers]

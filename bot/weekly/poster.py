@@ -59,10 +59,50 @@ class Poster(Generic[M]):
         self.grace = grace
         self.rng = rng
 
-    def due(self, state: WeeklyState, moment: datetime, paper_ids: Sequence[str]) -> bool:
-        """Whether a server may have a post to make now, judged from a state read a moment
-        ago; `post_due` decides again on the state as it is."""
+        self._failing: set[str] = set()  # kinds of failure logged with a traceback already
+
+    async def tick(
+        self, moment: datetime, paper_ids: Sequence[str], serves: Callable[[int], bool]
+    ) -> list[M]:
+        """Make every post due at `moment` for the servers this process `serves`; the
+        messages sent. Nothing escapes: a failure (one server's, or the database's) is logged
+        with its traceback once until it clears, and the next tick tries again."""
+        try:
+            states = await self.store.weekly_states()
+        except Exception as exc:
+            self._trouble("tick", "the weekly settings could not be read", exc)
+            return []
+        self._recovered("tick")
+        sent: list[M] = []
+        for state in states:
+            if not serves(state.guild_id) or not self._may_be_due(state, moment, paper_ids):
+                continue
+            try:
+                message = await self.post_due(state.guild_id, moment, paper_ids)
+            except Exception as exc:
+                self._trouble(f"guild {state.guild_id}", "a weekly post failed", exc)
+                continue
+            self._recovered(f"guild {state.guild_id}")
+            if message is not None:
+                sent.append(message)
+        return sent
+
+    def _may_be_due(self, state: WeeklyState, moment: datetime, paper_ids: Sequence[str]) -> bool:
+        # Judged on a state read a moment ago, to spare most servers a write transaction;
+        # post_due decides again on the state as it is.
         return plan.claim(state, moment, self.grace, paper_ids, random.Random(0)) is not None
+
+    def _trouble(self, kind: str, what: str, exc: Exception) -> None:
+        if kind in self._failing:
+            log.warning("%s (%s): %s", what, kind, exc)
+            return
+        self._failing.add(kind)
+        log.error("%s (%s)", what, kind, exc_info=exc)
+
+    def _recovered(self, kind: str) -> None:
+        if kind in self._failing:
+            self._failing.discard(kind)
+            log.info("weekly posts work again (%s)", kind)
 
     async def post_due(self, guild_id: int, moment: datetime, paper_ids: Sequence[str]) -> M | None:
         """Make the post this server is due at `moment`, if any; the message, or None when

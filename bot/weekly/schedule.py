@@ -280,9 +280,10 @@ def post_to_make(
     """The key of the week to post now, or None.
 
     That is the latest due moment at or before `now`, unless its week is already posted
-    (`last_key` is that week or a later one), it is more than `grace` ago, or it came before
-    `since`, the moment the schedule was set: grace is for a bot that was down at a moment it
-    was scheduled to post, never for moments before the schedule existed. A bot that was down
+    (`last_key` is that week or a later one), it is more than `grace` ago, or it is not after
+    `since`, the moment the schedule was set (so the first post is `next_due(schedule, since)`,
+    as /weekly set promises): grace is for a bot that was down at a moment it was scheduled to
+    post, never for moments before the schedule existed. A bot that was down
     posts once when it comes back within the grace window; past it the week is skipped.
     Comparing keys in order, not only for equality, means changing the schedule mid-week
     never posts a second time for a week already done (a Monday post, then a switch to
@@ -293,7 +294,7 @@ def post_to_make(
     due = previous_due(schedule, now)
     if _utc(now, "now") - due > grace:
         return None
-    if since is not None and due < _utc(since, "since"):
+    if since is not None and due <= _utc(since, "since"):
         return None
     key = week_key(schedule, due)
     if last_key is not None and _KEY.fullmatch(last_key) and key <= last_key:
