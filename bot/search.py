@@ -46,12 +46,14 @@ _CONTEXT = 15.0  # the query names a section or chapter the paper is in
 _PREFIX = 0.8  # a query word that is the start of a longer word ("mamb")
 _CLOSE = 0.92  # a second hit within this share of the best one fits "about equally"
 _FLOOR = 0.45  # hits below this share of the best one are not offered
+_BROWSE_FLOOR = 0.05  # ... except when browsing a topic
 _BM25 = 60.0  # the BM25F score of the best paper, beside the name and word matching's 100
 _NAMED_BM25 = 0.3  # a query that is a name: the words' ranking only orders the namesakes
 _ALL_WORDS = 0.97  # word matching that found (nearly) all of a query's words
 _NEAR = 75.0  # a near spelling of a query word counts from this similarity (0-100)
 _SPELT_TRUST = 0.9  # a near name or words matched fuzzily are trusted a little less
 _YEAR = re.compile(r"(?<!\d)(?:19[5-9]\d|20[0-4]\d)(?!\d)")
+_CITED_LEAD = 10.0
 CITATION_CHARS = 1500  # a pasted reference is read up to this length (BibTeX runs long)
 # The confidence floors of `decide`, calibrated on tests/search_eval/questions.toml: a card
 # from CARD_FLOOR with a lead of CARD_LEAD over the second paper, a list from LIST_FLOOR.
@@ -334,9 +336,10 @@ class SearchIndex:
 
     # Papers ------------------------------------------------------------------------------
 
-    def search(self, query: str, limit: int = 10) -> SearchResult:
+    def search(self, query: str, limit: int = 10, *, browse: bool = False) -> SearchResult:
         """The papers that fit `query`, best first; at most `limit`. The result says what
-        the answer rests on and how sure it is (see `decide`)."""
+        the answer rests on and how sure it is (see `decide`). `browse` keeps the papers far
+        behind the best one (a listing of a topic), which are otherwise left out."""
         text = bounded(query).strip()
         if not text:
             return SearchResult(query)
@@ -349,15 +352,17 @@ class SearchIndex:
         if citation is not None:
             return self._cited(query, citation, limit)
         if slug := slug_words(text):
-            return self._ranked(query, bounded(slug), limit, card_lead=0.0)
-        return self._ranked(query, text, limit)
+            return self._ranked(query, bounded(slug), limit, card_lead=0.0, browse=browse)
+        return self._ranked(query, text, limit, browse=browse)
 
     def _sure(self, query: str, i: int, why: str) -> SearchResult:
         return SearchResult(
             query, (Hit(self._papers[i], 1000.0, why),), basis=EXACT, confidence=1.0, lead=1.0
         )
 
-    def _ranked(self, query: str, text: str, limit: int, card_lead: float = 1.0) -> SearchResult:
+    def _ranked(
+        self, query: str, text: str, limit: int, card_lead: float = 1.0, browse: bool = False
+    ) -> SearchResult:
         """Names and words: today's name matching fused with BM25F over the fields, a year
         in the query counting as evidence only."""
         scores: dict[int, float] = defaultdict(float)
@@ -414,7 +419,7 @@ class SearchIndex:
                 self._matched(concepts, i),
             )
             for i, score in best
-            if score >= top * _FLOOR
+            if score >= top * (_BROWSE_FLOOR if browse else _FLOOR)
         )
         return SearchResult(
             query, hits, basis=basis, confidence=round(confidence, 3), lead=round(lead, 3)
@@ -491,7 +496,9 @@ class SearchIndex:
             hits,
             basis=CITATION,
             confidence=round(confidence, 3),
-            lead=round(1.0 - second / top if top > 0 else 0.0, 3),
+            # Points of title similarity and evidence ahead of the second: a year apart
+            # (3 points) tells two editions of one title apart.
+            lead=round(min(1.0, (top - second) / _CITED_LEAD), 3),
         )
 
     def _score_contexts(self, groups: list[list[str]], scores: dict[int, float]) -> list[str]:

@@ -29,7 +29,10 @@ from tests.search_eval.baselines import FTS5Baseline, WRatioBaseline
 HERE = Path(__file__).resolve().parent
 FULL_LIST = HERE.parents[1].parent / "shared" / "catalogues" / "foundations-of-llms-paper-list.md"
 SETS = {"evaluation": HERE / "queries.toml", "held-out": HERE / "holdout.toml"}
-QUESTIONS = {"questions": HERE / "questions.toml", "questions held-out": HERE / "questions_holdout.toml"}
+QUESTIONS = {
+    "questions": HERE / "questions.toml",
+    "questions held-out": HERE / "questions_holdout.toml",
+}
 NEGATIVE = "negative"
 
 Ranker = Callable[[str, int], list[str]]
@@ -175,9 +178,7 @@ def _table(title: str, results: dict[str, dict[str, Score]]) -> None:
     print(f"| --- | ---: | {' | '.join('---' for _ in results)} |")
     for kind in results["bot"]:
         cells = [
-            f"{r[kind].top1:.0%} / {r[kind].top5:.0%} / {r[kind].mrr:.2f}"
-            if kind in r
-            else "-"
+            f"{r[kind].top1:.0%} / {r[kind].top5:.0%} / {r[kind].mrr:.2f}" if kind in r else "-"
             for r in results.values()
         ]
         print(f"| {kind} | {results['bot'][kind].n} | {' | '.join(cells)} |")
