@@ -287,7 +287,12 @@ def search_page(
         lines.append(f"**{n}.** {title}{year}\n  {cards.escape(_why(hit.matched, hit.why, lang))}")
     embed = discord.Embed(
         title=cards.truncate(
-            t(lang, "search.title", query=" ".join(query.split())), cards.TITLE_LIMIT
+            t(
+                lang,
+                "search.title",
+                query=cards.escape(cards.truncate(" ".join(query.split()), 200)),
+            ),
+            cards.TITLE_LIMIT,
         ),
         description=cards.truncate("\n".join(lines), cards.DESCRIPTION_LIMIT),
         colour=cards.COLOUR,
@@ -296,7 +301,8 @@ def search_page(
     buttons: tuple[tuple[Button, ...], ...] = ()
     if pages > 1:
         base = f"{SEARCH}:{{page}}:{asker}:"
-        key = _search_key(query, 100 - len(base.format(page=pages)))
+        widest = max(len(str(pages)), 2)  # page numbers run from -1 to `pages`
+        key = _search_key(query, 100 - len(base.format(page="")) - widest)
         buttons = (
             (
                 Button(
@@ -366,7 +372,8 @@ def _why(matched: tuple[tuple[str, tuple[str, ...]], ...], why: str, lang: str) 
 
 def _search_key(query: str, room: int) -> str:
     """The query as a page button carries it: one line, cut to `room` characters."""
-    return " ".join(query.split())[: max(room, 0)]
+    printable = "".join(c for c in query if c.isprintable() and not "\ud800" <= c <= "\udfff")
+    return " ".join(printable.split())[: max(room, 0)]
 
 
 def search_turn(library: Library, custom_id: str, clicker: int, lang: str = "en") -> Reply | str:
