@@ -20,7 +20,7 @@ from dotenv import dotenv_values
 from bot.catalogue import CatalogueError
 from bot.client import ReadingListBot
 from bot.config import Settings, SettingsError
-from bot.console import run_console
+from bot.console import run_console, search_line
 from bot.health import check
 from bot.i18n import lang_of
 from bot.loader import load_catalogue, open_library, summary, summary_lines
@@ -76,6 +76,20 @@ def build_parser() -> argparse.ArgumentParser:
         "--locale", default="en-US", help="answer as for a Discord client in this locale (zh-CN)"
     )
     data_options(ask)
+    search = sub.add_parser(
+        "search",
+        help="rank papers for queries as /paper and /search do",
+        description="For each query (one per line on standard input when none is given), "
+        "the papers that fit best and what /paper would show: a card, a list, or none.",
+    )
+    search.add_argument("query", nargs="?", metavar="QUERY", help="e.g. 'mixture of experts'")
+    search.add_argument(
+        "--json",
+        action="store_true",
+        help='one JSON object a query: {"query", "decision", "results": [...]}',
+    )
+    search.add_argument("--limit", type=int, default=10, metavar="N", help="results a query")
+    data_options(search)
     return parser
 
 
@@ -92,7 +106,14 @@ def main(argv: Sequence[str] | None = None) -> int:
         format="%(asctime)s %(levelname)s %(name)s: %(message)s",
         stream=sys.stderr,
     )
-    commands = {"load": _load, "run": _run, "ask": _ask, "sync": _sync, "health": _health}
+    commands = {
+        "load": _load,
+        "run": _run,
+        "ask": _ask,
+        "search": _search,
+        "sync": _sync,
+        "health": _health,
+    }
     try:
         return asyncio.run(commands[args.command](args, settings))
     except (CatalogueError, StoreError) as exc:
@@ -132,6 +153,16 @@ async def _load(args: argparse.Namespace, settings: Settings) -> int:
 
 async def _ask(args: argparse.Namespace, settings: Settings) -> int:
     return await _console(settings, args.commands, as_json=args.json, locale=args.locale)
+
+
+async def _search(args: argparse.Namespace, settings: Settings) -> int:
+    async with await Store.open(settings.db_path) as store:
+        library = await open_library(store, settings)
+    queries = [args.query] if args.query is not None else (line.rstrip("\n") for line in sys.stdin)
+    for query in queries:
+        if query.strip():
+            print(search_line(library, query, max(args.limit, 1), as_json=args.json), flush=True)
+    return 0
 
 
 async def _console(

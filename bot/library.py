@@ -9,6 +9,7 @@ from functools import cached_property
 from pathlib import Path
 
 from bot.catalogue.aliases import read_aliases
+from bot.chinese import read_glossary
 from bot.models import Catalogue, Paper, Section
 from bot.search import AuthorIndex, SearchIndex
 
@@ -30,8 +31,11 @@ class Library:
     def build(
         cls, catalogue: Catalogue, aliases_path: Path, loaded_at: datetime | None = None
     ) -> Library:
-        """Index a catalogue with the curated nicknames."""
-        return cls(catalogue, SearchIndex(catalogue, read_aliases(aliases_path)), loaded_at)
+        """Index a catalogue with the curated nicknames and the Chinese-English glossary
+        (`glossary.toml` beside the nicknames' table)."""
+        glossary = read_glossary(aliases_path.with_name("glossary.toml"))
+        index = SearchIndex(catalogue, read_aliases(aliases_path), glossary)
+        return cls(catalogue, index, loaded_at)
 
     @cached_property
     def authors(self) -> AuthorIndex:
