@@ -157,7 +157,7 @@ async def _ask(args: argparse.Namespace, settings: Settings) -> int:
 
 async def _search(args: argparse.Namespace, settings: Settings) -> int:
     async with await Store.open(settings.db_path) as store:
-        library = await open_library(store, settings)
+        library = await open_library(store, settings, now=_clock())
     queries = [args.query] if args.query is not None else (line.rstrip("\n") for line in sys.stdin)
     for query in queries:
         if query.strip():
