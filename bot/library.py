@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import random
-from dataclasses import dataclass, field
+from collections.abc import Mapping
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from functools import cached_property
 from pathlib import Path
 
 from bot.catalogue.aliases import read_aliases
+from bot.metadata.models import PaperMetadata
 from bot.models import Catalogue, Paper, Section
 from bot.search import AuthorIndex, SearchIndex
 
@@ -21,6 +23,9 @@ class Library:
     catalogue: Catalogue
     index: SearchIndex
     loaded_at: datetime | None = None
+    # What arXiv and Semantic Scholar say about the papers, by paper id (bot.metadata); it
+    # arrives in the background after a load, and a Library with it replaces this one whole.
+    paper_metadata: Mapping[str, PaperMetadata] = field(default_factory=dict)
     _sections: dict[str, Section] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
@@ -28,10 +33,23 @@ class Library:
 
     @classmethod
     def build(
-        cls, catalogue: Catalogue, aliases_path: Path, loaded_at: datetime | None = None
+        cls,
+        catalogue: Catalogue,
+        aliases_path: Path,
+        loaded_at: datetime | None = None,
+        metadata: Mapping[str, PaperMetadata] | None = None,
     ) -> Library:
-        """Index a catalogue with the curated nicknames."""
-        return cls(catalogue, SearchIndex(catalogue, read_aliases(aliases_path)), loaded_at)
+        """Index a catalogue with the curated nicknames, and the papers' metadata."""
+        index = SearchIndex(catalogue, read_aliases(aliases_path))
+        return cls(catalogue, index, loaded_at, dict(metadata or {}))
+
+    def with_metadata(self, metadata: Mapping[str, PaperMetadata]) -> Library:
+        """This library with other metadata (the same catalogue and index)."""
+        return replace(self, paper_metadata=dict(metadata))
+
+    def metadata(self, paper_id: str) -> PaperMetadata | None:
+        """What the metadata sources say about a paper, when they have been asked."""
+        return self.paper_metadata.get(paper_id)
 
     @cached_property
     def authors(self) -> AuthorIndex:

@@ -18,6 +18,7 @@ from typing import Any
 
 import aiosqlite
 
+from bot.metadata.models import Facts, SourceRecord
 from bot.models import Catalogue, Paper, Problem, Section
 
 log = logging.getLogger(__name__)
@@ -81,6 +82,18 @@ MIGRATIONS: tuple[str, ...] = (
         last_status TEXT NOT NULL DEFAULT '',
         last_message_id INTEGER,
         updated_at TEXT NOT NULL DEFAULT ''
+    );
+    """,
+    # 3: paper metadata, one row per paper and source (bot.metadata.models). `facts` is the
+    # source's answer as JSON, NULL when the source does not know the paper. Not tied to the
+    # papers table: a paper that leaves the list and comes back is not fetched again.
+    """
+    CREATE TABLE paper_metadata (
+        paper_id TEXT NOT NULL,
+        source TEXT NOT NULL,
+        fetched_at TEXT NOT NULL,
+        facts TEXT,
+        PRIMARY KEY (paper_id, source)
     );
     """,
 )
@@ -392,6 +405,42 @@ class Store:
                 " pending_key = CASE WHEN ? THEN NULL ELSE pending_key END"
                 " WHERE guild_id = ?",
                 (status, now.isoformat(), give_up, key, give_up, guild_id),
+            )
+
+    # Paper metadata (bot.metadata) ------------------------------------------------------------
+
+    async def metadata_records(self) -> list[SourceRecord]:
+        """Every source's stored answer about every paper."""
+        async with self._db.execute(
+            "SELECT paper_id, source, fetched_at, facts FROM paper_metadata"
+        ) as cur:
+            return [
+                SourceRecord(
+                    pid,
+                    source,
+                    datetime.fromisoformat(fetched),
+                    Facts.from_json(facts) if facts is not None else None,
+                )
+                async for pid, source, fetched, facts in cur
+            ]
+
+    async def save_metadata(self, records: Sequence[SourceRecord]) -> None:
+        """Store sources' answers, replacing what the same source said before."""
+        if not records:
+            return
+        async with self.transaction() as db:
+            await db.executemany(
+                "INSERT OR REPLACE INTO paper_metadata (paper_id, source, fetched_at, facts)"
+                " VALUES (?, ?, ?, ?)",
+                [
+                    (
+                        r.paper_id,
+                        r.source,
+                        r.fetched_at.isoformat(),
+                        r.facts.to_json() if r.facts is not None else None,
+                    )
+                    for r in records
+                ],
             )
 
     async def heartbeat(self, now: datetime) -> None:
