@@ -273,7 +273,10 @@ def _place(place: Place | None, also_in: Sequence[Section], lang: str) -> str:
     parts = []
     if place is not None:
         name = truncate(_section_name(place.section, lang), _SECTION_NAME_CHARS)
-        parts.append(t(lang, "card.place", n=place.number, count=place.count, section=name))
+        if place.count == 1:
+            parts.append(t(lang, "card.only_in", section=name))
+        else:
+            parts.append(t(lang, "card.place", n=place.number, count=place.count, section=name))
     others = [truncate(_section_name(s, lang), _SECTION_NAME_CHARS) for s in also_in]
     if others:
         parts.append(t(lang, "card.also_in", sections=", ".join(others)))

@@ -24,6 +24,7 @@ MESSAGES: Mapping[str, tuple[str, str]] = {
     "card.cited": ("cited {n} times", "被引用 {n} 次"),
     "card.cited_once": ("cited once", "被引用 1 次"),
     "card.place": ("{n} of {count} in {section}", "{section} 第 {n}/{count} 篇"),
+    "card.only_in": ("the only paper in {section}", "{section} 中唯一的一篇"),
     "card.also_in": ("also in {sections}", "另见：{sections}"),
     # the full abstract (the Abstract button)
     "abstract.title": ("Abstract: {title}", "摘要：{title}"),
