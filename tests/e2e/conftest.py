@@ -44,8 +44,9 @@ async def bot_running(db: Path, library: Library, **options: Any) -> AsyncIterat
     """Start the bot on the database at `db`; stop it and close the database on exit."""
     async with await Store.open(db) as store:
         await store.replace_catalogue(library.catalogue)
+        # Metadata off unless a test turns it on against the fake arXiv and Semantic Scholar.
         settings = options.pop("settings", None) or Settings.from_mapping(
-            {"READINGLIST_DB": str(db)}
+            {"READINGLIST_DB": str(db), "READINGLIST_METADATA": "off"}
         )
         client = TestBot(
             store=store, library=library, settings=settings, guild_ready_timeout=0.05, **options
