@@ -76,7 +76,9 @@ def check_list(
     """Every finding in the lists `texts` ((source, markdown) pairs, as loaded into
     `catalogue`), in list order."""
     by_arxiv = {p.arxiv_id: p for p in catalogue.papers if p.arxiv_id}
-    by_title = {title_key(p.title): p for p in catalogue.papers}
+    by_title: dict[str, list[Paper]] = {}
+    for paper in catalogue.papers:
+        by_title.setdefault(title_key(paper.title), []).append(paper)
     findings: list[Finding] = []
     for source, text in texts:
         seen: dict[str, int] = {}
@@ -115,12 +117,17 @@ class _Entry:
         )
 
 
-def _paper_of(entry: Entry, by_arxiv: dict[str, Paper], by_title: dict[str, Paper]) -> Paper | None:
+def _paper_of(
+    entry: Entry, by_arxiv: dict[str, Paper], by_title: dict[str, list[Paper]]
+) -> Paper | None:
+    """The catalogue's paper for an entry: by arXiv link, else by title (and year, for
+    editions the catalogue keeps apart)."""
     for _, url in entry.links:
         arxiv_id = arxiv_id_from_url(url)
         if arxiv_id and arxiv_id in by_arxiv:
             return by_arxiv[arxiv_id]
-    return by_title.get(title_key(entry.title))
+    same = by_title.get(title_key(entry.title), [])
+    return next((p for p in same if p.year == entry.year), same[0] if same else None)
 
 
 def _entry_findings(found: _Entry, meta: PaperMetadata | None) -> list[Finding]:
@@ -174,7 +181,9 @@ def canonical_link(url: str) -> str | None:
         return None
     parts = urlsplit(url)
     host = (parts.hostname or "").lower()
-    arxiv_id = arxiv_id_from_url(url)
+    arxiv_id = arxiv_id_from_url(url) or (
+        _mirror_id(parts.path) if host in _ARXIV_MIRRORS else None
+    )
     if arxiv_id and (host in _ARXIV_HOSTS or host in _ARXIV_MIRRORS):
         kind = "pdf" if "/pdf/" in parts.path else "abs"
         return f"https://arxiv.org/{kind}/{arxiv_id}"
@@ -185,6 +194,11 @@ def canonical_link(url: str) -> str | None:
     if len(kept) != len(query):
         return urlunsplit(parts._replace(query=urlencode(kept)))
     return url
+
+
+def _mirror_id(path: str) -> str | None:
+    match = re.search(r"(\d{4}\.\d{4,5})(?:v\d+)?", path)
+    return match.group(1) if match else None
 
 
 def _form(title: str) -> str:

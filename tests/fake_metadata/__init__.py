@@ -14,6 +14,7 @@ have a withheld abstract (`null`) or no TL;DR. Faults: 429 with Retry-After on d
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import json
 import re
@@ -106,6 +107,7 @@ class FakeMetadata:
         self.rate_limits = 0  # the next N Semantic Scholar answers are 429s
         self.retry_after = "1"
         self.problems: list[str] = []  # requests the real APIs would refuse
+        self.hold: asyncio.Event | None = None  # when set, answers wait for it
         self._runner: web.AppRunner | None = None
         self.port = 0
 
@@ -142,6 +144,8 @@ class FakeMetadata:
             request.method, request.path, dict(request.query), body, dict(request.headers)
         )
         self.requests.append(recorded)
+        if self.hold is not None:
+            await self.hold.wait()
         return recorded
 
     # --- arXiv ------------------------------------------------------------------------------
