@@ -399,3 +399,72 @@ async def test_the_store_keeps_records_by_paper_and_source(tmp_path: Path) -> No
         back = sorted(await store.metadata_records(), key=lambda r: r.source)
     assert back[0] == records[0]
     assert back[1].facts == Facts(tldr="x")
+
+
+TINY = """\
+## Chapter
+### Section
+1. **RWKV: Reinventing RNNs for the Transformer Era.** `EMNLP`
+   *Bo Peng, Eric Alcaide.* [[PDF](https://arxiv.org/abs/2305.13048)], 2023.
+2. **BERT.** `NAACL`
+   *Jacob Devlin.* [[PDF](https://aclanthology.org/N19-1423.pdf)], 2019.
+"""
+
+
+async def test_the_enrich_command(tmp_path: Path) -> None:
+    import asyncio
+    import json
+    import sys
+
+    from bot.catalogue import SectionTable, parse_catalogue
+    from tests.conftest import ROOT
+
+    path = tmp_path / "list.md"
+    path.write_text(TINY, encoding="utf-8")
+    catalogue = parse_catalogue(TINY, str(path), SectionTable())
+    async with from_catalogue(catalogue) as fake:
+        env = {
+            "PATH": "/usr/bin:/bin",
+            "ARXIV_API_URL": fake.arxiv_url,
+            "SEMANTIC_SCHOLAR_API_URL": fake.scholar_url,
+        }
+        args = ["--catalogue", str(path), "--db", str(tmp_path / "db")]
+
+        async def enrich_command(*extra: str) -> dict[str, object]:
+            process = await asyncio.create_subprocess_exec(
+                sys.executable,
+                "-m",
+                "bot",
+                "enrich",
+                "--json",
+                *extra,
+                *args,
+                cwd=ROOT,
+                env=env,
+                stdout=asyncio.subprocess.PIPE,
+                stderr=asyncio.subprocess.PIPE,
+            )
+            out, err = await process.communicate()
+            assert process.returncode == 0, err.decode()
+            return dict(json.loads(out))
+
+        first = await enrich_command()
+        assert first["with_abstract"] == 2 and first["with_citation_count"] == 2
+        assert first["requests"] == {"arxiv": 1, "semanticscholar": 1}
+        assert (await enrich_command())["requests"] == {"arxiv": 0, "semanticscholar": 0}
+        assert (await enrich_command("--force"))["asked"] == {"arxiv": 1, "semanticscholar": 2}
+
+
+def test_the_progress_bar() -> None:
+    import io
+
+    from bot.__main__ import _Bar
+
+    out = io.StringIO()
+    bar = _Bar(out, width=10)
+    bar(0, 4)
+    bar(2, 4)
+    bar.done()
+    assert out.getvalue() == (
+        "\rfetching metadata [..........] 0/4\rfetching metadata [#####.....] 2/4\n"
+    )
