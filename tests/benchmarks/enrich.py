@@ -74,8 +74,8 @@ async def bench_enrich() -> Library:
     real = sum(
         max(n - 1, 0) * interval
         for n, interval in (
-            (report.requests["arxiv"], Settings.arxiv_interval),
-            (report.requests["semanticscholar"], Settings.scholar_interval),
+            (report.requests["arxiv"], settings.arxiv_interval / DELAY_SCALE),
+            (report.requests["semanticscholar"], settings.scholar_interval / DELAY_SCALE),
         )
     )
     print(f"enrich, full list ({report.papers} papers), against the fakes on 127.0.0.1:")
