@@ -85,7 +85,7 @@ def test_each_kind_of_finding_with_its_line_and_both_values(findings: list[Findi
             "TriForce: Lossless Acceleration with Hierarchical Speculative Decoding",
             "arXiv",
         ),
-        (7, "duplicate"): ("Attention is all you need.", "", "line 3"),
+        (7, "duplicate"): ("Attention is all you need.", "line 3", "first listed"),
         (9, "authors"): (
             "Bo Peng, Someone Else",
             "Bo Peng, Eric Alcaide, Quentin Anthony",

@@ -141,11 +141,25 @@ def test_markdown_is_escaped_as_discord_py_escapes_it(text: str) -> None:
     assert ours == discord.utils.escape_markdown(line, ignore_links=False)
 
 
-def test_text_module_does_not_import_discord() -> None:
+@pytest.mark.parametrize(
+    "module",
+    [
+        "bot.text",
+        "bot.bibtex",
+        "bot.metadata.models",
+        "bot.metadata.arxiv",
+        "bot.metadata.scholar",
+        "bot.metadata.check",
+    ],
+)
+def test_pure_modules_import_no_discord_database_or_network(module: str) -> None:
     import subprocess
     import sys
 
-    code = "import sys, bot.text, bot.bibtex; print(sorted(m for m in sys.modules if m.split('.')[0] in ('discord', 'aiohttp', 'aiosqlite')))"
+    code = (
+        f"import sys, {module}; print(sorted({{m.split('.')[0] for m in sys.modules}}"
+        " & {'discord', 'aiohttp', 'aiosqlite'}))"
+    )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "[]"
 

@@ -77,8 +77,8 @@ def check_list(
     `catalogue`), in list order."""
     by_arxiv = {p.arxiv_id: p for p in catalogue.papers if p.arxiv_id}
     by_title: dict[str, list[Paper]] = {}
-    for paper in catalogue.papers:
-        by_title.setdefault(title_key(paper.title), []).append(paper)
+    for listed in catalogue.papers:
+        by_title.setdefault(title_key(listed.title), []).append(listed)
     findings: list[Finding] = []
     for source, text in texts:
         seen: dict[str, int] = {}
@@ -90,7 +90,9 @@ def check_list(
             key = paper.id if paper else title_key(block.title)
             found = _Entry(source, block, paper)
             if key in seen:
-                findings.append(found.finding("duplicate", block.title, "", f"line {seen[key]}"))
+                findings.append(
+                    found.finding("duplicate", block.title, f"line {seen[key]}", "first listed")
+                )
             else:
                 seen[key] = block.line
             meta = metadata.get(paper.id) if paper else None
