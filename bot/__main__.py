@@ -21,7 +21,7 @@ from dotenv import dotenv_values
 from bot.catalogue import CatalogueError
 from bot.client import ReadingListBot
 from bot.config import Settings, SettingsError
-from bot.console import run_console
+from bot.console import run_console, search_line
 from bot.health import check
 from bot.i18n import lang_of
 from bot.loader import load_catalogue, open_library, summary, summary_lines
@@ -97,6 +97,20 @@ def build_parser() -> argparse.ArgumentParser:
     )
     data_options(check)
     check.add_argument("--json", action="store_true", help="print the findings as JSON")
+    search = sub.add_parser(
+        "search",
+        help="rank papers for queries as /paper and /search do",
+        description="For each query (one per line on standard input when none is given), "
+        "the papers that fit best and what /paper would show: a card, a list, or none.",
+    )
+    search.add_argument("query", nargs="?", metavar="QUERY", help="e.g. 'mixture of experts'")
+    search.add_argument(
+        "--json",
+        action="store_true",
+        help='one JSON object a query: {"query", "decision", "results": [...]}',
+    )
+    search.add_argument("--limit", type=int, default=10, metavar="N", help="results a query")
+    data_options(search)
     return parser
 
 
@@ -117,6 +131,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         "load": _load,
         "run": _run,
         "ask": _ask,
+        "search": _search,
         "sync": _sync,
         "health": _health,
         "enrich": _enrich,
@@ -144,9 +159,14 @@ def _settings(args: argparse.Namespace) -> Settings:
     return settings
 
 
+def _clock() -> datetime:
+    """The bot's clock: the wall clock, in UTC (tests hand the bot their own)."""
+    return datetime.now(UTC)
+
+
 async def _load(args: argparse.Namespace, settings: Settings) -> int:
     async with await Store.open(settings.db_path) as store:
-        report = await load_catalogue(store, settings, force=args.force)
+        report = await load_catalogue(store, settings, now=_clock(), force=args.force)
     if args.json:
         print(json.dumps(summary(report.catalogue), ensure_ascii=False))
     else:
@@ -158,11 +178,21 @@ async def _ask(args: argparse.Namespace, settings: Settings) -> int:
     return await _console(settings, args.commands, as_json=args.json, locale=args.locale)
 
 
+async def _search(args: argparse.Namespace, settings: Settings) -> int:
+    async with await Store.open(settings.db_path) as store:
+        library = await open_library(store, settings, now=_clock())
+    queries = [args.query] if args.query is not None else (line.rstrip("\n") for line in sys.stdin)
+    for query in queries:
+        if query.strip():
+            print(search_line(library, query, max(args.limit, 1), as_json=args.json), flush=True)
+    return 0
+
+
 async def _console(
     settings: Settings, commands: list[str], *, as_json: bool = False, locale: str = "en-US"
 ) -> int:
     async with await Store.open(settings.db_path) as store:
-        library = await open_library(store, settings)
+        library = await open_library(store, settings, now=_clock())
         library = library.with_metadata(await stored_metadata(store))
     run_console(
         library,
@@ -184,8 +214,8 @@ async def _run(args: argparse.Namespace, settings: Settings) -> int:
         )
         return await _console(settings, [])
     async with await Store.open(settings.db_path) as store:
-        library = await open_library(store, settings)
-        bot = ReadingListBot(store=store, library=library, settings=settings)
+        library = await open_library(store, settings, now=_clock())
+        bot = ReadingListBot(store=store, library=library, settings=settings, clock=_clock)
         loop = asyncio.get_running_loop()
         for signum in (signal.SIGTERM, signal.SIGINT):
             # Stop taking work, let replies in flight finish, then close the database.
@@ -201,8 +231,10 @@ async def _sync(args: argparse.Namespace, settings: Settings) -> int:
         print("readinglist-bot: sync needs DISCORD_TOKEN", file=sys.stderr)
         return 2
     async with await Store.open(settings.db_path) as store:
-        library = await open_library(store, settings)
-        bot = ReadingListBot(store=store, library=library, settings=settings, sync_commands=False)
+        library = await open_library(store, settings, now=_clock())
+        bot = ReadingListBot(
+            store=store, library=library, settings=settings, clock=_clock, sync_commands=False
+        )
         async with bot:
             await bot.login(settings.token)
             await bot.sync_commands(force=True)
@@ -211,7 +243,7 @@ async def _sync(args: argparse.Namespace, settings: Settings) -> int:
 
 
 async def _health(args: argparse.Namespace, settings: Settings) -> int:
-    ok, reason = check(settings.db_path, datetime.now(UTC))
+    ok, reason = check(settings.db_path, settings.instance, _clock())
     print(reason, file=sys.stdout if ok else sys.stderr)
     return 0 if ok else 1
 
@@ -222,7 +254,7 @@ async def _enrich(args: argparse.Namespace, settings: Settings) -> int:
         return 2
     bar = _Bar(sys.stderr) if sys.stderr.isatty() else None
     async with await Store.open(settings.db_path) as store:
-        library = await open_library(store, settings)
+        library = await open_library(store, settings, now=_clock())
         async with open_clients(settings) as clients:
             report = await enrich(
                 store,
@@ -244,7 +276,7 @@ async def _enrich(args: argparse.Namespace, settings: Settings) -> int:
 
 async def _check(args: argparse.Namespace, settings: Settings) -> int:
     async with await Store.open(settings.db_path) as store:
-        library = await open_library(store, settings)
+        library = await open_library(store, settings, now=_clock())
         metadata = await stored_metadata(store)
     try:
         texts = [(f.source, f.text or "") for f in await fetch_all(settings.catalogues, {})]

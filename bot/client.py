@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import gc
 import hashlib
 import json
 import logging
 import random
-from collections.abc import Mapping
-from datetime import UTC, datetime
+from collections.abc import Callable, Iterator, Mapping
+from datetime import datetime
 from typing import Any
 
 import discord
@@ -19,7 +20,7 @@ from discord.ext import commands, tasks
 from bot.config import Settings
 from bot.health import HEARTBEAT_EVERY
 from bot.library import Library
-from bot.loader import LoadReport, load_catalogue
+from bot.loader import LoadReport, build_library, load_catalogue
 from bot.metadata.background import MetadataRefresher
 from bot.metadata.enrich import stored_metadata
 from bot.metadata.models import PaperMetadata
@@ -33,7 +34,7 @@ EXTENSIONS = (
     "bot.cogs.papers",
     "bot.cogs.sections",
     "bot.cogs.about",
-    "bot.cogs.weekly",
+    "bot.weekly.cog",
     "bot.cogs.admin",
     "bot.cogs.finder",
 )
@@ -42,14 +43,35 @@ EXTENSIONS = (
 def _settle() -> None:
     """Move the long-lived catalogue and index out of the garbage collector's way: without
     this, a full collection walks their millions of objects and stalls every reply
-    (measured: p99 of the load benchmark)."""
-    gc.collect()
+    (measured: p99 of the load benchmark). Freezing is instant; a collection first would
+    walk the new index on the event loop (a quarter of a second at 10,000 papers), and the
+    collections during the build in the worker thread have cleared the young garbage."""
     gc.freeze()
 
 
+@contextlib.contextmanager
+def _full_collections_deferred() -> Iterator[None]:
+    """While a reload builds a catalogue and its index in worker threads, defer the
+    collector's full passes: each walks everything built so far while holding the GIL,
+    stalling the event loop (100 ms and more at 10,000 papers). Young collections still run,
+    so the build's cyclic garbage is reclaimed before the result is frozen."""
+    young, middle, _ = gc.get_threshold()
+    gc.set_threshold(young, middle, 1_000_000)
+    try:
+        yield
+    finally:
+        gc.set_threshold(young, middle, _FULL_THRESHOLD)
+
+
+_FULL_THRESHOLD = gc.get_threshold()[2]
+Clock = Callable[[], datetime]
+
+
 class ReadingListBot(commands.Bot):
-    """Slash commands over one reading list. The store and library are made outside and
-    handed in; the bot only reads the library, which a reload swaps whole."""
+    """Slash commands over one reading list. The store, library and clock are made outside
+    and handed in; the bot only reads the library, which a reload swaps whole. Every moment
+    the bot acts on (weekly posts, heartbeats, load times) comes from `clock`, an aware
+    datetime, so tests set the time instead of waiting for it."""
 
     def __init__(
         self,
@@ -57,6 +79,7 @@ class ReadingListBot(commands.Bot):
         store: Store,
         library: Library,
         settings: Settings,
+        clock: Clock,
         sync_commands: bool = True,
         rng: random.Random | None = None,
         **options: Any,
@@ -74,6 +97,7 @@ class ReadingListBot(commands.Bot):
         self.store = store
         self.library = library
         self.settings = settings
+        self.clock = clock
         self.guild_id = settings.guild_id
         self.sync_on_start = sync_commands
         self.rng = rng or random.Random()
@@ -112,7 +136,7 @@ class ReadingListBot(commands.Bot):
                 settings=self.settings,
                 catalogue=lambda: self.library.catalogue,
                 publish=self.publish_metadata,
-                clock=lambda: datetime.now(UTC),
+                clock=self.clock,
             )
             self.metadata.start()
 
@@ -122,12 +146,22 @@ class ReadingListBot(commands.Bot):
 
     @tasks.loop(seconds=HEARTBEAT_EVERY.total_seconds())
     async def heartbeat(self) -> None:
-        """Write the heartbeat `readinglist-bot health` reads, while the gateway is up."""
+        """Write this process's heartbeat, which `readinglist-bot health` reads, while the
+        gateway is up, with the first problem it knows of (a background loop that stopped)."""
         if self.is_ready() and self.ws is not None and self.ws.open:
             try:
-                await self.store.heartbeat(datetime.now(UTC))
+                await self.store.heartbeat(self.settings.instance, self.clock(), self.problem())
             except StoreError as exc:
                 log.warning("heartbeat not written: %s", exc)
+
+    def problem(self) -> str:
+        """What keeps this bot from doing its work, for the health check; "" when nothing."""
+        for cog in self.cogs.values():
+            loops: list[tasks.Loop[Any]] = getattr(cog, "background_loops", lambda: [])()
+            for loop in loops:
+                if not loop.is_running():
+                    return f"the {loop.coro.__name__} loop of {cog.qualified_name} has stopped"
+        return ""
 
     async def sync_commands(self, *, force: bool = False) -> bool:
         """Send the command definitions to Discord when they changed since the last sync (a
@@ -142,7 +176,7 @@ class ReadingListBot(commands.Bot):
             log.info("command definitions unchanged: not syncing")
             return False
         synced = await self.tree.sync(guild=guild)
-        await self.store.set_meta(key, digest)
+        await self.store.set_meta({key: digest})
         log.info(
             "synced %d commands %s",
             len(synced),
@@ -152,24 +186,23 @@ class ReadingListBot(commands.Bot):
 
     async def reload(self, *, force: bool = False) -> LoadReport:
         """Read the configured lists again; when they changed, store them and swap in a new
-        library in one step, so no command ever sees a half-loaded list. One at a time."""
+        library in one step, so no command ever sees a half-loaded list. One at a time; the
+        parsing and indexing run in worker threads while the bot goes on answering."""
         async with self._reloading:
-            report = await load_catalogue(
-                self.store, self.settings, force=force, current=self.library.catalogue
-            )
-            if report.changed:
-                # What was just stored, indexed: equal to reading it back, without the read.
-                now = datetime.now(UTC)
-                self.library = Library.build(
-                    report.catalogue,
-                    self.settings.aliases_table,
-                    now,
-                    metadata=self.library.paper_metadata,
+            with _full_collections_deferred():
+                now = self.clock()
+                report = await load_catalogue(
+                    self.store, self.settings, now=now, force=force, current=self.library.catalogue
                 )
-                _settle()
-                if self.metadata is not None:
-                    self.metadata.wake()  # the new papers' metadata, in the background
-            return report
+                if report.changed:
+                    # What was just stored, indexed: equal to reading it back, without the read.
+                    self.library = await build_library(
+                        report.catalogue, self.settings, now, metadata=self.library.paper_metadata
+                    )
+                    _settle()
+                    if self.metadata is not None:
+                        self.metadata.wake()  # the new papers' metadata, in the background
+                return report
 
     async def on_app_command_error(
         self, interaction: discord.Interaction, error: app_commands.AppCommandError

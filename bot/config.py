@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import socket
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import timedelta
@@ -30,6 +31,7 @@ ENVIRONMENT = (
     "ARXIV_API_URL",
     "SEMANTIC_SCHOLAR_API_URL",
     "SEMANTIC_SCHOLAR_API_KEY",
+    "READINGLIST_INSTANCE",
 )
 ARXIV_API_URL = "http://export.arxiv.org/api/query"
 SEMANTIC_SCHOLAR_API_URL = "https://api.semanticscholar.org/graph/v1"
@@ -67,6 +69,7 @@ class Settings:
     # second with a key. Not settings a deployment needs; tests and benchmarks shorten them.
     arxiv_interval: float = 3.0
     scholar_interval: float = 1.0
+    instance: str = "bot"  # this process's name in the heartbeats `health` reads
 
     @property
     def sections_table(self) -> Path:
@@ -110,6 +113,7 @@ class Settings:
                 env, "SEMANTIC_SCHOLAR_API_URL", SEMANTIC_SCHOLAR_API_URL
             ).rstrip("/"),
             semantic_scholar_api_key=env.get("SEMANTIC_SCHOLAR_API_KEY", "").strip() or None,
+            instance=_instance(env),
         )
 
     def logging_level(self) -> int:
@@ -173,6 +177,16 @@ def _token(env: Mapping[str, str]) -> str | None:
         # Never echo the token itself: it is a secret.
         raise SettingsError("DISCORD_TOKEN does not look like a bot token (copy it again)")
     return token
+
+
+def _instance(env: Mapping[str, str]) -> str:
+    """READINGLIST_INSTANCE, else the host name: each container of a deployment has its own,
+    and a restarted container keeps it."""
+    name = env.get("READINGLIST_INSTANCE", "").strip() or env.get("HOSTNAME", "").strip()
+    name = name or socket.gethostname() or "bot"
+    if len(name) > 100 or not name.isprintable():
+        raise SettingsError("READINGLIST_INSTANCE must be a short name such as bot-1")
+    return name
 
 
 def _snowflake(env: Mapping[str, str], key: str) -> int | None:

@@ -19,8 +19,9 @@ from bot.finder import find_reply
 from bot.i18n import t
 from bot.library import Library
 from bot.replies import Reply
+from bot.search import decide
 
-COMMANDS = ("paper", "section", "author", "random", "cite", "find", "help", "about")
+COMMANDS = ("paper", "search", "section", "author", "random", "cite", "find", "help", "about")
 _LINK = re.compile(r"\[([^\]]*)\]\((\S+?)\)")
 _ESCAPED = re.compile(r"\\([^\w\s])")
 _BOLD = re.compile(r"\*\*(.+?)\*\*")
@@ -40,6 +41,8 @@ def answer(
     name = name.lower()
     if name == "paper":
         return replies.paper_reply(library, arg, lang)
+    if name == "search":
+        return replies.search_reply(library, arg, asker=asker, lang=lang)
     if name == "section":
         return replies.section_reply(library, arg, asker=asker, lang=lang)
     if name == "author":
@@ -59,6 +62,20 @@ def answer(
     # character) and short (a pasted line must not break the 2,000-character limit).
     shown = cards.escape(cards.truncate(name, _NAME_ECHO))
     return replies.notice(t(lang, "error.unknown_command", name=shown, known=known))
+
+
+def search_line(library: Library, query: str, limit: int, *, as_json: bool) -> str:
+    """`readinglist-bot search`: the ranked papers for a query and what /paper would show
+    (`decide`), as one JSON object or as readable lines."""
+    result = library.index.search(query, limit)
+    decision = decide(result)
+    results = [{"id": h.paper.id, "title": h.paper.title, "score": h.score} for h in result.hits]
+    if as_json:
+        row = {"query": query, "decision": decision, "results": results}
+        return json.dumps(row, ensure_ascii=False)
+    lines = [f"{decision}: {query}"]
+    lines += [f"  {n}. {r['title']}  ({r['id']}, {r['score']})" for n, r in enumerate(results, 1)]
+    return "\n".join(lines)
 
 
 def payload_line(reply: Reply) -> str:

@@ -81,6 +81,32 @@ MESSAGES: Mapping[str, tuple[str, str]] = {
         "That paper is no longer in the reading list: try /paper to find it again.",
         "这篇论文已不在阅读列表中，请用 /paper 重新查找。",
     ),
+    # /search and the ranked list /paper shows for a topic
+    "search.title": ("Search: {query}", "搜索：{query}"),
+    "search.footer": (
+        "Page {page}/{pages} · {n} papers, best first · /search",
+        "第 {page}/{pages} 页 · 共 {n} 篇，按相关度排列 · /search",
+    ),
+    "search.topic": (
+        "Several papers fit {query}; here they are, best first. Open one below.",
+        "有多篇论文与 {query} 相关，按相关度排列如下。可在下方打开其中一篇。",
+    ),
+    "search.not_yours": (
+        "Only the person who asked can turn these pages: run /search yourself.",
+        "只有提问的人可以翻页，请自己运行 /search。",
+    ),
+    "why.title": ("title", "标题"),
+    "why.nickname": ("nickname", "简称"),
+    "why.authors": ("authors", "作者"),
+    "why.section": ("section", "章节"),
+    "why.venue": ("venue", "发表于"),
+    "why.code": ("code", "代码"),
+    "why.link": ("link", "链接"),
+    "why.citation": ("citation", "引用"),
+    "help.search": (
+        "Papers on a topic, best first, with the words that matched: a question, Chinese, a citation.",
+        "按主题列出论文，最相关的在前，并标出匹配的词：可以是问题、中文或引用。",
+    ),
     "button.invalid": ("This button is no longer valid.", "这个按钮已失效。"),
     # /random
     "random.heading": ("Random paper", "随机论文"),

@@ -10,6 +10,7 @@ from functools import cached_property
 from pathlib import Path
 
 from bot.catalogue.aliases import read_aliases
+from bot.chinese import read_glossary
 from bot.metadata.models import PaperMetadata
 from bot.models import Catalogue, Paper, Section
 from bot.search import AuthorIndex, SearchIndex
@@ -39,8 +40,10 @@ class Library:
         loaded_at: datetime | None = None,
         metadata: Mapping[str, PaperMetadata] | None = None,
     ) -> Library:
-        """Index a catalogue with the curated nicknames, and the papers' metadata."""
-        index = SearchIndex(catalogue, read_aliases(aliases_path))
+        """Index a catalogue with the curated nicknames and the Chinese-English glossary
+        (`glossary.toml` beside the nicknames' table), and the papers' metadata."""
+        glossary = read_glossary(aliases_path.with_name("glossary.toml"))
+        index = SearchIndex(catalogue, read_aliases(aliases_path), glossary)
         return cls(catalogue, index, loaded_at, dict(metadata or {}))
 
     def with_metadata(self, metadata: Mapping[str, PaperMetadata]) -> Library:

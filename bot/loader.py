@@ -1,14 +1,22 @@
 """Loading the configured reading lists (files or URLs) into the store and the library.
 
 One path serves start-up, `readinglist-bot load`, /reload and the periodic refresh: fetch
-(conditionally, by ETag / Last-Modified), parse, refuse a list that would drop most papers,
-replace the stored catalogue in one transaction, and index it into a new Library.
+(conditionally, by ETag / Last-Modified), skip everything when the text is the one stored
+(a digest of the sources' text, the section table and the parser's own code), else parse,
+refuse a list that would drop most papers, replace the stored catalogue in one transaction,
+and index it into a new Library. Parsing, diffing and indexing run in a worker thread, so
+the event loop (gateway heartbeats, interactions) never waits on them.
 """
 
 from __future__ import annotations
 
+import asyncio
+import hashlib
 import logging
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from datetime import datetime
+from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -16,8 +24,9 @@ from bot.catalogue import CatalogueError, SectionTable, parse_texts
 from bot.catalogue.diff import CatalogueDiff, diff_catalogues, drops_most
 from bot.config import Settings
 from bot.library import Library
+from bot.metadata.models import PaperMetadata
 from bot.models import Catalogue
-from bot.sources import SourceError, Validators, fetch_all
+from bot.sources import Fetched, SourceError, Validators, fetch_all
 from bot.store import Store
 
 log = logging.getLogger(__name__)
@@ -33,7 +42,12 @@ class LoadReport:
 
 
 async def load_catalogue(
-    store: Store, settings: Settings, *, force: bool = False, current: Catalogue | None = None
+    store: Store,
+    settings: Settings,
+    *,
+    now: datetime,
+    force: bool = False,
+    current: Catalogue | None = None,
 ) -> LoadReport:
     """Fetch and parse the configured lists and make them the stored catalogue.
 
@@ -51,9 +65,14 @@ async def load_catalogue(
             fetched = await fetch_all(settings.catalogues, {})
     except SourceError as exc:
         raise CatalogueError(str(exc)) from exc
-    table_path = settings.sections_table
-    table = SectionTable.from_toml(table_path) if table_path.exists() else SectionTable()
-    catalogue = parse_texts([(f.source, f.text or "") for f in fetched], table)
+    digest = await asyncio.to_thread(source_digest, fetched, settings.sections_table)
+    meta = {f"validators:{f.source}": f.validators.to_json() for f in fetched}
+    meta["source_digest"] = digest
+    if previous is not None and await store.get_meta("source_digest") == digest:
+        log.info("catalogue sources unchanged")
+        await store.set_meta(meta)  # fresher validators
+        return LoadReport(previous, changed=False)
+    catalogue = await asyncio.to_thread(_parse, fetched, settings.sections_table)
     if not catalogue.papers and not catalogue.sections:
         raise CatalogueError(
             f"no sections or entries found in {', '.join(settings.catalogues)}: "
@@ -66,10 +85,8 @@ async def load_catalogue(
             f"{len(previous.papers)} papers, so it was not loaded (check the source; "
             "`load --force` or /reload force:True takes it anyway)"
         )
-    changed = await store.replace_catalogue(catalogue)
-    for f in fetched:
-        await store.set_meta(f"validators:{f.source}", f.validators.to_json())
-    diff = diff_catalogues(previous, catalogue) if changed else None
+    diff = await asyncio.to_thread(diff_catalogues, previous, catalogue)
+    changed = await store.replace_catalogue(catalogue, now=now, meta=meta)
     log.info(
         "catalogue %s: %d papers, %d entries, %d sections, %d problems%s",
         "loaded" if changed else "unchanged",
@@ -77,9 +94,35 @@ async def load_catalogue(
         catalogue.entries,
         len(catalogue.sections),
         len(catalogue.problems),
-        "; " + "; ".join(diff.summary()) if diff and previous else "",
+        "; " + "; ".join(diff.summary()) if changed and previous else "",
     )
-    return LoadReport(catalogue, changed, diff)
+    return LoadReport(catalogue, changed, diff if changed else None)
+
+
+def source_digest(fetched: Sequence[Fetched], sections_table: Path) -> str:
+    """What a parse depends on, hashed: each source's name and text, the section table, and
+    the parser's own code (so an upgraded parser reads an unchanged list again)."""
+    digest = hashlib.sha256(_parser_fingerprint())
+    digest.update(sections_table.read_bytes() if sections_table.exists() else b"")
+    for f in fetched:
+        for part in (f.source, f.text or ""):
+            encoded = part.encode("utf-8", "surrogatepass")
+            digest.update(len(encoded).to_bytes(8, "big") + encoded)
+    return digest.hexdigest()
+
+
+@cache
+def _parser_fingerprint() -> bytes:
+    package = Path(__file__).resolve().parent / "catalogue"
+    code = hashlib.sha256()
+    for path in sorted(package.glob("*.py")):
+        code.update(path.read_bytes())
+    return code.digest()
+
+
+def _parse(fetched: Sequence[Fetched], sections_table: Path) -> Catalogue:
+    table = SectionTable.from_toml(sections_table) if sections_table.exists() else SectionTable()
+    return parse_texts([(f.source, f.text or "") for f in fetched], table)
 
 
 async def _validators(store: Store, source: str) -> Validators:
@@ -91,14 +134,15 @@ def _removed(old: Catalogue, new: Catalogue) -> int:
     return sum(p.id not in ids for p in old.papers)
 
 
-async def open_library(store: Store, settings: Settings) -> Library:
-    """Load the configured list into the store if it changed, and index what is stored.
+async def open_library(store: Store, settings: Settings, *, now: datetime) -> Library:
+    """Load the configured list into the store if it changed, and index it (in a worker
+    thread).
 
     A list that cannot be read keeps the catalogue stored before, with a warning; only when
     nothing was ever stored does the error stop start-up.
     """
     try:
-        catalogue = (await load_catalogue(store, settings)).catalogue
+        catalogue = (await load_catalogue(store, settings, now=now)).catalogue
     except CatalogueError as exc:
         stored = await store.load_catalogue()
         if stored is None:
@@ -106,7 +150,20 @@ async def open_library(store: Store, settings: Settings) -> Library:
         log.warning("keeping the stored catalogue: %s", exc)
         catalogue = stored
     info = await store.catalogue_info()
-    return Library.build(catalogue, settings.aliases_table, info.loaded_at if info else None)
+    return await build_library(catalogue, settings, info.loaded_at if info else None)
+
+
+async def build_library(
+    catalogue: Catalogue,
+    settings: Settings,
+    loaded_at: datetime | None,
+    metadata: Mapping[str, PaperMetadata] | None = None,
+) -> Library:
+    """Index a catalogue in a worker thread: seconds for a large list, which the event loop
+    must not wait on."""
+    return await asyncio.to_thread(
+        Library.build, catalogue, settings.aliases_table, loaded_at, metadata=metadata
+    )
 
 
 def summary(catalogue: Catalogue) -> dict[str, Any]:

@@ -19,7 +19,7 @@ from bot import cards
 from bot.i18n import day_name, t
 from bot.library import Library
 from bot.models import Paper, Section
-from bot.search import SearchResult, rank_sections
+from bot.search import SearchResult, decide, rank_sections
 from bot.weekly import Schedule
 
 # Custom ids of persistent components: "rl:<action>:<arguments>", at most 100 characters.
@@ -28,6 +28,9 @@ ABSTRACT = "rl:abs"  # rl:abs:<paper id>
 NAV = "rl:nav"  # rl:nav:<section slug>:<paper id>
 PAGE = "rl:page"  # rl:page:<section slug>:<page>:<asker id>
 OPEN = "rl:open"  # a select menu whose values are paper ids
+SEARCH = "rl:search"  # rl:search:<page>:<asker id>:<query, cut to fit>
+SEARCH_PAGE = 10  # papers a page of search results
+SEARCH_LIMIT = 50  # papers a search lists at most
 CHOICE_LIMIT = 25  # autocomplete choices and select options
 _CHOICE_NAME = 100
 _CONTENT_QUERY = 100  # characters of a user's query echoed back
@@ -199,12 +202,18 @@ def abstract_reply(library: Library, paper: Paper, lang: str = "en") -> Reply:
     return Reply(embeds=tuple(embeds), ephemeral=True, papers=(paper.id,))
 
 
-def paper_reply(library: Library, query: str, lang: str = "en") -> Reply:
-    """/paper: the best match's card; the others offered when several fit about equally."""
-    result = library.index.search(query, CHOICE_LIMIT)
+def paper_reply(library: Library, query: str, lang: str = "en", asker: int = 0) -> Reply:
+    """/paper: the best match's card when the search is sure of it (the others offered when
+    several fit about equally); a ranked list for a topic; else "nothing matched" with
+    suggestions, for the asker only. `decide` says which."""
+    result = library.index.search(query, SEARCH_LIMIT)
     best = result.best
-    if best is None:
+    decision = decide(result)
+    if best is None or decision == "none":
         return no_match(library, query, result, lang)
+    if decision == "list":
+        listed = library.index.search(query, SEARCH_LIMIT, browse=True)
+        return search_page(library, query, listed, 0, asker, lang, topic=True)
     reply = paper_card(library, best.paper, lang=lang)
     if not result.ambiguous:
         return reply
@@ -226,7 +235,11 @@ def no_match(library: Library, query: str, result: SearchResult, lang: str = "en
         text = t(lang, "paper.empty_query")
     else:
         text = t(lang, "paper.no_match", query=_quote(query))
-    closest = list(result.near) or (library.index.closest(query, 3) if query.strip() else [])
+    closest = (
+        list(result.near)
+        or [h.paper for h in result.hits[:3]]
+        or (library.index.closest(query, 3) if query.strip() else [])
+    )
     if closest:
         titles = "; ".join(cards.escape(cards.truncate(p.title, 80)) for p in closest)
         text += "\n" + t(lang, "paper.closest", titles=titles)
@@ -266,6 +279,143 @@ def paper_choices(library: Library, query: str) -> list[Option]:
 def _choice_name(paper: Paper) -> str:
     year = f" ({paper.year})" if paper.year else ""
     return _label(paper.title, _CHOICE_NAME - len(year)) + year
+
+
+def search_reply(
+    library: Library, query: str, page: int = 0, asker: int = 0, lang: str = "en"
+) -> Reply:
+    """/search: the papers that fit a question, best first, 10 a page, each with the words
+    that matched; page buttons for the asker and a menu to open each paper."""
+    result = library.index.search(query, SEARCH_LIMIT, browse=True)
+    if not result.hits:
+        return no_match(library, query, result, lang)
+    return search_page(library, query, result, page, asker, lang)
+
+
+def search_page(
+    library: Library,
+    query: str,
+    result: SearchResult,
+    page: int,
+    asker: int,
+    lang: str,
+    *,
+    topic: bool = False,
+) -> Reply:
+    """Page `page` (from 0, clamped) of a search's results."""
+    hits = result.hits
+    pages = max(1, -(-len(hits) // SEARCH_PAGE))
+    page = max(0, min(page, pages - 1))
+    start = page * SEARCH_PAGE
+    shown = hits[start : start + SEARCH_PAGE]
+    lines = []
+    for n, hit in enumerate(shown, start + 1):
+        p = hit.paper
+        year = f" ({p.year})" if p.year else ""
+        title = cards.escape(cards.truncate(p.title, 150))
+        lines.append(f"**{n}.** {title}{year}\n  {cards.escape(_why(hit.matched, hit.why, lang))}")
+    embed = discord.Embed(
+        title=cards.truncate(
+            t(
+                lang,
+                "search.title",
+                query=cards.escape(cards.truncate(" ".join(query.split()), 200)),
+            ),
+            cards.TITLE_LIMIT,
+        ),
+        description=cards.truncate("\n".join(lines), cards.DESCRIPTION_LIMIT),
+        colour=cards.COLOUR,
+    )
+    embed.set_footer(text=t(lang, "search.footer", page=page + 1, pages=pages, n=len(hits)))
+    buttons: tuple[tuple[Button, ...], ...] = ()
+    if pages > 1:
+        base = f"{SEARCH}:{{page}}:{asker}:"
+        widest = max(len(str(pages)), 2)  # page numbers run from -1 to `pages`
+        key = _search_key(query, 100 - len(base.format(page="")) - widest)
+        buttons = (
+            (
+                Button(
+                    t(lang, "button.previous"),
+                    custom_id=base.format(page=page - 1) + key,
+                    disabled=page == 0,
+                ),
+                Button(
+                    t(lang, "button.next"),
+                    custom_id=base.format(page=page + 1) + key,
+                    disabled=page + 1 >= pages,
+                ),
+            ),
+        )
+    menu = Menu(
+        OPEN,
+        t(lang, "menu.from_page"),
+        tuple(
+            Option(_label(f"{n}. {h.paper.title}"), h.paper.id, _label(_byline(h.paper)))
+            for n, h in enumerate(shown, start + 1)
+        ),
+    )
+    content = t(lang, "search.topic", query=_quote(query)) if topic else ""
+    return Reply(
+        content=content,
+        embeds=(embed,),
+        buttons=buttons,
+        menu=menu,
+        papers=tuple(h.paper.id for h in shown),
+    )
+
+
+# Where a match was found, as the reader is told: a field of the ranked retrieval or the
+# kind of name or link that matched.
+_WHY_KEYS = {
+    "title": "why.title",
+    "title head": "why.title",
+    "aliases": "why.nickname",
+    "nickname": "why.nickname",
+    "authors": "why.authors",
+    "first_author": "why.authors",
+    "author": "why.authors",
+    "section": "why.section",
+    "heading": "why.section",
+    "venue": "why.venue",
+    "repo": "why.code",
+    "code repository": "why.code",
+    "arXiv id": "why.link",
+    "link": "why.link",
+    "id": "why.link",
+    "citation": "why.citation",
+}
+
+
+def _why(matched: tuple[tuple[str, tuple[str, ...]], ...], why: str, lang: str) -> str:
+    """ "title: mixture, experts · section: moe", in the reader's language."""
+    parts: dict[str, list[str]] = {}
+    for field_name, found in matched:
+        label = t(lang, _WHY_KEYS.get(field_name, "why.title"))
+        for word in found:
+            if word not in parts.setdefault(label, []):
+                parts[label].append(word)
+    if not parts:
+        return t(lang, _WHY_KEYS.get(why, "why.title"))
+    return " · ".join(f"{label}: {', '.join(ws)}" for label, ws in parts.items())
+
+
+def _search_key(query: str, room: int) -> str:
+    """The query as a page button carries it: one line, cut to `room` characters."""
+    printable = "".join(c for c in query if c.isprintable() and not "\ud800" <= c <= "\udfff")
+    return " ".join(printable.split())[: max(room, 0)]
+
+
+def search_turn(library: Library, custom_id: str, clicker: int, lang: str = "en") -> Reply | str:
+    """The page a search page button leads to, or a sentence saying why the clicker can't
+    turn it."""
+    parts = custom_id.split(":", 4)
+    if len(parts) != 5 or not parts[2].lstrip("-").isdigit() or not parts[3].isdigit():
+        return t(lang, "section.page_invalid")
+    _, _, page, asker, query = parts
+    if int(asker) and int(asker) != clicker:
+        return t(lang, "search.not_yours")
+    reply = search_reply(library, query, int(page), int(asker), lang)
+    return reply if reply.embeds else reply.content
 
 
 def cite_reply(library: Library, query: str, lang: str = "en") -> Reply:
@@ -357,6 +507,11 @@ def click(
         if asker == clicker:
             return Action(reply, edit=True)
         return Action(replace(reply, ephemeral=True))
+    if custom_id.startswith(SEARCH + ":"):
+        found = search_turn(library, custom_id, clicker, lang)
+        if isinstance(found, str):
+            return Action(notice(found))
+        return Action(found, edit=True)
     if custom_id.startswith(PAGE + ":"):
         turned = page_turn(library, custom_id, clicker, lang)
         if isinstance(turned, str):
@@ -585,6 +740,11 @@ HELP = (
         "/paper query",
         "help.paper",
         "/paper rwkv · /paper gpt-3 · /paper tri dao · /paper 2305.13048",
+    ),
+    (
+        "/search question",
+        "help.search",
+        "/search mixture of experts · /search 上下文学习 · /search raffel 2020",
     ),
     ("/section name", "help.section", "/section non-transformer · /section 非 Transformer 架构"),
     ("/author name", "help.author", "/author vaswani · /author gu albert"),

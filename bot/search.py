@@ -19,7 +19,7 @@ import unicodedata
 from bisect import bisect_left
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import cached_property, lru_cache
 from itertools import pairwise
 
@@ -27,12 +27,15 @@ from rapidfuzz import fuzz, process
 from rapidfuzz.distance import OSA
 
 from bot.catalogue.names import arxiv_id_from_url, arxiv_id_in_text, fold
+from bot.chinese import Glossary
+from bot.citations import Citation, arxiv_doi, link_keys, parse_citation, slug_words
 from bot.models import Catalogue, Paper, Section
+from bot.retrieval import Analyser, Concept, FieldIndex, stem
 
 _WORD = re.compile(r"[^\W_]+")
 _CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
 # An arXiv id anywhere in a query: a bare id, an arxiv.org link or a mirror's (alphaxiv, ar5iv).
-_ANY_ARXIV = re.compile(r"(?<![\d.])(\d{4}\.\d{4,5})(?:v\d+)?(?!\d)")
+_ANY_ARXIV = re.compile(r"(?<![\d])(?<!\d\.)(\d{4}\.\d{4,5})(?:v\d+)?(?!\d)")
 _URL = re.compile(r"(?:https?://)?(?:www\.)?([a-z0-9.-]+\.[a-z]{2,}/\S*)", re.IGNORECASE)
 
 # Weights of where a query word is found, and of the kinds of names.
@@ -43,7 +46,33 @@ _CONTEXT = 15.0  # the query names a section or chapter the paper is in
 _PREFIX = 0.8  # a query word that is the start of a longer word ("mamb")
 _CLOSE = 0.92  # a second hit within this share of the best one fits "about equally"
 _FLOOR = 0.45  # hits below this share of the best one are not offered
-_MATCH = 45.0  # a match needs about half the query's weight matched, or a name
+_BROWSE_FLOOR = 0.05  # ... except when browsing a topic
+_BM25 = 60.0  # the BM25F score of the best paper, beside the name and word matching's 100
+_NAMED_BM25 = 0.3  # a query that is a name: the words' ranking only orders the namesakes
+_ALL_WORDS = 0.97  # word matching that found (nearly) all of a query's words
+_NEAR = 75.0  # a near spelling of a query word counts from this similarity (0-100)
+_SPELT_TRUST = 0.9  # a near name or words matched fuzzily are trusted a little less
+_YEAR = re.compile(r"(?<!\d)(?:19[5-9]\d|20[0-4]\d)(?!\d)")
+_CITED_LEAD = 10.0
+CITATION_CHARS = 1500  # a pasted reference is read up to this length (BibTeX runs long)
+# The confidence floors of `decide`, calibrated on tests/search_eval/questions.toml: a card
+# from CARD_FLOOR with a lead of CARD_LEAD over the second paper, a list from LIST_FLOOR.
+CARD_FLOOR = 0.85
+CARD_LEAD = 0.2
+LIST_FLOOR = 0.4
+# The fields of the ranked retrieval and their weights: a title word counts most. A new
+# field (an abstract) joins by being added here and to `SearchIndex._document`.
+FIELD_WEIGHTS = {
+    "title": 3.0,
+    "aliases": 3.0,
+    "authors": 2.0,
+    "first_author": 1.0,
+    "repo": 2.0,
+    "section": 1.0,
+    "heading": 1.0,
+    "venue": 1.0,
+}
+_FIELD_B = 0.6
 # Queries are cut to this many characters before matching. No title, name or link a reader
 # types is longer, and several steps cost the square of a query's length (fuzzy ratios, the
 # link pattern, runs of words naming a section): a pasted 100,000-character text took a minute.
@@ -132,6 +161,12 @@ class Hit:
     paper: Paper
     score: float
     why: str
+    # The query's words found in each field of the paper: (("title", ("mixture", ...)), ...).
+    matched: tuple[tuple[str, tuple[str, ...]], ...] = ()
+
+
+# What an answer rests on, most certain first; see `decide`.
+EXACT, NAME, CITATION, WORDS = "exact", "name", "citation", "words"
 
 
 @dataclass(frozen=True, slots=True)
@@ -142,6 +177,9 @@ class SearchResult:
     hits: tuple[Hit, ...] = ()
     unknown_arxiv: str | None = None  # an arXiv id that is not in the list
     near: tuple[Paper, ...] = ()  # weak matches, offered as "closest" when nothing matched
+    basis: str = ""  # EXACT, NAME, CITATION or WORDS: what the best hit rests on
+    confidence: float = 0.0  # how sure the best hit is the paper meant (0-1)
+    lead: float = 0.0  # how far the best hit is ahead of the second (0-1, 1 for a lone hit)
 
     @property
     def best(self) -> Hit | None:
@@ -175,9 +213,11 @@ class SearchIndex:
 
     catalogue: Catalogue
     aliases: Mapping[str, Iterable[str]] = field(default_factory=dict)
+    glossary: Glossary = field(default_factory=Glossary)
 
     def __post_init__(self) -> None:
         papers = self.catalogue.papers
+        self._keys: dict[str, int] = {}  # DOIs, ACL Anthology ids ... of the papers' links
         self._papers = papers
         self._by_id = {p.id: i for i, p in enumerate(papers)}
         self._arxiv: dict[str, int] = {}
@@ -185,6 +225,7 @@ class SearchIndex:
         self._postings: dict[str, dict[int, float]] = defaultdict(dict)
         self._written: set[str] = set()  # words as written, not joined pairs
         self._names: dict[str, dict[int, _Name]] = defaultdict(dict)
+        sections = {s.slug: s for s in self.catalogue.sections}
         section_words = {
             s.slug: words(f"{s.heading} {s.name} {s.chapter}") for s in self.catalogue.sections
         }
@@ -214,6 +255,11 @@ class SearchIndex:
             for key, named in self._names.items()
             if any(n.why in _SPELT_NAMES for n in named.values())
         )
+        self._analyser = Analyser(self.glossary)
+        self._fields = FieldIndex(
+            [self._document(p, sections) for p in papers], FIELD_WEIGHTS, b=_FIELD_B
+        )
+        self._stems = sorted(t for t in self._fields.terms() if not _CJK.match(t))
 
     def _index_paper(
         self,
@@ -268,41 +314,192 @@ class SearchIndex:
                 self._urls.setdefault(_url_key(url), i)
                 if found := arxiv_id_from_url(url):
                     self._arxiv.setdefault(found, i)
+                for key in link_keys(url):
+                    self._keys.setdefault(key, i)
+
+    def _document(self, p: Paper, sections: Mapping[str, Section]) -> dict[str, list[str]]:
+        """A paper as the ranked retrieval sees it: its named fields' terms."""
+        terms = self._analyser.terms
+        listed = [sections[s] for s in p.sections if s in sections]
+        aliases = [a for a in self.aliases.get(p.id, ()) if not arxiv_id_in_text(a)]
+        repo = _repo_name(p.code) if p.code else None
+        return {
+            "title": terms(p.title),
+            "aliases": [t for a in aliases for t in terms(a)],
+            "authors": [t for a in p.authors for t in terms(a)],
+            "first_author": terms(p.authors[0]) if p.authors else [],
+            "section": [t for s in listed for t in terms(f"{s.name} {s.slug}")],
+            "heading": [t for s in listed for t in terms(f"{s.heading} {s.chapter}")],
+            "venue": terms(p.venue),
+            "repo": terms(repo.replace("-", " ").replace("_", " ")) if repo else [],
+        }
 
     # Papers ------------------------------------------------------------------------------
 
-    def search(self, query: str, limit: int = 10) -> SearchResult:
-        """The papers that fit `query`, best first; at most `limit`."""
+    def search(self, query: str, limit: int = 10, *, browse: bool = False) -> SearchResult:
+        """The papers that fit `query`, best first; at most `limit`. The result says what
+        the answer rests on and how sure it is (see `decide`). `browse` keeps the papers far
+        behind the best one (a listing of a topic), which are otherwise left out."""
         text = bounded(query).strip()
         if not text:
             return SearchResult(query)
         if (i := self._by_id.get(query.strip())) is not None:
-            return SearchResult(query, (Hit(self._papers[i], 1000.0, "id"),))
+            return self._sure(query, i, "id")
+        citation = parse_citation(query[:CITATION_CHARS])
         exact = self._exact(query, text)
-        if exact is not None:
+        if exact is not None and (exact.hits or citation is None):
             return exact
+        if citation is not None:
+            return self._cited(query, citation, limit)
+        if slug := slug_words(text):
+            return self._ranked(query, bounded(slug), limit, card_lead=0.0, browse=browse)
+        return self._ranked(query, text, limit, browse=browse)
+
+    def _sure(self, query: str, i: int, why: str) -> SearchResult:
+        return SearchResult(
+            query, (Hit(self._papers[i], 1000.0, why),), basis=EXACT, confidence=1.0, lead=1.0
+        )
+
+    def _ranked(
+        self, query: str, text: str, limit: int, card_lead: float = 1.0, browse: bool = False
+    ) -> SearchResult:
+        """Names and words: today's name matching fused with BM25F over the fields, a year
+        in the query counting as evidence only."""
         scores: dict[int, float] = defaultdict(float)
         why: dict[int, str] = {}
         groups = word_groups(text)
-        self._score_words(groups, scores)
+        # Chinese is matched by the ranked retrieval, word by word; one character at a time
+        # it would match any heading sharing a character (模 of 模型).
+        self._score_words([g for g in groups if not _CJK.match(g[0])], scores)
+        exact_words = max(scores.values(), default=0.0) / 100.0
         named = self._score_names(compact(text), scores, why, 1.0)
         if len(groups) > 1 and not named:  # a name inside a longer query: "what is qlora"
             rest = self._score_contexts(groups, scores)
             for part in _phrases(rest):
                 self._score_names(part, scores, why, 0.5)
-        ranked = heapq.nsmallest(limit, scores.items(), key=lambda kv: (-kv[1], kv[0]))
-        if not ranked:
+        years = [int(y) for y in _YEAR.findall(text)]
+        concepts = [c for c in self._concepts(text) if not _YEAR.fullmatch(c.word)]
+        ranked = self._fields.rank(concepts)
+        top_bm25 = max(ranked.scores.values(), default=0.0) or 1.0
+        weight = _BM25 * (_NAMED_BM25 if named else 1.0)
+        for d, value in ranked.scores.items():
+            scores[d] += weight * value / top_bm25
+        if years:
+            for d in list(scores):
+                scores[d] *= _year_factor(self._papers[d].year, years)
+        best = heapq.nsmallest(limit, scores.items(), key=lambda kv: (-kv[1], kv[0]))
+        if not best:
             return SearchResult(query)
-        top = ranked[0][1]
-        if top < _MATCH:
-            return SearchResult(query, near=tuple(self._papers[i] for i, _ in ranked[:3]))
-        qwords = set(words(text))
+        top_i, top = best[0]
+        second = best[1][1] if len(best) > 1 else 0.0
+        lead = 1.0 - second / top if top > 0 else 0.0
+        if named:
+            basis, confidence = NAME, 1.0
+        else:
+            basis = WORDS
+            confidence = ranked.coverage.get(top_i, 0.0)
+            if exact_words >= _ALL_WORDS:  # every word found by the name and word matching
+                confidence = max(confidence, _SPELT_TRUST)
+            if why.get(top_i) in (*_SPELT_NAMES, "title", "author"):
+                confidence = max(confidence, min(1.0, scores[top_i] / 100.0) * _SPELT_TRUST)
+            if card_lead == 0.0:  # a link's title slug: the words are the title's
+                lead = max(lead, 0.5)
+        if confidence < LIST_FLOOR:
+            return SearchResult(
+                query,
+                near=tuple(self._papers[i] for i, _ in best[:3]),
+                basis=basis,
+                confidence=round(confidence, 3),
+            )
         hits = tuple(
-            Hit(self._papers[i], round(s, 2), why.get(i) or _matched_field(self._papers[i], qwords))
-            for i, s in ranked
-            if s >= top * _FLOOR
+            Hit(
+                self._papers[i],
+                round(score, 2),
+                why.get(i) or _matched_field(self._papers[i], set(words(text))),
+                self._matched(concepts, i),
+            )
+            for i, score in best
+            if score >= top * (_BROWSE_FLOOR if browse else _FLOOR)
         )
-        return SearchResult(query, hits)
+        return SearchResult(
+            query, hits, basis=basis, confidence=round(confidence, 3), lead=round(lead, 3)
+        )
+
+    def _concepts(self, text: str) -> list[Concept]:
+        """The query's concepts, each widened by the index words it may stand for: words it
+        begins (autocomplete) and near spellings (typos), counted a little less."""
+        out: list[Concept] = []
+        for concept in self._analyser.concepts(text):
+            term = concept.alternatives[0][0] if len(concept.alternatives[0]) == 1 else ""
+            if not term or term in self._fields or _CJK.match(term) or term.isdigit():
+                out.append(concept)
+                continue
+            extra: dict[str, float] = {}
+            start = bisect_left(self._stems, term)
+            for w in self._stems[start : start + 20]:
+                if not w.startswith(term):
+                    break
+                extra[w] = _PREFIX
+            if len(concept.word) >= 4:
+                for w, ratio in self._spelt_words.near(concept.word).items():
+                    if ratio >= _NEAR and (st := stem(w)) in self._fields:
+                        extra[st] = max(extra.get(st, 0.0), 0.9 * ratio / 100)
+            out.append(
+                Concept(
+                    concept.word,
+                    concept.alternatives + tuple((w,) for w in extra),
+                    concept.factors + tuple(extra.values()),
+                )
+            )
+        return out
+
+    def _matched(self, concepts: list[Concept], i: int) -> tuple[tuple[str, tuple[str, ...]], ...]:
+        """The query's words found in each field of paper `i`."""
+        found: dict[str, list[str]] = {}
+        for concept in concepts:
+            for alt in concept.alternatives:
+                for term in alt:
+                    for f in self._fields.fields_of(term, i):
+                        if concept.word not in found.setdefault(f, []):
+                            found[f].append(concept.word)
+        return tuple((f, tuple(ws)) for f, ws in found.items())
+
+    def _cited(self, query: str, citation: Citation, limit: int) -> SearchResult:
+        """A pasted reference: the paper whose title is the cited one, with the authors and
+        the year as evidence."""
+        found = self._ranked(query, bounded(citation.title), max(limit, 10))
+        cited = normalise(citation.title)
+        scored: list[tuple[float, float, Hit]] = []
+        for hit in found.hits:
+            p = hit.paper
+            similarity = max(
+                fuzz.ratio(cited, normalise(p.title)),
+                fuzz.token_sort_ratio(cited, normalise(p.title)),
+            )
+            authors = {w for a in p.authors for w in words(a)}
+            by = any(w in authors for s in citation.surnames for w in words(s))
+            year = citation.year is None or p.year is None or abs(p.year - citation.year) <= 1
+            exact_year = citation.year is not None and p.year == citation.year
+            score = similarity + 6 * by + 3 * exact_year - 10 * (not year)
+            evidence = (0.5 * by + 0.5 * year) if citation.surnames else 0.5 + 0.5 * year
+            scored.append((score, similarity / 100 * (0.8 + 0.2 * evidence), hit))
+        if not scored:
+            return replace(found, basis=CITATION)
+        scored.sort(key=lambda t: -t[0])
+        top, confidence, _ = scored[0]
+        second = scored[1][0] if len(scored) > 1 else 0.0
+        hits = tuple(replace(h, score=round(s, 2), why="citation") for s, _, h in scored[:limit])
+        if confidence < LIST_FLOOR:
+            return SearchResult(query, near=tuple(h.paper for h in hits[:3]), basis=CITATION)
+        return SearchResult(
+            query,
+            hits,
+            basis=CITATION,
+            confidence=round(confidence, 3),
+            # Points of title similarity and evidence ahead of the second: a year apart
+            # (3 points) tells two editions of one title apart.
+            lead=round(min(1.0, (top - second) / _CITED_LEAD), 3),
+        )
 
     def _score_contexts(self, groups: list[list[str]], scores: dict[int, float]) -> list[str]:
         """Add a bonus to the papers of a section or chapter the query names beside other
@@ -322,17 +519,25 @@ class SearchIndex:
         """The answer to a query that is an arXiv id or a link, which only an exact match
         answers; None for any other query."""
         found = _ANY_ARXIV.search(text)
-        arxiv = found.group(1) if found else arxiv_id_in_text(text)
+        arxiv = arxiv_doi(text) or (found.group(1) if found else arxiv_id_in_text(text))
         if arxiv:
             i = self._arxiv.get(arxiv)
             if i is None:
-                return SearchResult(query, unknown_arxiv=arxiv)
-            return SearchResult(query, (Hit(self._papers[i], 1000.0, "arXiv id"),))
-        if (url := _URL.search(text)) and " " not in text.strip():
-            i = self._urls.get(_url_key(url.group(0)))
+                return SearchResult(query, unknown_arxiv=arxiv, basis=EXACT)
+            return self._sure(query, i, "arXiv id")
+        single = " " not in text.strip()
+        for key in link_keys(query.strip()) if single else ():
+            if (i := self._keys.get(key)) is not None:
+                return self._sure(query, i, "link")
+        if (url := _URL.search(text)) and single:
+            key = _url_key(url.group(0))
+            i = self._urls.get(key)
+            if i is None:  # a page of the paper whose link in the list goes deeper
+                i = next((j for k, j in self._urls.items() if k.startswith(key + "/")), None)
             if i is not None:
-                return SearchResult(query, (Hit(self._papers[i], 1000.0, "link"),))
-            return SearchResult(query)
+                return self._sure(query, i, "link")
+            if slug_words(text) is None:
+                return SearchResult(query, basis=EXACT)
         return None
 
     def _score_words(self, groups: list[list[str]], scores: dict[int, float]) -> None:
@@ -420,6 +625,30 @@ class SearchIndex:
             return []
         found = process.extract(text, self._folded_titles, scorer=fuzz.WRatio, limit=limit)
         return [self._papers[i] for _, score, i in found if score >= 60]
+
+
+def decide(result: SearchResult) -> str:
+    """What `/paper` shows for a result: "card" (the answer), "list" (a ranked list to
+    choose from: a topic, or several papers about as likely) or "none" (nothing matched:
+    suggestions, for the asker only). The one rule for Discord, the console and the CLI."""
+    if not result.hits:
+        return "none"
+    if result.basis in (EXACT, NAME):
+        return "card"
+    if result.confidence < LIST_FLOOR:
+        return "none"
+    if result.confidence >= CARD_FLOOR and result.lead >= CARD_LEAD:
+        return "card"
+    return "list"
+
+
+def _year_factor(year: int | None, years: list[int]) -> float:
+    """A year in the query is evidence: the paper of that year, or one off (preprint and
+    proceedings), is lifted; never enough alone, as it adds nothing to a paper with no match."""
+    if year is None:
+        return 1.0
+    gap = min(abs(year - y) for y in years)
+    return 1.3 if gap == 0 else 1.1 if gap == 1 else 0.8
 
 
 def _matched_field(paper: Paper, qwords: set[str]) -> str:

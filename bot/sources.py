@@ -123,10 +123,11 @@ async def fetch_source(
     """Read one source: a file path from disk, or an http(s) URL with a conditional GET.
 
     A URL answered with 304 Not Modified gives text None. Every failure raises SourceError.
+    `max_bytes` bounds downloads only: a local file is the operator's own, read whole.
     """
     match = _SCHEME.match(source)
     if match is None:
-        return await asyncio.to_thread(_read_file, source, max_bytes)
+        return await asyncio.to_thread(_read_file, source)
     if match.group(1).lower() not in ("http", "https"):
         raise SourceError(source, f"unsupported scheme {match.group(1)!r}: use a path or http(s)")
     return await _fetch_url(source, previous, session, timeout, max_bytes)
@@ -187,14 +188,11 @@ async def _fetch_all(
     return [task.result() for task in tasks]
 
 
-def _read_file(source: str, max_bytes: int) -> Fetched:
+def _read_file(source: str) -> Fetched:
     try:
-        with Path(source).open("rb") as file:
-            raw = file.read(max_bytes + 1)  # one byte over is enough to know it is too large
+        raw = Path(source).read_bytes()
     except OSError as exc:
         raise SourceError(source, f"cannot read: {exc.strerror or type(exc).__name__}") from exc
-    if len(raw) > max_bytes:
-        raise SourceError(source, f"larger than {_size(max_bytes)}")
     return Fetched(source, decode_text(raw, source), Validators())
 
 

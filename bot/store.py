@@ -1,25 +1,35 @@
 """SQLite storage: every SQL statement of the project, numbered migrations, atomic swaps.
 
-One Store wraps one aiosqlite connection. Migrations are plain SQL scripts recorded in
-PRAGMA user_version, each applied in its own transaction.
+One Store holds two aiosqlite connections to one SQLite file in WAL mode: a writer, used
+only inside `transaction()`, which an asyncio lock gives to one task at a time, and a reader
+for everything else, which sees only committed transactions. So a reader never sees half
+of a catalogue swap, and a failing transaction rolls back only itself. Across processes
+sharing the file, `BEGIN IMMEDIATE` (with a busy timeout) serialises writers the same way.
+
+Migrations are plain SQL scripts recorded in PRAGMA user_version, each run whole (never
+split on `;`) in its own transaction. A database newer than the code is refused.
 """
 
 from __future__ import annotations
 
+import asyncio
 import json
 import logging
 import sqlite3
-from collections.abc import AsyncIterator, Sequence
+from collections.abc import AsyncIterator, Callable, Iterable, Sequence
 from contextlib import asynccontextmanager, closing
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import aiosqlite
 
 from bot.metadata.models import Facts, SourceRecord
 from bot.models import Catalogue, Paper, Problem, Section
+from bot.weekly.plan import WeeklyState
+
+T = TypeVar("T")
 
 log = logging.getLogger(__name__)
 
@@ -84,7 +94,18 @@ MIGRATIONS: tuple[str, ...] = (
         updated_at TEXT NOT NULL DEFAULT ''
     );
     """,
-    # 3: paper metadata, one row per paper and source (bot.metadata.models). `facts` is the
+    # 3: a schedule counts from when it was set (`active_from`); a pending post is leased to
+    # its sender from `sending_since`; one heartbeat per process (or shard), for `health`.
+    """
+    ALTER TABLE weekly ADD COLUMN active_from TEXT;
+    ALTER TABLE weekly ADD COLUMN sending_since TEXT;
+    CREATE TABLE heartbeats (
+        instance TEXT PRIMARY KEY,
+        at TEXT NOT NULL,
+        problem TEXT NOT NULL DEFAULT ''
+    );
+    """,
+    # 4: paper metadata, one row per paper and source (bot.metadata.models). `facts` is the
     # source's answer as JSON, NULL when the source does not know the paper. Not tied to the
     # papers table: a paper that leaves the list and comes back is not fetched again.
     """
@@ -116,8 +137,11 @@ class CatalogueInfo:
 class Store:
     """The project's database. Create with `await Store.open(path)`; close with `close()`."""
 
-    def __init__(self, db: aiosqlite.Connection, path: Path) -> None:
-        self._db = db
+    def __init__(self, db: aiosqlite.Connection, reader: aiosqlite.Connection, path: Path) -> None:
+        self._db = db  # the writer: only inside transaction()
+        self._read = reader
+        self._writing = asyncio.Lock()
+        self._snapshot = asyncio.Lock()  # one read transaction at a time on the reader
         self.path = path
 
     @classmethod
@@ -128,20 +152,29 @@ class Store:
             db = await aiosqlite.connect(path, isolation_level=None)
         except (OSError, aiosqlite.Error) as exc:
             raise StoreError(f"cannot open the database {path}: {exc}") from exc
-        store = cls(db, path)
+        reader: aiosqlite.Connection | None = None
         try:
             await db.execute("PRAGMA foreign_keys = ON")
             await db.execute("PRAGMA journal_mode = WAL")
             await db.execute("PRAGMA busy_timeout = 5000")
-            await store._migrate()
+            await _migrate(db, path)
+            reader = await aiosqlite.connect(path, isolation_level=None)
+            await reader.execute("PRAGMA busy_timeout = 5000")
+            await reader.execute("PRAGMA query_only = ON")
         except (aiosqlite.Error, StoreError) as exc:
             await db.close()
+            if reader is not None:
+                await reader.close()
+            if isinstance(exc, StoreError):
+                raise
             raise StoreError(f"cannot use the database {path}: {exc}") from exc
-        return store
+        return cls(db, reader, path)
 
     async def close(self) -> None:
-        """Close the connection."""
-        await self._db.close()
+        """Close the connections, after the transaction in progress (if any) ends."""
+        async with self._writing:
+            await self._read.close()
+            await self._db.close()
 
     async def __aenter__(self) -> Store:
         return self
@@ -151,202 +184,172 @@ class Store:
 
     @asynccontextmanager
     async def transaction(self) -> AsyncIterator[aiosqlite.Connection]:
-        """BEGIN IMMEDIATE ... COMMIT, or ROLLBACK on any error. A database that cannot be
-        written (read-only, full disk, locked) raises StoreError and keeps what it had."""
-        try:
-            await self._db.execute("BEGIN IMMEDIATE")
+        """BEGIN IMMEDIATE ... COMMIT, or ROLLBACK on any error, one task at a time (others
+        wait their turn). A database that cannot be written (read-only, full disk, locked)
+        raises StoreError and keeps what it had."""
+        async with self._writing:
             try:
-                yield self._db
-            except BaseException:
-                await self._db.execute("ROLLBACK")
-                raise
-            await self._db.execute("COMMIT")
-        except sqlite3.OperationalError as exc:
-            if self._db.in_transaction:
-                await self._db.execute("ROLLBACK")
-            raise StoreError(f"the database {self.path} cannot be written: {exc}") from exc
+                await self._db.execute("BEGIN IMMEDIATE")
+                try:
+                    yield self._db
+                except BaseException:
+                    await self._db.execute("ROLLBACK")
+                    raise
+                await self._db.execute("COMMIT")
+            except sqlite3.OperationalError as exc:
+                if self._db.in_transaction:
+                    await self._db.execute("ROLLBACK")
+                raise StoreError(f"the database {self.path} cannot be written: {exc}") from exc
 
     async def schema_version(self) -> int:
         """The number of migrations applied."""
-        async with self._db.execute("PRAGMA user_version") as cur:
-            row = await cur.fetchone()
-        return int(row[0]) if row else 0
-
-    async def _migrate(self) -> None:
-        version = await self.schema_version()
-        for number, script in enumerate(MIGRATIONS[version:], start=version + 1):
-            async with self.transaction() as db:
-                for statement in filter(str.strip, script.split(";")):
-                    await db.execute(statement)
-                # PRAGMA takes no parameters; number is an int from this module.
-                await db.execute(f"PRAGMA user_version = {int(number)}")
-            log.info("database %s migrated to schema %d", self.path, number)
+        return await _schema_version(self._read)
 
     # The catalogue -----------------------------------------------------------------------
 
     async def catalogue_info(self) -> CatalogueInfo | None:
         """What is loaded, or None before the first load."""
-        async with self._db.execute("SELECT key, value FROM meta") as cur:
-            meta = {k: v async for k, v in cur}
-        if "digest" not in meta:
-            return None
-        loaded = meta.get("loaded_at")
-        return CatalogueInfo(
-            digest=meta["digest"],
-            sources=tuple(json.loads(meta.get("sources", "[]"))),
-            loaded_at=datetime.fromisoformat(loaded) if loaded else None,
-            entries=int(meta.get("entries", "0")),
-        )
+        return await _catalogue_info(self._read)
 
-    async def replace_catalogue(self, catalogue: Catalogue, now: datetime | None = None) -> bool:
-        """Make `catalogue` the stored one in a single transaction.
+    async def replace_catalogue(
+        self,
+        catalogue: Catalogue,
+        *,
+        now: datetime,
+        meta: dict[str, str] | None = None,
+    ) -> bool:
+        """Make `catalogue` the stored one in a single transaction, with `meta` (such as the
+        digest of the source text it was parsed from) written in the same transaction.
 
-        Returns False (and writes nothing) when the same catalogue is already stored. Any
-        failure rolls back and leaves the previous catalogue intact.
+        Returns False when the same catalogue is already stored (only `meta` is written
+        then). Any failure rolls back and leaves the previous catalogue intact.
         """
-        info = await self.catalogue_info()
-        if info is not None and info.digest == catalogue.digest:
-            return False
-        stamp = (now or datetime.now(UTC)).isoformat()
+        papers, sections, members = await asyncio.to_thread(_catalogue_rows, catalogue)
+        extra = list((meta or {}).items())
         try:
             async with self.transaction() as db:
+                info = await _catalogue_info(db)
+                if info is not None and info.digest == catalogue.digest:
+                    await db.executemany(_SET_META, extra)
+                    return False
                 for table in ("section_papers", "sections", "papers", "problems"):
                     await db.execute(f"DELETE FROM {table}")
-                await self._insert_papers(db, catalogue.papers)
-                await self._insert_sections(db, catalogue.sections)
+                await db.executemany(_INSERT_PAPER, papers)
+                await self._insert_sections(db, sections, members)
                 await db.executemany(
                     "INSERT INTO problems (source, line, message, text) VALUES (?, ?, ?, ?)",
                     [(p.source, p.line, p.message, p.text) for p in catalogue.problems],
                 )
                 await db.executemany(
-                    "INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)",
+                    _SET_META,
                     [
                         ("digest", catalogue.digest),
                         ("sources", json.dumps(list(catalogue.sources))),
                         ("entries", str(catalogue.entries)),
-                        ("loaded_at", stamp),
+                        ("loaded_at", now.isoformat()),
+                        *extra,
                     ],
                 )
         except aiosqlite.Error as exc:
             raise StoreError(f"could not store the catalogue in {self.path}: {exc}") from exc
         return True
 
-    async def _insert_papers(self, db: aiosqlite.Connection, papers: Sequence[Paper]) -> None:
-        await db.executemany(
-            "INSERT INTO papers (id, position, title, authors, et_al, venue, year, pdf, code,"
-            " links, arxiv_id, line) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            [
-                (
-                    p.id,
-                    p.position,
-                    p.title,
-                    json.dumps(list(p.authors), ensure_ascii=False),
-                    int(p.et_al),
-                    p.venue,
-                    p.year,
-                    p.pdf,
-                    p.code,
-                    json.dumps(list(p.links), ensure_ascii=False),
-                    p.arxiv_id,
-                    p.line,
-                )
-                for p in papers
-            ],
-        )
-
-    async def _insert_sections(self, db: aiosqlite.Connection, sections: Sequence[Section]) -> None:
+    async def _insert_sections(
+        self,
+        db: aiosqlite.Connection,
+        sections: list[tuple[Any, ...]],
+        members: list[tuple[Any, ...]],
+    ) -> None:
         await db.executemany(
             "INSERT INTO sections (slug, position, heading, name, chapter) VALUES (?, ?, ?, ?, ?)",
-            [(s.slug, s.order, s.heading, s.name, s.chapter) for s in sections],
+            sections,
         )
         await db.executemany(
-            "INSERT INTO section_papers (section, paper, position) VALUES (?, ?, ?)",
-            [(s.slug, pid, n) for s in sections for n, pid in enumerate(s.paper_ids)],
+            "INSERT INTO section_papers (section, paper, position) VALUES (?, ?, ?)", members
         )
 
     async def load_catalogue(self) -> Catalogue | None:
-        """The stored catalogue, exactly as it was stored; None before the first load."""
-        info = await self.catalogue_info()
-        if info is None:
-            return None
-        members: dict[str, list[str]] = {}
-        of_paper: dict[str, list[str]] = {}
-        async with self._db.execute(
-            "SELECT sp.section, sp.paper FROM section_papers sp"
-            " JOIN sections s ON s.slug = sp.section ORDER BY s.position, sp.position"
-        ) as cur:
-            async for slug, pid in cur:
-                members.setdefault(slug, []).append(pid)
-                of_paper.setdefault(pid, []).append(slug)
-        async with self._db.execute(
-            "SELECT slug, heading, name, chapter, position FROM sections ORDER BY position"
-        ) as cur:
-            sections = tuple(
-                [
-                    Section(slug, heading, name, chapter, order, tuple(members.get(slug, ())))
-                    async for slug, heading, name, chapter, order in cur
-                ]
+        """The stored catalogue, exactly as it was stored; None before the first load. Read in
+        one read transaction (a consistent snapshot), assembled in a worker thread."""
+        db = self._read
+        async with self._snapshot:
+            return await self._load_catalogue(db)
+
+    async def _load_catalogue(self, db: aiosqlite.Connection) -> Catalogue | None:
+        await db.execute("BEGIN")
+        try:
+            info = await _catalogue_info(db)
+            if info is None:
+                return None
+            members = await db.execute_fetchall(
+                "SELECT sp.section, sp.paper FROM section_papers sp"
+                " JOIN sections s ON s.slug = sp.section ORDER BY s.position, sp.position"
             )
-        async with self._db.execute(
-            "SELECT id, title, authors, et_al, venue, year, pdf, code, links, arxiv_id,"
-            " position, line FROM papers ORDER BY position"
-        ) as cur:
-            papers = tuple([_paper(row, of_paper) async for row in cur])
-        async with self._db.execute(
-            "SELECT line, message, text, source FROM problems ORDER BY rowid"
-        ) as cur:
-            problems = tuple([Problem(*row) async for row in cur])
-        return Catalogue(
-            papers=papers,
-            sections=sections,
-            problems=problems,
-            entries=info.entries,
-            sources=info.sources,
-            digest=info.digest,
-        )
+            sections = await db.execute_fetchall(
+                "SELECT slug, heading, name, chapter, position FROM sections ORDER BY position"
+            )
+            papers = await db.execute_fetchall(
+                "SELECT id, title, authors, et_al, venue, year, pdf, code, links, arxiv_id,"
+                " position, line FROM papers ORDER BY position"
+            )
+            problems = await db.execute_fetchall(
+                "SELECT line, message, text, source FROM problems ORDER BY rowid"
+            )
+        finally:
+            await db.execute("COMMIT")
+        return await asyncio.to_thread(_catalogue, info, members, sections, papers, problems)
 
     # Small settings of the bot ---------------------------------------------------------------
 
     async def get_meta(self, key: str) -> str | None:
         """A value the bot keeps between runs (such as the hash of the synced commands)."""
-        async with self._db.execute("SELECT value FROM meta WHERE key = ?", (key,)) as cur:
+        async with self._read.execute("SELECT value FROM meta WHERE key = ?", (key,)) as cur:
             row = await cur.fetchone()
         return str(row[0]) if row else None
 
-    async def set_meta(self, key: str, value: str) -> None:
-        """Keep a value between runs."""
+    async def set_meta(self, values: dict[str, str]) -> None:
+        """Keep values between runs, in one transaction."""
         async with self.transaction() as db:
-            await db.execute("INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)", (key, value))
+            await db.executemany(_SET_META, list(values.items()))
 
     # The weekly paper -----------------------------------------------------------------------
 
     async def weekly_states(self) -> list[WeeklyState]:
-        """Every server's weekly settings and posting state."""
-        async with self._db.execute(f"SELECT {_WEEKLY_COLUMNS} FROM weekly") as cur:
+        """Every server's weekly settings and posting state, as committed a moment ago (a
+        change decides again on the state as it is: `update_weekly`)."""
+        async with self._read.execute(f"SELECT {_WEEKLY_COLUMNS} FROM weekly") as cur:
             return [_weekly(row) async for row in cur]
 
     async def weekly_state(self, guild_id: int) -> WeeklyState | None:
         """One server's weekly settings and posting state."""
-        async with self._db.execute(
-            f"SELECT {_WEEKLY_COLUMNS} FROM weekly WHERE guild_id = ?", (guild_id,)
-        ) as cur:
-            row = await cur.fetchone()
-        return _weekly(row) if row else None
+        return await _weekly_state(self._read, guild_id)
 
     async def set_weekly(
         self, guild_id: int, channel_id: int, weekday: int, at: str, tz: str, *, now: datetime
     ) -> None:
         """Turn the weekly paper on for a server, or change where and when it is posted; its
-        rotation and what was posted are kept."""
+        rotation and what was posted are kept. The schedule counts from `now`."""
         async with self.transaction() as db:
             await db.execute(
-                "INSERT INTO weekly (guild_id, channel_id, weekday, at, tz, enabled, updated_at)"
-                " VALUES (?, ?, ?, ?, ?, 1, ?) ON CONFLICT (guild_id) DO UPDATE SET"
-                " channel_id = excluded.channel_id, weekday = excluded.weekday,"
+                "INSERT INTO weekly (guild_id, channel_id, weekday, at, tz, enabled, updated_at,"
+                " active_from) VALUES (?, ?, ?, ?, ?, 1, ?, ?) ON CONFLICT (guild_id) DO UPDATE"
+                " SET channel_id = excluded.channel_id, weekday = excluded.weekday,"
                 " at = excluded.at, tz = excluded.tz, enabled = 1,"
-                " updated_at = excluded.updated_at",
-                (guild_id, channel_id, weekday, at, tz, now.isoformat()),
+                " updated_at = excluded.updated_at, active_from = excluded.active_from",
+                (guild_id, channel_id, weekday, at, tz, now.isoformat(), now.isoformat()),
             )
+
+    async def set_weekly_if_unset(
+        self, guild_id: int, channel_id: int, weekday: int, at: str, tz: str, *, now: datetime
+    ) -> bool:
+        """set_weekly for a server that has no weekly settings yet; False if it has some."""
+        async with self.transaction() as db:
+            cur = await db.execute(
+                "INSERT INTO weekly (guild_id, channel_id, weekday, at, tz, enabled, updated_at,"
+                " active_from) VALUES (?, ?, ?, ?, ?, 1, ?, ?) ON CONFLICT (guild_id) DO NOTHING",
+                (guild_id, channel_id, weekday, at, tz, now.isoformat(), now.isoformat()),
+            )
+            return cur.rowcount > 0
 
     async def disable_weekly(self, guild_id: int, *, now: datetime) -> bool:
         """Turn the weekly paper off for a server; False if it was not on."""
@@ -357,61 +360,58 @@ class Store:
             )
             return cur.rowcount > 0
 
-    async def save_rotation(self, guild_id: int, rotation: str, *, now: datetime) -> None:
-        """Store a server's advanced rotation (after a /weekly now post)."""
+    async def update_weekly(
+        self,
+        guild_id: int,
+        change: Callable[[WeeklyState], tuple[WeeklyState, T] | None],
+        *,
+        now: datetime,
+    ) -> tuple[WeeklyState, T] | None:
+        """Read a server's weekly state and store `change(state)`'s new state, in one
+        transaction: what `change` decides is based on the state as it is, not as some task
+        read it a while ago. None (and nothing written) when there is no such server or
+        `change` returns None."""
         async with self.transaction() as db:
+            state = await _weekly_state(db, guild_id)
+            if state is None or (changed := change(state)) is None:
+                return None
+            new, result = changed
             await db.execute(
-                "UPDATE weekly SET rotation = ?, updated_at = ? WHERE guild_id = ?",
-                (rotation, now.isoformat(), guild_id),
+                "UPDATE weekly SET rotation = ?, done_key = ?, pending_key = ?,"
+                " pending_paper = ?, pending_nonce = ?, attempts = ?, last_status = ?,"
+                " last_message_id = ?, sending_since = ?, updated_at = ? WHERE guild_id = ?",
+                (
+                    new.rotation,
+                    new.done_key,
+                    new.pending_key,
+                    new.pending_paper,
+                    new.pending_nonce,
+                    new.attempts,
+                    new.last_status,
+                    new.last_message_id,
+                    new.sending_since.isoformat() if new.sending_since else None,
+                    now.isoformat(),
+                    guild_id,
+                ),
             )
+        return new, result
 
-    async def set_weekly_status(self, guild_id: int, status: str, *, now: datetime) -> None:
-        """Note how the last weekly post went, for /weekly show."""
+    # The health of the running bot ----------------------------------------------------------
+
+    async def heartbeat(self, instance: str, now: datetime, problem: str = "") -> None:
+        """Note that this process (or shard range) is connected and working, or what is wrong
+        with it (read by `readinglist-bot health`)."""
         async with self.transaction() as db:
             await db.execute(
-                "UPDATE weekly SET last_status = ?, updated_at = ? WHERE guild_id = ?",
-                (status, now.isoformat(), guild_id),
-            )
-
-    async def begin_post(
-        self, guild_id: int, key: str, paper_id: str, nonce: str, rotation: str, *, now: datetime
-    ) -> None:
-        """Record the paper chosen for a week, and the advanced rotation, before sending."""
-        async with self.transaction() as db:
-            await db.execute(
-                "UPDATE weekly SET pending_key = ?, pending_paper = ?, pending_nonce = ?,"
-                " attempts = 0, rotation = ?, updated_at = ? WHERE guild_id = ?",
-                (key, paper_id, nonce, rotation, now.isoformat(), guild_id),
-            )
-
-    async def finish_post(self, guild_id: int, key: str, message_id: int, *, now: datetime) -> None:
-        """Record that a week's post was sent."""
-        async with self.transaction() as db:
-            await db.execute(
-                "UPDATE weekly SET done_key = ?, pending_key = NULL, last_message_id = ?,"
-                " last_status = ?, attempts = 0, updated_at = ? WHERE guild_id = ?",
-                (key, message_id, f"posted {key}", now.isoformat(), guild_id),
-            )
-
-    async def fail_post(
-        self, guild_id: int, key: str, error: str, *, give_up: bool, now: datetime
-    ) -> None:
-        """Record a failed send: one more attempt, or the week given up."""
-        status = f"{'gave up on' if give_up else 'will retry'} {key}: {error}"
-        async with self.transaction() as db:
-            await db.execute(
-                "UPDATE weekly SET attempts = attempts + 1, last_status = ?, updated_at = ?,"
-                " done_key = CASE WHEN ? THEN ? ELSE done_key END,"
-                " pending_key = CASE WHEN ? THEN NULL ELSE pending_key END"
-                " WHERE guild_id = ?",
-                (status, now.isoformat(), give_up, key, give_up, guild_id),
+                "INSERT OR REPLACE INTO heartbeats (instance, at, problem) VALUES (?, ?, ?)",
+                (instance, now.isoformat(), problem),
             )
 
     # Paper metadata (bot.metadata) ------------------------------------------------------------
 
     async def metadata_records(self) -> list[SourceRecord]:
         """Every source's stored answer about every paper."""
-        async with self._db.execute(
+        async with self._read.execute(
             "SELECT paper_id, source, fetched_at, facts FROM paper_metadata"
         ) as cur:
             return [
@@ -443,60 +443,182 @@ class Store:
                 ],
             )
 
-    async def heartbeat(self, now: datetime) -> None:
-        """Note that the bot is connected and working (read by `readinglist-bot health`)."""
-        await self.set_meta("heartbeat", now.isoformat())
-
     async def integrity_check(self) -> str:
         """SQLite's own verdict on the database file: "ok" when it is sound."""
-        async with self._db.execute("PRAGMA integrity_check") as cur:
+        async with self._read.execute("PRAGMA integrity_check") as cur:
             row = await cur.fetchone()
         return str(row[0]) if row else "no answer"
 
 
-def read_health(path: Path) -> tuple[str | None, int]:
-    """The last heartbeat and the number of papers, read without writing anything (for the
+_SET_META = "INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)"
+_INSERT_PAPER = (
+    "INSERT INTO papers (id, position, title, authors, et_al, venue, year, pdf, code,"
+    " links, arxiv_id, line) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+)
+
+
+async def _schema_version(db: aiosqlite.Connection) -> int:
+    async with db.execute("PRAGMA user_version") as cur:
+        row = await cur.fetchone()
+    return int(row[0]) if row else 0
+
+
+async def _migrate(db: aiosqlite.Connection, path: Path) -> None:
+    """Apply the migrations this database lacks, each whole in its own transaction."""
+    version = await _schema_version(db)
+    if version > len(MIGRATIONS):
+        raise StoreError(
+            f"the database {path} has schema version {version}, newer than this "
+            f"readinglist-bot knows ({len(MIGRATIONS)}): upgrade the bot or use another database"
+        )
+    for number, script in enumerate(MIGRATIONS[version:], start=version + 1):
+        # executescript runs the script as SQLite parses it, so a `;` inside a string or a
+        # trigger body is no statement boundary. PRAGMA takes no parameters; number is an
+        # int from this module.
+        try:
+            await db.executescript(
+                f"BEGIN IMMEDIATE;\n{script}\nPRAGMA user_version = {int(number)};\nCOMMIT;"
+            )
+        except sqlite3.Error:
+            if db.in_transaction:
+                await db.execute("ROLLBACK")
+            raise
+        log.info("database %s migrated to schema %d", path, number)
+
+
+async def _catalogue_info(db: aiosqlite.Connection) -> CatalogueInfo | None:
+    async with db.execute(
+        "SELECT key, value FROM meta WHERE key IN ('digest', 'sources', 'loaded_at', 'entries')"
+    ) as cur:
+        meta = {k: v async for k, v in cur}
+    if "digest" not in meta:
+        return None
+    loaded = meta.get("loaded_at")
+    return CatalogueInfo(
+        digest=meta["digest"],
+        sources=tuple(json.loads(meta.get("sources", "[]"))),
+        loaded_at=datetime.fromisoformat(loaded) if loaded else None,
+        entries=int(meta.get("entries", "0")),
+    )
+
+
+def _catalogue_rows(
+    catalogue: Catalogue,
+) -> tuple[list[tuple[Any, ...]], list[tuple[Any, ...]], list[tuple[Any, ...]]]:
+    """The rows of a catalogue's papers, sections and section members (built in a worker
+    thread: at 100,000 papers this is seconds of JSON)."""
+    papers = [
+        (
+            p.id,
+            p.position,
+            p.title,
+            json.dumps(list(p.authors), ensure_ascii=False),
+            int(p.et_al),
+            p.venue,
+            p.year,
+            p.pdf,
+            p.code,
+            json.dumps(list(p.links), ensure_ascii=False),
+            p.arxiv_id,
+            p.line,
+        )
+        for p in catalogue.papers
+    ]
+    sections = [(s.slug, s.order, s.heading, s.name, s.chapter) for s in catalogue.sections]
+    members = [(s.slug, pid, n) for s in catalogue.sections for n, pid in enumerate(s.paper_ids)]
+    return papers, sections, members
+
+
+def _catalogue(
+    info: CatalogueInfo,
+    member_rows: Iterable[Any],
+    section_rows: Iterable[Any],
+    paper_rows: Iterable[Any],
+    problem_rows: Iterable[Any],
+) -> Catalogue:
+    members: dict[str, list[str]] = {}
+    of_paper: dict[str, list[str]] = {}
+    for slug, pid in member_rows:
+        members.setdefault(slug, []).append(pid)
+        of_paper.setdefault(pid, []).append(slug)
+    sections = tuple(
+        Section(slug, heading, name, chapter, order, tuple(members.get(slug, ())))
+        for slug, heading, name, chapter, order in section_rows
+    )
+    return Catalogue(
+        papers=tuple(_paper(row, of_paper) for row in paper_rows),
+        sections=sections,
+        problems=tuple(Problem(*row) for row in problem_rows),
+        entries=info.entries,
+        sources=info.sources,
+        digest=info.digest,
+    )
+
+
+async def _weekly_state(db: aiosqlite.Connection, guild_id: int) -> WeeklyState | None:
+    async with db.execute(
+        f"SELECT {_WEEKLY_COLUMNS} FROM weekly WHERE guild_id = ?", (guild_id,)
+    ) as cur:
+        row = await cur.fetchone()
+    return _weekly(row) if row else None
+
+
+@dataclass(frozen=True, slots=True)
+class Health:
+    """What `readinglist-bot health` reads: each process's last heartbeat (and the problem it
+    reported, if any) and the number of papers loaded."""
+
+    heartbeats: dict[str, tuple[str, str]]  # instance -> (ISO time, problem)
+    papers: int
+
+
+def read_health(path: Path) -> Health:
+    """The heartbeats and the number of papers, read without writing anything (for the
     health check, which runs beside the bot). Raises StoreError if the file is unreadable."""
     if not path.exists():
         raise StoreError(f"no database at {path}")
     try:
         with closing(sqlite3.connect(f"file:{path}?mode=ro", uri=True, timeout=5)) as db:
-            row = db.execute("SELECT value FROM meta WHERE key = 'heartbeat'").fetchone()
+            (version,) = db.execute("PRAGMA user_version").fetchone()
+            beats = (
+                db.execute("SELECT instance, at, problem FROM heartbeats").fetchall()
+                if version >= 3
+                else []
+            )
             (papers,) = db.execute("SELECT count(*) FROM papers").fetchone()
     except sqlite3.Error as exc:
         raise StoreError(f"cannot read the database {path}: {exc}") from exc
-    return (str(row[0]) if row else None), int(papers)
+    return Health({str(i): (str(at), str(problem)) for i, at, problem in beats}, int(papers))
 
 
 _WEEKLY_COLUMNS = (
     "guild_id, channel_id, weekday, at, tz, enabled, rotation, done_key, pending_key,"
-    " pending_paper, pending_nonce, attempts, last_status, last_message_id"
+    " pending_paper, pending_nonce, attempts, last_status, last_message_id, active_from,"
+    " sending_since"
 )
 
 
-@dataclass(frozen=True, slots=True)
-class WeeklyState:
-    """One server's weekly paper: where and when, and what was posted."""
-
-    guild_id: int
-    channel_id: int
-    weekday: int
-    at: str  # HH:MM, local time
-    tz: str
-    enabled: bool
-    rotation: str  # JSON of bot.weekly.Rotation
-    done_key: str | None  # the last scheduled week handled
-    pending_key: str | None  # a week whose post is chosen and being sent
-    pending_paper: str | None
-    pending_nonce: str | None
-    attempts: int
-    last_status: str
-    last_message_id: int | None
-
-
 def _weekly(row: Any) -> WeeklyState:
-    guild, channel, weekday, at, tz, enabled, *rest = row
-    return WeeklyState(guild, channel, weekday, at, tz, bool(enabled), *rest)
+    (guild, channel, weekday, at, tz, enabled, rotation, done, pending, paper, nonce, attempts,
+     status, message, active_from, sending_since) = row  # fmt: skip
+    return WeeklyState(
+        guild_id=guild,
+        channel_id=channel,
+        weekday=weekday,
+        at=at,
+        tz=tz,
+        enabled=bool(enabled),
+        rotation=rotation,
+        done_key=done,
+        pending_key=pending,
+        pending_paper=paper,
+        pending_nonce=nonce,
+        attempts=attempts,
+        last_status=status,
+        last_message_id=message,
+        active_from=datetime.fromisoformat(active_from) if active_from else None,
+        sending_since=datetime.fromisoformat(sending_since) if sending_since else None,
+    )
 
 
 def _paper(row: Any, of_paper: dict[str, list[str]]) -> Paper:

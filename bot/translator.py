@@ -13,6 +13,8 @@ from discord import Locale, app_commands
 ZH: dict[str, str] = {
     # command and option names
     "paper": "论文",
+    "search": "搜索",
+    "question": "问题",
     "cite": "引用",
     "author": "作者",
     "random": "随机",
@@ -37,6 +39,8 @@ ZH: dict[str, str] = {
     "Find a paper by title, nickname, author or arXiv id": "按标题、简称、作者或 arXiv 编号查找论文",
     "A title, a model name (rwkv, t5), an author or an arXiv link": "标题、模型名（rwkv、t5）、作者或 arXiv 链接",
     "The BibTeX entry of a paper": "论文的 BibTeX 引用",
+    "Papers on a topic, best first, 10 a page": "按主题列出论文，最相关的在前，每页 10 篇",
+    "A question, topic words, Chinese words or a pasted citation": "问题、主题词、中文词语或粘贴的引用",
     "A title, a model name, an author or an arXiv link": "标题、模型名、作者或 arXiv 链接",
     "The papers of one author": "某位作者的论文",
     "An author's name or surname, any order, accents optional": "作者姓名或姓氏，顺序不限，可不带重音符号",

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -14,6 +15,18 @@ DATA = ROOT / "data"
 SHARED = ROOT.parent / "shared" / "catalogues"
 FULL_LIST = SHARED / "foundations-of-llms-paper-list.md"
 CHAPTER_LIST = SHARED / "llm-chapter.md"
+# The moment tests store things at: no test depends on the wall clock.
+NOW = datetime(2026, 11, 23, 12, 0, tzinfo=UTC)
+
+
+class Clock:
+    """A clock tests set by hand: the bot reads the time from it, never from the wall."""
+
+    def __init__(self, now: datetime = NOW) -> None:
+        self.now = now
+
+    def __call__(self) -> datetime:
+        return self.now
 
 
 @pytest.fixture(scope="session")

@@ -94,3 +94,44 @@ def test_malformed_setting_names_the_setting(tmp_path: Path) -> None:
     assert out.returncode == 2
     assert out.stderr.strip().count("\n") == 0
     assert "DISCORD_GUILD_ID" in out.stderr
+
+
+def test_search_prints_one_json_object_a_query(tmp_path: Path) -> None:
+    db = str(tmp_path / "x.db")
+    assert cli("load", "--catalogue", str(FULL_LIST), "--db", db).returncode == 0
+    queries = "lora\nstate space models\nbanana\n"
+    out = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "bot",
+            "search",
+            "--json",
+            "--limit",
+            "3",
+            "--catalogue",
+            str(FULL_LIST),
+            "--db",
+            db,
+        ],
+        input=queries,
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        timeout=60,
+    )
+    assert out.returncode == 0, out.stderr
+    rows = [json.loads(line) for line in out.stdout.splitlines()]
+    assert [(r["query"], r["decision"]) for r in rows] == [
+        ("lora", "card"),
+        ("state space models", "list"),
+        ("banana", "none"),
+    ]
+    assert rows[0]["results"][0] == {
+        "id": "2106.09685",
+        "title": "LoRA: Low-Rank Adaptation of Large Language Models",
+        "score": rows[0]["results"][0]["score"],
+    }
+    assert len(rows[1]["results"]) == 3 and rows[2]["results"] == []
+    one = cli("search", "arXiv:2106.09685", "--catalogue", str(FULL_LIST), "--db", db)
+    assert one.stdout.startswith("card: arXiv:2106.09685\n  1. LoRA")

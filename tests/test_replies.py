@@ -243,3 +243,47 @@ def test_every_reply_to_odd_input_is_valid(library: Library, query: str) -> None
         assert (
             limits.choice_errors([{"name": o.label, "value": o.value} for o in options], "c") == []
         )
+
+
+def test_a_topic_question_to_paper_is_a_ranked_list(library: Library) -> None:
+    reply = valid(replies.paper_reply(library, "state space models", "en", asker=7))
+    assert not reply.ephemeral
+    assert reply.content.startswith("Several papers fit")
+    assert reply.papers[:3] == ("2206.11893", "2111.00396", "2312.00752")
+    assert reply.menu is not None and [o.value for o in reply.menu.options] == list(reply.papers)
+
+
+@pytest.mark.parametrize(
+    "query",
+    ["mistral 7b", "banana", "今天天气怎么样", "dropout"],
+)
+def test_a_paper_not_in_the_list_gets_no_card_only_suggestions(
+    library: Library, query: str
+) -> None:
+    reply = valid(replies.paper_reply(library, query, "en"))
+    assert reply.ephemeral and reply.embeds == ()
+    assert "No paper in the reading list matches" in reply.content
+
+
+def test_search_pages_ten_at_a_time_with_why_each_matched(library: Library) -> None:
+    reply = valid(replies.search_reply(library, "parameter-efficient fine-tuning", 0, 42, "en"))
+    description = reply.embeds[0].description or ""
+    assert description.count("\n**") == 9  # ten entries
+    assert "title: parameter, efficient, fine, tuning" in description
+    assert len(reply.papers) == 10
+    ids = custom_ids(reply)
+    assert all(len(c) <= 100 for c in ids)
+    nxt = next(c for c in ids if c.startswith("rl:search:1:42:"))
+    turned = replies.click(library, nxt, "", 42, 42, "en")
+    assert turned.edit and valid(turned.reply).papers != reply.papers
+    assert (turned.reply.embeds[0].footer.text or "").startswith("Page 2/")
+    refused = replies.click(library, nxt, "", 99, 42, "en")
+    assert refused.reply.ephemeral and "run /search yourself" in refused.reply.content
+
+
+def test_search_in_chinese_and_a_long_query_fit_the_custom_ids(library: Library) -> None:
+    reply = valid(replies.search_reply(library, "低秩适配 " * 40, 0, 2**63, "zh"))
+    assert (reply.embeds[0].title or "").startswith("搜索：")
+    assert all(len(c) <= 100 for c in custom_ids(reply))
+    nothing = valid(replies.search_reply(library, "xyzzy plugh", 0, 1, "zh"))
+    assert nothing.ephemeral and nothing.embeds == ()

@@ -5,14 +5,17 @@ from __future__ import annotations
 import pytest
 
 from bot.catalogue.aliases import read_aliases
+from bot.chinese import read_glossary
 from bot.models import Catalogue
-from bot.search import AuthorIndex, SearchIndex, compact, normalise, rank_sections, words
+from bot.search import AuthorIndex, SearchIndex, compact, decide, normalise, rank_sections, words
 from tests.conftest import DATA
 
 
 @pytest.fixture(scope="module")
 def index(full: Catalogue) -> SearchIndex:
-    return SearchIndex(full, read_aliases(DATA / "aliases.toml"))
+    return SearchIndex(
+        full, read_aliases(DATA / "aliases.toml"), read_glossary(DATA / "glossary.toml")
+    )
 
 
 def title_of(index: SearchIndex, query: str) -> str:
@@ -179,3 +182,48 @@ def test_papers_by_author_in_list_order(full: Catalogue) -> None:
     titles = [p.title for p in AuthorIndex(full).papers("Albert Gu")]
     assert titles[-1].startswith("Mamba")
     assert len(titles) == 3
+
+
+@pytest.mark.parametrize(
+    ("query", "decision"),
+    [
+        ("rwkv", "card"),  # a name
+        ("2305.13048", "card"),  # an id
+        ("https://aclanthology.org/N19-1423/", "card"),  # a link the list has elsewhere
+        ("lost in the middle", "card"),  # words only one title has
+        (
+            "Hochreiter S, Schmidhuber J. Long short-term memory[J]. Neural computation, 1997.",
+            "card",
+        ),
+        ("state space models", "list"),  # a topic several papers share
+        ("什么是上下文学习", "list"),
+        ("banana", "none"),
+        ("mistral 7b", "none"),  # a famous paper that is not in the list
+        ("今天天气怎么样", "none"),
+        ("2020", "none"),  # a year is evidence, never enough alone
+    ],
+)
+def test_decide_card_list_or_none(index: SearchIndex, query: str, decision: str) -> None:
+    assert decide(index.search(query, 25)) == decision
+
+
+def test_a_citation_with_an_arxiv_id_the_list_lacks_is_found_by_its_title(
+    index: SearchIndex,
+) -> None:
+    result = index.search(
+        "OpenAI. (2023). GPT-4 technical report. arXiv preprint arXiv:2303.08774."
+    )
+    assert result.best is not None and result.best.paper.id == "gpt-4-technical-report"
+    assert decide(result) == "card"
+
+
+def test_a_famous_citation_not_in_the_list_gets_no_card(index: SearchIndex) -> None:
+    cited = "He, K., Zhang, X., Ren, S., & Sun, J. (2016). Deep residual learning for image recognition. In CVPR."
+    assert decide(index.search(cited)) != "card"
+
+
+def test_hits_say_which_fields_matched(index: SearchIndex) -> None:
+    hit = index.search("mixture of experts").hits[0]
+    assert dict(hit.matched)["title"] == ("mixture", "experts")
+    hit = index.search("低秩适配 survey").hits[0]
+    assert "低秩适配" in dict(hit.matched)["heading"]

@@ -4,14 +4,30 @@ from __future__ import annotations
 
 import pytest
 
-from tests.search_eval.evaluate import SETS, evaluate, full_catalogue, rankers, read_queries
+from bot.search import SearchIndex
+from tests.search_eval.evaluate import (
+    QUESTIONS,
+    SETS,
+    bot_index,
+    decisions,
+    evaluate,
+    full_catalogue,
+    rankers,
+    read_queries,
+)
 
 KINDS = {"name", "nickname", "arxiv", "typo", "words", "author", "author_title", "mixed"}
+QUESTION_KINDS = {"topic", "chinese", "citation", "link", "author_year"}
 
 
 @pytest.fixture(scope="module")
-def ranked() -> dict[str, object]:
-    return rankers(full_catalogue())  # type: ignore[return-value]
+def index() -> SearchIndex:
+    return bot_index(full_catalogue())
+
+
+@pytest.fixture(scope="module")
+def ranked(index: SearchIndex) -> dict[str, object]:
+    return rankers(index.catalogue, index)  # type: ignore[return-value]
 
 
 @pytest.mark.parametrize("set_name", sorted(SETS))
@@ -32,9 +48,34 @@ def test_far_ahead_of_both_baselines(ranked: dict, set_name: str) -> None:
         assert bot - evaluate(ranked[baseline], queries)["all"].top1 >= 0.3, baseline
 
 
-def test_evaluation_set_is_big_enough_and_well_formed() -> None:
-    queries = read_queries(SETS["evaluation"])
-    assert len(queries) >= 100
+def test_questions_top1_overall_and_per_kind(ranked: dict) -> None:
+    scores = evaluate(ranked["bot"], read_queries(QUESTIONS["questions"]))
+    assert set(scores) == QUESTION_KINDS | {"all"}
+    assert scores["all"].top1 >= 0.90
+    below = {kind: f"{s.top1:.0%}" for kind, s in scores.items() if s.top1 < 0.80}
+    assert below == {}
+
+
+def test_questions_never_below_fts5_in_any_kind(ranked: dict) -> None:
+    queries = read_queries(QUESTIONS["questions"])
+    bot, fts5 = evaluate(ranked["bot"], queries), evaluate(ranked["fts5"], queries)
+    assert {k: (bot[k].top1, fts5[k].top1) for k in bot if bot[k].top1 < fts5[k].top1} == {}
+
+
+def test_negatives_get_no_card_and_cards_are_right(index: SearchIndex) -> None:
+    questions = decisions(index, read_queries(QUESTIONS["questions"]))
+    assert questions.negatives >= 25
+    assert questions.negatives_without_card >= 0.95
+    every = [q for path in (*SETS.values(), QUESTIONS["questions"]) for q in read_queries(path)]
+    shown = decisions(index, every)
+    assert shown.cards >= 300
+    assert shown.card_precision >= 0.98
+
+
+@pytest.mark.parametrize("path", [*SETS.values(), *QUESTIONS.values()], ids=lambda p: p.name)
+def test_sets_are_well_formed(path: object) -> None:
+    queries = read_queries(path)  # type: ignore[arg-type]
     catalogue = full_catalogue()
-    assert [q.expect for q in queries if catalogue.paper(q.expect) is None] == []
+    assert [pid for q in queries for pid in q.expect if catalogue.paper(pid) is None] == []
     assert len({q.q for q in queries}) == len(queries)
+    assert len(queries) >= 70

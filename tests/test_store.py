@@ -11,11 +11,12 @@ import pytest
 from bot.catalogue import parse_catalogue
 from bot.models import Catalogue
 from bot.store import MIGRATIONS, Store, StoreError
+from tests.conftest import NOW
 
 
 async def test_catalogue_round_trips_exactly(tmp_path: Path, full: Catalogue) -> None:
     async with await Store.open(tmp_path / "db.sqlite") as store:
-        assert await store.replace_catalogue(full) is True
+        assert await store.replace_catalogue(full, now=NOW) is True
     async with await Store.open(tmp_path / "db.sqlite") as store:
         loaded = await store.load_catalogue()
     assert loaded == full
@@ -27,9 +28,9 @@ async def test_loading_the_same_catalogue_twice_changes_nothing(
     tmp_path: Path, chapter: Catalogue
 ) -> None:
     async with await Store.open(tmp_path / "db.sqlite") as store:
-        assert await store.replace_catalogue(chapter) is True
+        assert await store.replace_catalogue(chapter, now=NOW) is True
         first = await store.catalogue_info()
-        assert await store.replace_catalogue(chapter) is False
+        assert await store.replace_catalogue(chapter, now=NOW) is False
         assert await store.catalogue_info() == first
 
 
@@ -37,8 +38,8 @@ async def test_a_new_catalogue_replaces_the_old_one(
     tmp_path: Path, chapter: Catalogue, full: Catalogue
 ) -> None:
     async with await Store.open(tmp_path / "db.sqlite") as store:
-        await store.replace_catalogue(full)
-        await store.replace_catalogue(chapter)
+        await store.replace_catalogue(full, now=NOW)
+        await store.replace_catalogue(chapter, now=NOW)
         assert await store.load_catalogue() == chapter
 
 
@@ -46,7 +47,7 @@ async def test_failure_mid_load_keeps_the_previous_catalogue(
     tmp_path: Path, chapter: Catalogue, full: Catalogue, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     async with await Store.open(tmp_path / "db.sqlite") as store:
-        await store.replace_catalogue(chapter)
+        await store.replace_catalogue(chapter, now=NOW)
 
         async def fail(*_: object) -> None:
             raise sqlite3.OperationalError("disk I/O error (injected)")
@@ -54,7 +55,7 @@ async def test_failure_mid_load_keeps_the_previous_catalogue(
         # papers are written by now; the sections fail
         monkeypatch.setattr(store, "_insert_sections", fail)
         with pytest.raises(StoreError, match="injected"):
-            await store.replace_catalogue(full)
+            await store.replace_catalogue(full, now=NOW)
         assert await store.load_catalogue() == chapter
         assert await store.integrity_check() == "ok"
 
@@ -62,9 +63,9 @@ async def test_failure_mid_load_keeps_the_previous_catalogue(
 async def test_duplicate_paper_ids_are_refused_whole(tmp_path: Path, chapter: Catalogue) -> None:
     broken = replace(chapter, papers=chapter.papers + chapter.papers[:1], digest="other")
     async with await Store.open(tmp_path / "db.sqlite") as store:
-        await store.replace_catalogue(chapter)
+        await store.replace_catalogue(chapter, now=NOW)
         with pytest.raises(StoreError):
-            await store.replace_catalogue(broken)
+            await store.replace_catalogue(broken, now=NOW)
         assert await store.load_catalogue() == chapter
 
 
@@ -95,7 +96,7 @@ async def test_a_file_that_is_not_a_database_is_a_clear_error(tmp_path: Path) ->
 async def test_problems_are_stored(tmp_path: Path) -> None:
     catalogue = parse_catalogue("# C\n## S\n1. no title here\n", "list.md")
     async with await Store.open(tmp_path / "db.sqlite") as store:
-        await store.replace_catalogue(catalogue)
+        await store.replace_catalogue(catalogue, now=NOW)
         loaded = await store.load_catalogue()
     assert loaded is not None
     assert [(p.source, p.line, p.message) for p in loaded.problems] == [

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import discord
 from discord import app_commands
@@ -20,12 +21,15 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
+RELOAD_SHUTDOWN_WAIT = 60.0  # seconds a shutdown waits for a /reload in flight
+
 
 class Admin(commands.Cog):
     """Keeping the reading list up to date while the bot runs."""
 
     def __init__(self, bot: ReadingListBot) -> None:
         self.bot = bot
+        self._answering: set[asyncio.Task[Any]] = set()  # /reload commands in flight
         if bot.settings.refresh:
             self.refresh.change_interval(seconds=bot.settings.refresh.total_seconds())
 
@@ -34,7 +38,15 @@ class Admin(commands.Cog):
             self.refresh.start()
 
     async def cog_unload(self) -> None:
+        # On shutdown: a /reload in flight finishes and is answered before the gateway and
+        # the database close under it; the periodic refresh just stops.
         self.refresh.cancel()
+        if self._answering:
+            await asyncio.wait(self._answering, timeout=RELOAD_SHUTDOWN_WAIT)
+
+    def background_loops(self) -> list[tasks.Loop[Any]]:
+        """The loops the health check expects to be running."""
+        return [self.refresh] if self.bot.settings.refresh else []
 
     @app_commands.command(description="Read the reading list again and report what changed")
     @app_commands.describe(force="Take the new list even if it removes most papers")
@@ -44,8 +56,15 @@ class Admin(commands.Cog):
         if not await self.allowed(interaction):
             await send(interaction, replies.notice(self.refusal(lang)))
             return
-        await interaction.response.defer(ephemeral=True, thinking=True)
-        await send(interaction, replies.notice(await self.reload_text(force=force, lang=lang)))
+        task = asyncio.current_task()
+        assert task is not None
+        self._answering.add(task)
+        try:
+            await interaction.response.defer(ephemeral=True, thinking=True)
+            text = await self.reload_text(force=force, lang=lang)
+            await send(interaction, replies.notice(text))
+        finally:
+            self._answering.discard(task)
 
     async def allowed(self, interaction: discord.Interaction) -> bool:
         """The bot's owner, and (unless READINGLIST_RELOAD=owner) server managers."""

@@ -30,8 +30,19 @@ class Papers(commands.Cog):
     @app_commands.command(description="Find a paper by title, nickname, author or arXiv id")
     @app_commands.describe(query="A title, a model name (rwkv, t5), an author or an arXiv link")
     async def paper(self, interaction: discord.Interaction, query: str) -> None:
+        lang = lang_of(interaction.locale)
         await send(
-            interaction, replies.paper_reply(self.bot.library, query, lang_of(interaction.locale))
+            interaction,
+            replies.paper_reply(self.bot.library, query, lang, asker=interaction.user.id),
+        )
+
+    @app_commands.command(description="Papers on a topic, best first, 10 a page")
+    @app_commands.describe(question="A question, topic words, Chinese words or a pasted citation")
+    async def search(self, interaction: discord.Interaction, question: str) -> None:
+        lang = lang_of(interaction.locale)
+        await send(
+            interaction,
+            replies.search_reply(self.bot.library, question, asker=interaction.user.id, lang=lang),
         )
 
     @paper.autocomplete("query")

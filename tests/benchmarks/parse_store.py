@@ -19,6 +19,7 @@ from bot.catalogue import SectionTable, parse_catalogue
 from bot.config import PACKAGE_DATA
 from bot.store import Store
 from tests.benchmarks.generate import generate_list
+from tests.conftest import NOW
 
 FULL = (
     Path(__file__).resolve().parents[2].parent
@@ -34,7 +35,7 @@ async def _measure(name: str) -> dict[str, object]:
     parsed = time.perf_counter()
     with tempfile.TemporaryDirectory() as tmp:
         async with await Store.open(Path(tmp) / "bench.db") as store:
-            await store.replace_catalogue(catalogue)
+            await store.replace_catalogue(catalogue, now=NOW)
     stored = time.perf_counter()
     return {
         "list": name,

@@ -14,7 +14,7 @@ from bot.config import Settings
 from bot.library import Library
 from bot.models import Catalogue
 from bot.store import Store
-from tests.conftest import DATA
+from tests.conftest import DATA, NOW, Clock
 from tests.fake_discord import FakeDiscord, running
 
 
@@ -43,11 +43,12 @@ def library(full: Catalogue) -> Library:
 async def bot_running(db: Path, library: Library, **options: Any) -> AsyncIterator[TestBot]:
     """Start the bot on the database at `db`; stop it and close the database on exit."""
     async with await Store.open(db) as store:
-        await store.replace_catalogue(library.catalogue)
+        await store.replace_catalogue(library.catalogue, now=NOW)
         # Metadata off unless a test turns it on against the fake arXiv and Semantic Scholar.
         settings = options.pop("settings", None) or Settings.from_mapping(
             {"READINGLIST_DB": str(db), "READINGLIST_METADATA": "off"}
         )
+        options.setdefault("clock", Clock())
         client = TestBot(
             store=store, library=library, settings=settings, guild_ready_timeout=0.05, **options
         )

@@ -16,6 +16,7 @@ from tests.fake_discord.server import Message
 
 COMMANDS = {
     "paper",
+    "search",
     "cite",
     "author",
     "random",
@@ -85,6 +86,41 @@ async def test_no_match_answers_helpfully(fake: FakeDiscord, bot: TestBot) -> No
     answer = await (await fake.slash("paper", {"query": "xyzzy plugh"})).wait()
     assert answer.message is not None and answer.message.ephemeral
     assert "No paper in the reading list matches" in answer.message.content
+
+
+async def test_a_paper_not_in_the_list_is_answered_to_the_asker_only(
+    fake: FakeDiscord, bot: TestBot
+) -> None:
+    answer = await (await fake.slash("paper", {"query": "mistral 7b"})).wait()
+    message = answer.message
+    assert message is not None and message.ephemeral and message.embeds == []
+    assert "No paper in the reading list matches" in message.content
+    [menu] = [c for row in message.components for c in row["components"] if c["type"] == 3]
+    assert menu["options"]  # the closest papers, offered as suggestions
+
+
+async def test_search_lists_pages_with_reasons_for_the_asker(
+    fake: FakeDiscord, bot: TestBot
+) -> None:
+    answer = await (await fake.slash("search", {"question": "低秩适配"})).wait()
+    message = answer.message
+    assert message is not None and not message.ephemeral
+    embed = message.embeds[0]
+    assert embed["title"] == "Search: 低秩适配"
+    assert embed["footer"]["text"].startswith("Page 1/")
+    assert embed["description"].startswith("**1.** LoRA: Low-Rank Adaptation")
+    assert "section: 低秩适配" in embed["description"]
+    [menu] = [c for row in message.components for c in row["components"] if c["type"] == 3]
+    assert len(menu["options"]) == 10
+    turned = await (await fake.click(message, buttons(message)["Next ▶"]["custom_id"])).wait()
+    assert turned.callback_type == 7
+    assert message.embeds[0]["footer"]["text"].startswith("Page 2/")
+    stranger = User(fake.new_id(), "stranger")
+    refused = await (
+        await fake.click(message, buttons(message)["◀ Previous"]["custom_id"], user=stranger)
+    ).wait()
+    assert refused.message is not None and refused.message.ephemeral
+    assert "run /search yourself" in refused.message.content
 
 
 async def test_several_fit_equally_and_the_others_open_from_the_menu(

@@ -4,6 +4,8 @@ clearly why it can't, and never corrupts its data."""
 from __future__ import annotations
 
 import asyncio
+import functools
+import os
 import subprocess
 import sys
 from datetime import UTC, datetime, timedelta
@@ -12,11 +14,12 @@ from pathlib import Path
 import pytest
 
 from bot.catalogue import parse_catalogue
+from bot.config import Settings
 from bot.health import check
 from bot.library import Library
 from bot.store import StoreError
 from tests.benchmarks.generate import generate_list
-from tests.conftest import ROOT
+from tests.conftest import NOW, ROOT
 from tests.e2e.conftest import TestBot, bot_running
 from tests.fake_discord import FakeDiscord
 
@@ -75,27 +78,36 @@ async def test_a_full_disk_keeps_the_catalogue(fake: FakeDiscord, bot: TestBot) 
         (pages,) = await cur.fetchone()  # type: ignore[misc]
     await db.execute(f"PRAGMA max_page_count = {pages}")  # no room to grow: "disk is full"
     with pytest.raises(StoreError, match="full"):
-        await bot.store.replace_catalogue(bigger)
+        await bot.store.replace_catalogue(bigger, now=NOW)
     assert await bot.store.load_catalogue() == bot.library.catalogue
     assert await bot.store.integrity_check() == "ok"
 
 
-async def test_health_passes_against_a_running_bot(fake: FakeDiscord, bot: TestBot) -> None:
-    db = bot.store.path
-    ok, reason = check(db, datetime.now(UTC))
-    assert not ok and "no heartbeat" in reason
-    await bot.heartbeat()  # one beat of the loop that runs every 30 s
-    ok, reason = check(db, datetime.now(UTC))
-    assert ok, reason
-    later = check(db, datetime.now(UTC) + timedelta(minutes=10))
-    assert later == (False, later[1]) and "last gateway heartbeat" in later[1]
-    out = subprocess.run(
-        [sys.executable, "-m", "bot", "health", "--db", str(db)],
-        capture_output=True,
-        text=True,
-        cwd=ROOT,
-        timeout=60,
-    )
+async def test_health_passes_against_a_running_bot(
+    fake: FakeDiscord, tmp_path: Path, library: Library
+) -> None:
+    # The health command runs beside the bot and reads the wall clock, so this bot does too.
+    settings = Settings.from_mapping({"READINGLIST_INSTANCE": "bot-7"})
+    wall = functools.partial(datetime.now, UTC)
+    async with bot_running(tmp_path / "db", library, settings=settings, clock=wall) as bot:
+        db = bot.store.path
+        ok, reason = check(db, "bot-7", wall())
+        assert not ok and "no heartbeat" in reason
+        await bot.heartbeat()  # one beat of the loop that runs every 30 s
+        ok, reason = check(db, "bot-7", wall())
+        assert ok, reason
+        other = check(db, "bot-8", wall())  # another container: not healthy from bot-7's beat
+        assert not other[0] and "no heartbeat yet from 'bot-8'" in other[1]
+        later = check(db, "bot-7", wall() + timedelta(minutes=10))
+        assert later == (False, later[1]) and "last gateway heartbeat" in later[1]
+        out = subprocess.run(
+            [sys.executable, "-m", "bot", "health", "--db", str(db)],
+            capture_output=True,
+            text=True,
+            cwd=ROOT,
+            timeout=60,
+            env={**os.environ, "READINGLIST_INSTANCE": "bot-7"},
+        )
     assert out.returncode == 0, out.stderr
     assert out.stdout.startswith("healthy: gateway heartbeat")
 

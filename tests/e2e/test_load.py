@@ -9,6 +9,7 @@ from pathlib import Path
 
 from bot import cards
 from bot.library import Library
+from bot.search import decide
 from tests.benchmarks.load import MIX, LoadFake, Outcome, make_users, plan, run_burst
 from tests.e2e.conftest import bot_running
 from tests.fake_discord import Message
@@ -51,9 +52,13 @@ async def test_a_burst_from_many_users_is_answered_in_time_and_right(
                 continue
             message = _message(outcome)
             if request.kind == "paper":
-                best = index.search(request.value).best
-                if best is None:
+                result = index.search(request.value)
+                best, decision = result.best, decide(result)
+                if best is None or decision == "none":
                     assert message.ephemeral and not message.embeds, request
+                elif decision == "list":
+                    assert not message.ephemeral, request
+                    assert message.embeds[0]["title"].startswith("Search: "), request
                 else:
                     expected = cards.paper_card(best.paper, lang="en").title
                     assert not message.ephemeral, request

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import logging
 import sys
 from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
@@ -14,7 +15,8 @@ from aiohttp import web
 from bot.config import Settings
 from bot.loader import open_library
 from bot.store import Store
-from tests.conftest import CHAPTER_LIST, FULL_LIST, ROOT
+from tests.benchmarks.generate import generate_list
+from tests.conftest import CHAPTER_LIST, FULL_LIST, NOW, ROOT, Clock
 from tests.e2e.conftest import TestBot
 from tests.fake_discord import FakeDiscord, running
 
@@ -65,15 +67,21 @@ async def bot(fake: FakeDiscord, tmp_path: Path, upstream: Upstream) -> AsyncIte
         }
     )
     async with await Store.open(settings.db_path) as store:
-        library = await open_library(store, settings)
-        client = TestBot(store=store, library=library, settings=settings, guild_ready_timeout=0.05)
+        library = await open_library(store, settings, now=NOW)
+        client = TestBot(
+            store=store,
+            library=library,
+            settings=settings,
+            clock=Clock(),
+            guild_ready_timeout=0.05,
+        )
         async with running(client) as bot:
             yield bot
 
 
-async def reload(fake: FakeDiscord, **options: object) -> str:
+async def reload(fake: FakeDiscord, timeout: float = 5.0, **options: object) -> str:
     answer = await (await fake.slash("reload", dict(options), permissions=MANAGER)).wait(
-        edited=True
+        timeout, edited=True
     )
     assert answer.message is not None and answer.message.ephemeral
     return answer.message.content
@@ -177,3 +185,46 @@ async def test_load_command_reads_a_url(upstream: Upstream, tmp_path: Path) -> N
     status, _, stderr = await load_cli("--catalogue", upstream.url, "--db", db)
     assert status == 1
     assert stderr.strip().endswith("/list.md: HTTP 500 Internal Server Error")
+
+
+@pytest.fixture(scope="module")
+def large_list() -> bytes:
+    return generate_list(5_000).encode("utf-8")
+
+
+async def test_commands_are_answered_while_a_large_list_reloads(
+    fake: FakeDiscord, bot: TestBot, upstream: Upstream, large_list: bytes
+) -> None:
+    upstream.body = large_list
+    reloading = asyncio.create_task(reload(fake, timeout=60, force=True))
+    during = 0
+    while not reloading.done():
+        card = await (await fake.slash("paper", {"query": "rwkv"})).wait()
+        assert card.message is not None
+        during += not reloading.done()
+        await asyncio.sleep(0.1)
+    assert "papers added" in await reloading
+    # Parsing and indexing 5,000 papers take seconds; on the event loop they would let
+    # almost no command through until they were done.
+    assert during >= 5, during
+    assert len(bot.library.catalogue.papers) > 4_000
+
+
+async def test_shutdown_during_a_reload_answers_the_manager_then_closes(
+    fake: FakeDiscord,
+    bot: TestBot,
+    upstream: Upstream,
+    large_list: bytes,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    upstream.body = large_list
+    pending = await fake.slash("reload", {"force": True}, permissions=MANAGER)
+    await fake.wait_until(lambda: pending.callback is not None)  # deferred: reloading now
+    await bot.close()  # SIGTERM: the signal handler closes the bot
+    answer = await pending.wait(60, edited=True)
+    assert answer.message is not None
+    assert answer.message.edits[-1]["content"].startswith("Reloaded the reading list.")
+    assert not [r for r in caplog.records if r.levelno >= logging.ERROR]
+    async with await Store.open(bot.store.path) as store:
+        assert len((await store.load_catalogue() or bot.library.catalogue).papers) > 4_000
+        assert await store.integrity_check() == "ok"

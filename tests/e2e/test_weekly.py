@@ -6,11 +6,17 @@ called with chosen moments, never by waiting.
 
 from __future__ import annotations
 
+import asyncio
+import re
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+import pytest
+
 from bot.config import Settings
+from bot.health import check
 from bot.library import Library
+from tests.conftest import Clock
 from tests.e2e.conftest import TestBot, bot_running
 from tests.fake_discord import FakeDiscord
 
@@ -167,3 +173,58 @@ async def test_day_autocomplete_speaks_the_readers_language(
     en = await fake.autocomplete("weekly set", "day", "tu", other, permissions=MANAGER)
     assert zh[0] == {"name": "周一", "value": "monday"} and len(zh) == 7
     assert en == [{"name": "Tuesday", "value": "tuesday"}]
+
+
+@pytest.mark.parametrize(
+    "start",
+    [
+        MONDAY_0900_BERLIN - timedelta(days=6),  # Tuesday, the day after a slot
+        MONDAY_0900_BERLIN + timedelta(hours=1),  # an hour after the slot, inside the grace
+        MONDAY_0900_BERLIN,  # the very minute of the slot
+        MONDAY_0900_BERLIN - timedelta(minutes=1),
+    ],
+    ids=["tuesday", "hour-after", "at-the-slot", "minute-before"],
+)
+async def test_the_first_post_is_the_one_the_reply_promised(
+    fake: FakeDiscord, tmp_path: Path, library: Library, start: datetime
+) -> None:
+    clock = Clock(start)
+    async with bot_running(tmp_path / "db", library, clock=clock) as bot:
+        answer = await (
+            await fake.slash(
+                "weekly set",
+                {
+                    "channel": "papers",
+                    "day": "monday",
+                    "time": "09:00",
+                    "timezone": "Europe/Berlin",
+                },
+                permissions=MANAGER,
+            )
+        ).wait(edited=True)
+        assert answer.message is not None
+        [promised] = re.findall(r"<t:(\d+):F>", answer.message.content)
+        first = datetime.fromtimestamp(int(promised), UTC)
+        moment = start
+        while moment < first + timedelta(hours=2):  # the loop's ticks, on the test's clock
+            clock.now = moment
+            await weekly(bot).tick(moment)
+            if posts(fake):
+                break
+            moment += timedelta(minutes=30)
+        assert len(posts(fake)) == 1 and first <= moment < first + timedelta(minutes=30)
+
+
+async def test_a_stopped_loop_makes_the_bot_unhealthy(
+    fake: FakeDiscord, tmp_path: Path, library: Library
+) -> None:
+    settings = Settings.from_mapping({"READINGLIST_INSTANCE": "bot-1"})
+    clock = Clock()
+    async with bot_running(tmp_path / "db", library, settings=settings, clock=clock) as bot:
+        await bot.heartbeat()
+        assert check(bot.store.path, "bot-1", clock())[0]
+        weekly(bot).loop.cancel()
+        await asyncio.sleep(0.05)
+        await bot.heartbeat()
+        ok, reason = check(bot.store.path, "bot-1", clock())
+        assert not ok and "loop of Weekly has stopped" in reason

@@ -27,7 +27,7 @@ from bot.loader import load_catalogue
 from bot.models import Catalogue
 from bot.sources import SourceError, decode_text
 from bot.store import Store, StoreError
-from tests.conftest import DATA, FULL_LIST
+from tests.conftest import DATA, FULL_LIST, NOW
 from tests.fake_discord import limits
 
 # Parsing any list, however malformed, takes at most this long (the slowest here is ~1 s on a
@@ -240,9 +240,9 @@ async def test_the_store_holds_the_old_or_the_new_catalogue_never_a_mix(
 ) -> None:
     bad = parsed(label)
     async with await Store.open(tmp_path / "db.sqlite") as store:
-        await store.replace_catalogue(chapter)
+        await store.replace_catalogue(chapter, now=NOW)
         try:
-            await store.replace_catalogue(bad)
+            await store.replace_catalogue(bad, now=NOW)
         except StoreError:
             expected = chapter
         else:
@@ -267,9 +267,9 @@ async def test_the_loader_loads_or_refuses_in_one_line_and_keeps_the_previous_li
     bad = tmp_path / "bad.md"
     bad.write_bytes(raw)
     async with await Store.open(settings(good).db_path) as store:
-        previous = (await load_catalogue(store, settings(good))).catalogue
+        previous = (await load_catalogue(store, settings(good), now=NOW)).catalogue
         try:
-            report = await load_catalogue(store, settings(bad))
+            report = await load_catalogue(store, settings(bad), now=NOW)
         except CatalogueError as exc:
             message = str(exc)
             assert message and "\n" not in message and len(message) < 500

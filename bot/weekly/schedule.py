@@ -1,6 +1,6 @@
-"""When each server's paper of the week is due, and which paper it is. Pure: no clock, no I/O.
+"""When each server's paper of the week is due. Pure: no clock, no I/O.
 
-Three pieces, each plain data the caller stores:
+Two pieces, each plain data the caller stores:
 
 - Parsing what a server manager types (`parse_day`, `parse_time`, `parse_timezone`,
   `timezone_choices` for autocomplete); a `ScheduleError` says what to type instead.
@@ -10,7 +10,6 @@ Three pieces, each plain data the caller stores:
   clocks read the end of the gap (02:30 Berlin on the last Sunday of March is posted at
   03:00); a wall time that happens twice (the autumn fall-back) is posted the first time.
   `now` is always passed in, and every datetime returned is aware and in UTC.
-- A `Rotation`: the no-repeat order of papers, one cycle through the catalogue at a time.
 
 At most one post a week per server: `post_to_make` names the week to post with a key, and
 the caller stores the key of the last week posted. Keys are ISO weeks of the scheduled local
@@ -20,9 +19,7 @@ date ("2026-W48"), so they sort in time and survive restarts and schedule change
 from __future__ import annotations
 
 import difflib
-import json
 import math
-import random
 import re
 import unicodedata
 from collections.abc import Sequence
@@ -274,13 +271,20 @@ def week_key(schedule: Schedule, due: datetime) -> str:
 
 
 def post_to_make(
-    schedule: Schedule, now: datetime, last_key: str | None, grace: timedelta
+    schedule: Schedule,
+    now: datetime,
+    last_key: str | None,
+    grace: timedelta,
+    since: datetime | None = None,
 ) -> str | None:
     """The key of the week to post now, or None.
 
     That is the latest due moment at or before `now`, unless its week is already posted
-    (`last_key` is that week or a later one) or it is more than `grace` ago: a bot that was
-    down posts once when it comes back within the grace window; past it the week is skipped.
+    (`last_key` is that week or a later one), it is more than `grace` ago, or it is not after
+    `since`, the moment the schedule was set (so the first post is `next_due(schedule, since)`,
+    as /weekly set promises): grace is for a bot that was down at a moment it was scheduled to
+    post, never for moments before the schedule existed. A bot that was down
+    posts once when it comes back within the grace window; past it the week is skipped.
     Comparing keys in order, not only for equality, means changing the schedule mid-week
     never posts a second time for a week already done (a Monday post, then a switch to
     Sundays, does not post the Sunday just gone). A `last_key` that is not a week key is
@@ -290,84 +294,12 @@ def post_to_make(
     due = previous_due(schedule, now)
     if _utc(now, "now") - due > grace:
         return None
+    if since is not None and due <= _utc(since, "since"):
+        return None
     key = week_key(schedule, due)
     if last_key is not None and _KEY.fullmatch(last_key) and key <= last_key:
         return None
     return key
-
-
-# --- the rotation -------------------------------------------------------------------------
-
-
-@dataclass(frozen=True, slots=True)
-class Rotation:
-    """A server's cycle through the catalogue: `remaining` still to post this cycle, in order,
-    and `posted` those posted this cycle, in order. A posted paper that leaves the catalogue
-    stays in `posted` until the cycle ends, so a paper dropped by a broken edit and restored
-    is not posted twice in one cycle."""
-
-    remaining: tuple[str, ...] = ()
-    posted: tuple[str, ...] = ()
-
-    def to_json(self) -> str:
-        """The rotation as JSON text, for storage."""
-        return json.dumps({"remaining": list(self.remaining), "posted": list(self.posted)})
-
-    @classmethod
-    def from_json(cls, text: str) -> Rotation:
-        """The rotation `to_json` stored; an empty one for anything else (a new server, a
-        damaged value), since starting a fresh cycle is better than no post."""
-        try:
-            data = json.loads(text)
-        except (TypeError, ValueError, RecursionError):
-            return cls()
-        if not isinstance(data, dict):
-            return cls()
-        remaining, posted = data.get("remaining", []), data.get("posted", [])
-        if not all(
-            isinstance(ids, list) and all(isinstance(i, str) for i in ids)
-            for ids in (remaining, posted)
-        ):
-            return cls()
-        return cls(tuple(remaining), tuple(posted))
-
-
-def reconcile(rotation: Rotation, ids: Sequence[str], rng: random.Random) -> Rotation:
-    """The rotation after a catalogue reload: papers gone from the catalogue leave `remaining`,
-    new ones (in neither list) join it at random places, the others keep their order."""
-    current = dict.fromkeys(ids)
-    posted = tuple(dict.fromkeys(rotation.posted))
-    remaining = [i for i in dict.fromkeys(rotation.remaining) if i in current and i not in posted]
-    known = set(remaining).union(posted)
-    # Catalogue order, not set order, so that a seed gives the same rotation on every run.
-    for paper_id in current:
-        if paper_id not in known:
-            remaining.insert(rng.randint(0, len(remaining)), paper_id)
-    return Rotation(tuple(remaining), posted)
-
-
-def next_paper(
-    rotation: Rotation, ids: Sequence[str], rng: random.Random
-) -> tuple[str | None, Rotation]:
-    """The paper to post next and the rotation after it; None for an empty catalogue.
-
-    Within a cycle no paper is posted twice, and a cycle posts every paper that stayed in
-    the catalogue throughout it. A new cycle is the whole catalogue shuffled, never starting
-    with the paper posted last when there are two or more."""
-    rotation = reconcile(rotation, ids, rng)
-    if rotation.remaining:
-        first, *rest = rotation.remaining
-        return first, Rotation(tuple(rest), (*rotation.posted, first))
-    order = list(dict.fromkeys(ids))
-    if not order:
-        return None, rotation
-    rng.shuffle(order)
-    last = rotation.posted[-1] if rotation.posted else None
-    if len(order) > 1 and order[0] == last:
-        # Swapping with a random other place keeps every allowed order equally likely.
-        other = rng.randrange(1, len(order))
-        order[0], order[other] = order[other], order[0]
-    return order[0], Rotation(tuple(order[1:]), (order[0],))
 
 
 # --- helpers ------------------------------------------------------------------------------

@@ -1,10 +1,11 @@
-"""/weekly set | show | off | now, and the loop that posts the paper of the week."""
+"""/weekly set | show | off | now, and the loop that posts the paper of the week: the Discord
+glue of the weekly package (what to post, and its bookkeeping, live beside it)."""
 
 from __future__ import annotations
 
 import logging
-from datetime import UTC, datetime
-from typing import TYPE_CHECKING
+from datetime import datetime
+from typing import TYPE_CHECKING, Any
 
 import discord
 from discord import app_commands
@@ -13,8 +14,6 @@ from discord.ext import commands, tasks
 from bot import replies
 from bot.cogs.papers import choices
 from bot.i18n import day_name, lang_of, t
-from bot.posting import MANUAL, Step, gives_up, manual_step, next_step, schedule_of
-from bot.store import WeeklyState
 from bot.views import send, to_view
 from bot.weekly import (
     Schedule,
@@ -25,6 +24,8 @@ from bot.weekly import (
     parse_timezone,
     timezone_choices,
 )
+from bot.weekly.plan import Step, WeeklyState, schedule_of
+from bot.weekly.poster import Poster, SendFailed
 
 if TYPE_CHECKING:
     from bot.client import ReadingListBot
@@ -34,11 +35,6 @@ log = logging.getLogger(__name__)
 DAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
 
 
-def now() -> datetime:
-    """The clock of the loop (tests call `tick` with their own)."""
-    return datetime.now(UTC)
-
-
 @app_commands.guild_only()
 @app_commands.default_permissions(manage_guild=True)
 class Weekly(commands.GroupCog, group_name="weekly", group_description="The paper of the week"):
@@ -46,6 +42,7 @@ class Weekly(commands.GroupCog, group_name="weekly", group_description="The pape
 
     def __init__(self, bot: ReadingListBot) -> None:
         self.bot = bot
+        self.poster = Poster(bot.store, self._send, grace=bot.settings.weekly_grace, rng=bot.rng)
         super().__init__()
 
     async def cog_load(self) -> None:
@@ -53,6 +50,10 @@ class Weekly(commands.GroupCog, group_name="weekly", group_description="The pape
 
     async def cog_unload(self) -> None:
         self.loop.cancel()
+
+    def background_loops(self) -> list[tasks.Loop[Any]]:
+        """The loops the health check expects to be running."""
+        return [self.loop]
 
     async def interaction_check(self, interaction: discord.Interaction) -> bool:
         # Discord hides the commands from non-managers; check again in case a server changed
@@ -87,15 +88,16 @@ class Weekly(commands.GroupCog, group_name="weekly", group_description="The pape
             return
         assert interaction.guild_id is not None
         await _defer(interaction)
+        moment = self.bot.clock()
         await self.bot.store.set_weekly(
             interaction.guild_id,
             channel.id,
             schedule.weekday,
             schedule.at.strftime("%H:%M"),
             schedule.tz,
-            now=now(),
+            now=moment,
         )
-        due = int(next_due(schedule, now()).timestamp())
+        due = int(next_due(schedule, moment).timestamp())
         text = t(
             lang,
             "weekly.set",
@@ -134,7 +136,7 @@ class Weekly(commands.GroupCog, group_name="weekly", group_description="The pape
             await send(interaction, replies.weekly_status("", None, None, "", lang))
             return
         schedule = schedule_of(state)
-        due = next_due(schedule, now())
+        due = next_due(schedule, self.bot.clock())
         channel = f"<#{state.channel_id}>"
         await send(
             interaction, replies.weekly_status(channel, schedule, due, state.last_status, lang)
@@ -144,7 +146,7 @@ class Weekly(commands.GroupCog, group_name="weekly", group_description="The pape
     async def off(self, interaction: discord.Interaction) -> None:
         assert interaction.guild_id is not None
         await _defer(interaction)
-        was_on = await self.bot.store.disable_weekly(interaction.guild_id, now=now())
+        was_on = await self.bot.store.disable_weekly(interaction.guild_id, now=self.bot.clock())
         key = "weekly.turned_off" if was_on else "weekly.was_off"
         await send(interaction, replies.notice(t(lang_of(interaction.locale), key)))
 
@@ -157,12 +159,11 @@ class Weekly(commands.GroupCog, group_name="weekly", group_description="The pape
         if state is None or not state.enabled:
             await send(interaction, replies.notice(t(lang, "weekly.choose_first")))
             return
-        ids = [p.id for p in self.bot.library.catalogue.papers]
-        step = manual_step(state, ids, self.bot.rng)
-        if step is None:
+        made = await self.poster.post_now(interaction.guild_id, self.bot.clock(), self._ids())
+        if made is None:
             await send(interaction, replies.notice(t(lang, "weekly.no_papers")))
             return
-        message = await self.post(state, step, now())
+        _, message = made
         text = (
             t(lang, "weekly.posted", link=message.jump_url)
             if message
@@ -174,74 +175,44 @@ class Weekly(commands.GroupCog, group_name="weekly", group_description="The pape
 
     @tasks.loop(seconds=30)
     async def loop(self) -> None:
-        await self.tick(now())
+        await self.tick(self.bot.clock())
 
     @loop.before_loop
     async def before_loop(self) -> None:
         await self.bot.wait_until_ready()
-        await self.apply_defaults()
+        try:
+            await self.apply_defaults()
+        except Exception:
+            log.exception("the weekly defaults (WEEKLY_CHANNEL_ID) could not be applied")
 
-    async def tick(self, moment: datetime) -> None:
-        """Make every post due at `moment`; one server's failure never stops the others."""
-        ids = [p.id for p in self.bot.library.catalogue.papers]
-        for state in await self.bot.store.weekly_states():
-            if self.bot.get_guild(state.guild_id) is None:
-                continue  # not a server of this process (left, or served by another shard)
-            try:
-                step = next_step(state, moment, self.bot.settings.weekly_grace, ids, self.bot.rng)
-                if step is not None:
-                    await self.post(state, step, moment)
-            except Exception:
-                log.exception("weekly post for guild %s failed", state.guild_id)
+    async def tick(self, moment: datetime) -> list[discord.Message]:
+        """Make every post due at `moment` in the servers this process sees (others are
+        another shard's, or left); never raises."""
+        return await self.poster.tick(
+            moment, self._ids(), lambda guild_id: self.bot.get_guild(guild_id) is not None
+        )
 
-    async def post(
-        self, state: WeeklyState, step: Step, moment: datetime
-    ) -> discord.Message | None:
-        """Send one paper of the week and record how it went. A failed scheduled post is
-        retried on the next ticks a bounded number of times; None when it was not sent."""
-        store, scheduled = self.bot.store, step.key != MANUAL
-        if step.rotation is not None:
-            rotation = step.rotation.to_json()
-            if scheduled:
-                await store.begin_post(
-                    state.guild_id, step.key, step.paper_id, step.nonce, rotation, now=moment
-                )
-            else:
-                await store.save_rotation(state.guild_id, rotation, now=moment)
-        message, reason = None, "the paper left the reading list"
-        if (paper := self.bot.library.paper(step.paper_id)) is not None:
-            try:
-                message = await self._send(
-                    state.channel_id,
-                    replies.weekly_post(self.bot.library, paper, self._lang(state.guild_id)),
-                    step.nonce,
-                )
-            except (discord.HTTPException, TypeError) as exc:
-                reason = _reason(exc)
-        if message is not None:
-            log.info("posted %s to channel %s (%s)", step.paper_id, state.channel_id, step.key)
-            if scheduled:
-                await store.finish_post(state.guild_id, step.key, message.id, now=moment)
-            return message
-        log.warning("weekly post to channel %s failed: %s", state.channel_id, reason)
-        if scheduled:
-            await store.fail_post(
-                state.guild_id, step.key, reason, give_up=gives_up(state), now=moment
+    def _ids(self) -> list[str]:
+        return [p.id for p in self.bot.library.catalogue.papers]
+
+    async def _send(self, state: WeeklyState, step: Step) -> discord.Message:
+        """Send one post of the week; SendFailed says why it could not be."""
+        paper = self.bot.library.paper(step.paper_id)
+        if paper is None:
+            raise SendFailed("the paper left the reading list")
+        reply = replies.weekly_post(self.bot.library, paper, self._lang(state.guild_id))
+        try:
+            channel = self.bot.get_channel(state.channel_id) or await self.bot.fetch_channel(
+                state.channel_id
             )
-        else:
-            await store.set_weekly_status(
-                state.guild_id, f"/weekly now failed: {reason}", now=moment
-            )
-        return None
-
-    async def _send(self, channel_id: int, reply: replies.Reply, nonce: str) -> discord.Message:
-        channel = self.bot.get_channel(channel_id) or await self.bot.fetch_channel(channel_id)
-        if not isinstance(channel, discord.abc.Messageable):
-            raise TypeError("the channel is not a text channel")
-        embeds, view = list(reply.embeds), to_view(reply)
-        if view is None:
-            return await channel.send(embeds=embeds, nonce=nonce)
-        return await channel.send(embeds=embeds, nonce=nonce, view=view)
+            if not isinstance(channel, discord.abc.Messageable):
+                raise SendFailed("the channel is not a text channel")
+            embeds, view = list(reply.embeds), to_view(reply)
+            if view is None:
+                return await channel.send(embeds=embeds, nonce=step.nonce)
+            return await channel.send(embeds=embeds, nonce=step.nonce, view=view)
+        except discord.HTTPException as exc:
+            raise SendFailed(_reason(exc)) from exc
 
     def _lang(self, guild_id: int) -> str:
         """Weekly posts speak the server's language (its preferred locale)."""
@@ -261,15 +232,14 @@ class Weekly(commands.GroupCog, group_name="weekly", group_description="The pape
                 "WEEKLY_CHANNEL_ID %s is not a channel I can see", settings.weekly_channel_id
             )
             return
-        if await self.bot.store.weekly_state(guild.id) is None:
-            await self.bot.store.set_weekly(
-                guild.id,
-                settings.weekly_channel_id,
-                parse_day(settings.weekly_day),
-                parse_time(settings.weekly_time).strftime("%H:%M"),
-                parse_timezone(settings.weekly_tz),
-                now=now(),
-            )
+        await self.bot.store.set_weekly_if_unset(
+            guild.id,
+            settings.weekly_channel_id,
+            parse_day(settings.weekly_day),
+            parse_time(settings.weekly_time).strftime("%H:%M"),
+            parse_timezone(settings.weekly_tz),
+            now=self.bot.clock(),
+        )
 
 
 async def _defer(interaction: discord.Interaction) -> None:
@@ -288,14 +258,12 @@ def _missing_permissions(channel: discord.TextChannel) -> str:
     return ", ".join(name for name, ok in needed.items() if not ok)
 
 
-def _reason(exc: Exception) -> str:
+def _reason(exc: discord.HTTPException) -> str:
     if isinstance(exc, discord.Forbidden):
         return "missing permission to post in the channel"
     if isinstance(exc, discord.NotFound):
         return "the channel no longer exists"
-    if isinstance(exc, discord.HTTPException):
-        return f"Discord answered {exc.status}"
-    return str(exc)
+    return f"Discord answered {exc.status}"
 
 
 async def setup(bot: ReadingListBot) -> None:

@@ -1,0 +1,250 @@
+"""Ranked retrieval: BM25F over named, weighted text fields, with stemming. Pure.
+
+A document is a mapping of field names to text (`title`, `authors`, `sections`, ...); each
+field has a weight. The index is flat: a term's postings are two arrays (document numbers
+ascending, and the term's precomputed BM25F impact in each), plus a byte of which fields hold
+it, for explaining a match. Adding a field (an abstract, a TL;DR) is adding it to the
+documents and to `weights`: the ranking code does not change.
+
+A query is a list of *concepts*, each one word of the query with its alternative renderings
+(a stem; a Chinese term and its English words from the glossary; an abbreviation and its
+expansion). A concept matches a document through its best alternative.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+import unicodedata
+from array import array
+from bisect import bisect_left
+from collections import Counter
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+
+import Stemmer
+
+from bot.catalogue.names import fold
+from bot.chinese import Glossary
+
+_WORD = re.compile(r"[^\W_]+")
+_CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]+")
+_K1 = 1.2
+_PART = 0.6  # how much a rendering counts that is part of a longer one
+# Words that carry no meaning in a query or a title ("what should I read about ...").
+STOP = frozenset(
+    """a an the of in on for to with by from at as and or is are was were be been it its this
+    that these those what which who whom whose how why when where do does did can could should
+    would will shall may might must i me my we our you your any some there here about into over
+    under than then so such not no vs via per each paper papers article articles read reading
+    recommend recommended show find list give tell know known good best main key work works
+    please pls like other more most also using use used""".split()
+)
+_stemmer = Stemmer.Stemmer("english")
+
+
+@lru_cache(maxsize=1 << 16)
+def stem(word: str) -> str:
+    """The Snowball (Porter 2) stem of a folded English word; digits stay as they are."""
+    return word if word.isdigit() else str(_stemmer.stemWord(word))
+
+
+def _fold(text: str) -> str:
+    return fold(unicodedata.normalize("NFKC", text))
+
+
+@dataclass(frozen=True, slots=True)
+class Concept:
+    """One word of a query: its alternative renderings (each a tuple of terms, all of which
+    a document must hold to match it fully) and how much each counts (0-1)."""
+
+    word: str
+    alternatives: tuple[tuple[str, ...], ...]
+    factors: tuple[float, ...]
+
+
+class Analyser:
+    """Text -> index terms, and queries -> concepts, with a glossary for Chinese."""
+
+    def __init__(self, glossary: Glossary) -> None:
+        self.glossary = glossary
+
+    def terms(self, text: str) -> list[str]:
+        """The index terms of a document field: English words stemmed, stop words out,
+        Chinese cut into glossary words."""
+        out: list[str] = []
+        folded = _fold(text)
+        for word in _WORD.findall(folded):
+            if _CJK.search(word):
+                for part in _split_cjk(word):
+                    if _CJK.match(part):
+                        out += self.glossary.segment(part)
+                    elif part not in STOP:
+                        out.append(stem(part))
+            elif word not in STOP:
+                out.append(stem(word))
+        return out
+
+    def concepts(self, text: str) -> list[Concept]:
+        """The concepts of a query, in order."""
+        out: list[Concept] = []
+        for word in _WORD.findall(_fold(text)):
+            parts = _split_cjk(word) if _CJK.search(word) else [word]
+            for part in parts:
+                if _CJK.match(part):
+                    out += [self._chinese(w) for w in self.glossary.segment(part)]
+                elif part not in STOP and part not in self.glossary.stop:
+                    out.append(self._english(part))
+        return out
+
+    def _chinese(self, word: str) -> Concept:
+        return self._concept(word, [(word,)], self.glossary.english_of(word))
+
+    def _english(self, word: str) -> Concept:
+        return self._concept(word, [(stem(word),)], self.glossary.english.get(word, ()))
+
+    def _concept(
+        self, word: str, alternatives: list[tuple[str, ...]], renderings: Iterable[str]
+    ) -> Concept:
+        for rendering in renderings:
+            terms = tuple(self.terms(rendering))
+            if terms and terms not in alternatives:
+                alternatives.append(terms)
+        # A rendering that is part of a longer one ("long" of "long context") is vaguer.
+        factors = tuple(
+            _PART
+            if any(set(alt) < set(other) for other in alternatives if other is not alt)
+            else 1.0
+            for alt in alternatives
+        )
+        return Concept(word, tuple(alternatives), factors)
+
+
+def _split_cjk(word: str) -> list[str]:
+    """A word of mixed scripts cut where Chinese starts and stops ("lora的改进" -> lora, 的改进)."""
+    return [p for p in re.split(f"({_CJK.pattern})", word) if p]
+
+
+@dataclass(frozen=True, slots=True)
+class Ranked:
+    """What a query scored: BM25F scores and the share of the query's weight each document
+    holds (its coverage, 0-1), for the documents that hold any of it."""
+
+    scores: dict[int, float]
+    coverage: dict[int, float]
+    weight: float  # the query's total weight (sum of its concepts' idf)
+
+
+class FieldIndex:
+    """BM25F over documents of named fields. `weights` gives each field's weight; a field
+    missing from a document is empty there."""
+
+    def __init__(
+        self,
+        documents: Sequence[Mapping[str, Sequence[str]]],
+        weights: Mapping[str, float],
+        b: float = 0.6,
+    ) -> None:
+        self.fields = tuple(weights)
+        self._n = len(documents)
+        lengths = {f: [len(d.get(f, ())) for d in documents] for f in self.fields}
+        average = {f: (sum(ls) / len(ls) if ls else 0.0) or 1.0 for f, ls in lengths.items()}
+        # Weighted, length-normalised term frequency, then the saturation and the idf.
+        accumulated: dict[str, dict[int, list[float]]] = {}
+        for i, document in enumerate(documents):
+            for k, f in enumerate(self.fields):
+                terms = document.get(f, ())
+                if not terms:
+                    continue
+                norm = weights[f] / (1 - b + b * len(terms) / average[f])
+                for term, tf in Counter(terms).items():
+                    entry = accumulated.setdefault(term, {}).setdefault(i, [0.0, 0.0])
+                    entry[0] += tf * norm
+                    entry[1] = float(int(entry[1]) | (1 << k))
+        self._ids: dict[str, int] = {}
+        self._docs: list[array[int]] = []
+        self._impacts: list[array[float]] = []
+        self._masks: list[bytes] = []
+        self._idf: list[float] = []
+        for term, postings in accumulated.items():
+            self._ids[term] = len(self._docs)
+            idf = math.log(1 + (self._n - len(postings) + 0.5) / (len(postings) + 0.5))
+            self._idf.append(idf)
+            docs = sorted(postings)
+            self._docs.append(array("I", docs))
+            self._impacts.append(
+                array("f", (idf * (postings[d][0] / (_K1 + postings[d][0])) for d in docs))
+            )
+            self._masks.append(bytes(int(postings[d][1]) for d in docs))
+        self.max_idf = math.log(1 + (self._n + 0.5) / 0.5)
+
+    def __contains__(self, term: str) -> bool:
+        return term in self._ids
+
+    def terms(self) -> Iterable[str]:
+        """Every term of the index."""
+        return self._ids.keys()
+
+    def idf(self, term: str) -> float:
+        """How rare a term is; a term no document holds is rarest."""
+        k = self._ids.get(term)
+        return self._idf[k] if k is not None else self.max_idf
+
+    def postings(self, term: str) -> int:
+        """How many documents hold a term."""
+        k = self._ids.get(term)
+        return len(self._docs[k]) if k is not None else 0
+
+    def rank(self, concepts: Iterable[Concept]) -> Ranked:
+        """Score every document holding some of the concepts."""
+        scores: dict[int, float] = {}
+        coverage: dict[int, float] = {}
+        total = 0.0
+        for concept in concepts:
+            # A concept weighs what its rarest rendering the index knows weighs; one the
+            # index knows nothing of weighs most ("banana" is all the query asked for).
+            known = [alt for alt in concept.alternatives if any(t in self._ids for t in alt)]
+            weight = max(
+                (sum(self.idf(t) for t in alt) / len(alt) for alt in known),
+                default=self.max_idf,
+            )
+            total += weight
+            best_score: dict[int, float] = {}
+            best_share: dict[int, float] = {}
+            for alt, factor in zip(concept.alternatives, concept.factors, strict=True):
+                # An alternative of several terms (an expansion) counts their mean.
+                summed: dict[int, float] = {}
+                held: dict[int, int] = {}
+                for term in alt:
+                    k = self._ids.get(term)
+                    if k is None:
+                        continue
+                    for d, impact in zip(self._docs[k], self._impacts[k], strict=True):
+                        summed[d] = summed.get(d, 0.0) + impact
+                        held[d] = held.get(d, 0) + 1
+                for d, value in summed.items():
+                    value *= factor / len(alt)
+                    if value > best_score.get(d, 0.0):
+                        best_score[d] = value
+                    share = factor * held[d] / len(alt)
+                    if share > best_share.get(d, 0.0):
+                        best_share[d] = share
+            for d, value in best_score.items():
+                scores[d] = scores.get(d, 0.0) + value
+                coverage[d] = coverage.get(d, 0.0) + weight * best_share[d]
+        if total:
+            coverage = {d: c / total for d, c in coverage.items()}
+        return Ranked(scores, coverage, total)
+
+    def fields_of(self, term: str, doc: int) -> list[str]:
+        """The fields of a document that hold a term."""
+        k = self._ids.get(term)
+        if k is None:
+            return []
+        docs = self._docs[k]
+        j = bisect_left(docs, doc)
+        if j == len(docs) or docs[j] != doc:
+            return []
+        mask = self._masks[k][j]
+        return [f for n, f in enumerate(self.fields) if mask & (1 << n)]
