@@ -19,7 +19,7 @@ from bot.metadata.enrich import EnrichReport, due, enrich, stored_metadata
 from bot.metadata.http import Pacer, open_clients
 from bot.metadata.models import ARXIV, SCHOLAR, Facts, SourceRecord
 from bot.models import Catalogue, Paper
-from bot.store import Store
+from bot.store import MIGRATIONS, Store
 from tests.fake_metadata import ArxivPaper, FakeMetadata, ScholarPaper, from_catalogue
 
 NOW = datetime(2025, 3, 1, 12, 0, tzinfo=UTC)
@@ -393,7 +393,7 @@ async def test_the_store_keeps_records_by_paper_and_source(tmp_path: Path) -> No
         SourceRecord("p", SCHOLAR, NOW, None),
     ]
     async with await Store.open(tmp_path / "db") as store:
-        assert await store.schema_version() == 3
+        assert await store.schema_version() == len(MIGRATIONS)
         await store.save_metadata(records)
         await store.save_metadata([replace(records[1], facts=Facts(tldr="x"))])  # replaces
         back = sorted(await store.metadata_records(), key=lambda r: r.source)
