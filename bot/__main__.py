@@ -13,6 +13,7 @@ from collections.abc import Sequence
 from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import TextIO
 
 import discord
 from dotenv import dotenv_values
@@ -24,6 +25,10 @@ from bot.console import run_console, search_line
 from bot.health import check
 from bot.i18n import lang_of
 from bot.loader import load_catalogue, open_library, summary, summary_lines
+from bot.metadata.check import KINDS, check_list
+from bot.metadata.enrich import enrich, stored_metadata
+from bot.metadata.http import open_clients
+from bot.sources import SourceError, fetch_all
 from bot.store import Store, StoreError
 
 log = logging.getLogger("bot")
@@ -76,6 +81,22 @@ def build_parser() -> argparse.ArgumentParser:
         "--locale", default="en-US", help="answer as for a Discord client in this locale (zh-CN)"
     )
     data_options(ask)
+    enrich = sub.add_parser(
+        "enrich",
+        help="fetch the papers' metadata (abstracts, TL;DRs, citations) from arXiv and "
+        "Semantic Scholar now",
+    )
+    data_options(enrich)
+    enrich.add_argument("--json", action="store_true", help="print the report as JSON")
+    enrich.add_argument(
+        "--force", action="store_true", help="fetch every paper again, however recent"
+    )
+    check = sub.add_parser(
+        "check",
+        help="lint the reading list against itself and its metadata (exit 1 on findings)",
+    )
+    data_options(check)
+    check.add_argument("--json", action="store_true", help="print the findings as JSON")
     search = sub.add_parser(
         "search",
         help="rank papers for queries as /paper and /search do",
@@ -113,6 +134,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         "search": _search,
         "sync": _sync,
         "health": _health,
+        "enrich": _enrich,
+        "check": _check,
     }
     try:
         return asyncio.run(commands[args.command](args, settings))
@@ -170,6 +193,7 @@ async def _console(
 ) -> int:
     async with await Store.open(settings.db_path) as store:
         library = await open_library(store, settings, now=_clock())
+        library = library.with_metadata(await stored_metadata(store))
     run_console(
         library,
         commands or None,
@@ -222,6 +246,75 @@ async def _health(args: argparse.Namespace, settings: Settings) -> int:
     ok, reason = check(settings.db_path, settings.instance, _clock())
     print(reason, file=sys.stdout if ok else sys.stderr)
     return 0 if ok else 1
+
+
+async def _enrich(args: argparse.Namespace, settings: Settings) -> int:
+    if not settings.metadata_enabled:
+        print("readinglist-bot: metadata is off (READINGLIST_METADATA=off)", file=sys.stderr)
+        return 2
+    bar = _Bar(sys.stderr) if sys.stderr.isatty() else None
+    async with await Store.open(settings.db_path) as store:
+        library = await open_library(store, settings, now=_clock())
+        async with open_clients(settings) as clients:
+            report = await enrich(
+                store,
+                library.catalogue,
+                clients,
+                now=datetime.now(UTC),
+                ttl=settings.metadata_ttl,
+                force=args.force,
+                progress=bar,
+            )
+    if bar:
+        bar.done()
+    if args.json:
+        print(json.dumps(report.summary(), ensure_ascii=False))
+    else:
+        print("\n".join(report.lines()))
+    return 0
+
+
+async def _check(args: argparse.Namespace, settings: Settings) -> int:
+    async with await Store.open(settings.db_path) as store:
+        library = await open_library(store, settings, now=_clock())
+        metadata = await stored_metadata(store)
+    try:
+        texts = [(f.source, f.text or "") for f in await fetch_all(settings.catalogues, {})]
+    except SourceError as exc:
+        raise CatalogueError(str(exc)) from exc
+    findings = check_list(texts, library.catalogue, metadata)
+    counts = {kind: sum(f.kind == kind for f in findings) for kind in KINDS}
+    if args.json:
+        data = {"findings": [f.to_json() for f in findings], "counts": counts}
+        print(json.dumps(data, ensure_ascii=False))
+    else:
+        for finding in findings:
+            print("\n".join(finding.lines()))
+        known = sum(1 for p in library.catalogue.papers if p.id in metadata)
+        print(
+            f"{len(findings)} findings in {len(library.catalogue.papers)} papers "
+            f"({known} with metadata; `readinglist-bot enrich` fetches it): "
+            + ", ".join(f"{n} {kind}" for kind, n in counts.items() if n)
+        )
+    return 1 if findings else 0
+
+
+class _Bar:
+    """A progress bar on a terminal: `[#####.....] 120/388`."""
+
+    def __init__(self, out: TextIO, width: int = 30) -> None:
+        self.out = out
+        self.width = width
+
+    def __call__(self, done: int, total: int) -> None:
+        filled = self.width * done // total if total else self.width
+        bar = "#" * filled + "." * (self.width - filled)
+        self.out.write(f"\rfetching metadata [{bar}] {done}/{total}")
+        self.out.flush()
+
+    def done(self) -> None:
+        self.out.write("\n")
+        self.out.flush()
 
 
 if __name__ == "__main__":

@@ -1,164 +1,156 @@
-"""Catalogue models -> discord.Embed, always within Discord's limits.
+"""Models -> discord.Embed, always within Discord's limits.
 
-Pure: no I/O, no event loop, no discord.ext. Text from the list or a user reaches an embed only
-through `escape` (places where Discord renders markdown) or `_plain` (footer and author name,
-which Discord shows verbatim), and then `truncate`, so no paper, however long or odd its text,
-can produce an embed that Discord rejects; `embed_errors` checks exactly that.
+No I/O, no event loop, no discord.ext. Text reaches an embed only through `bot.text`
+(`escape` where Discord renders markdown, `plain` where it shows text verbatim, then
+`truncate`), so no paper, however long or odd its text or metadata, makes an embed Discord
+rejects. BibTeX itself is written by `bot.bibtex`.
 """
 
 from __future__ import annotations
 
 import re
-import unicodedata
 from collections.abc import Sequence
-from urllib.parse import quote, urlsplit
+from dataclasses import dataclass
 
 import discord
 
+from bot.bibtex import citation, year_of
+from bot.catalogue.names import arxiv_id_from_url
 from bot.i18n import t
+from bot.metadata.models import PaperMetadata
 from bot.models import Paper, Section
+from bot.text import clean, escape, no_mentions, plain, sentences, truncate, web_url
 
 __all__ = [
-    "AUTHOR_NAME_LIMIT",
     "COLOUR",
     "DESCRIPTION_LIMIT",
-    "EMBEDS_PER_MESSAGE",
-    "FIELDS_LIMIT",
-    "FIELD_NAME_LIMIT",
-    "FIELD_VALUE_LIMIT",
-    "FOOTER_LIMIT",
     "MAX_PER_PAGE",
-    "MESSAGE_EMBEDS_LIMIT",
     "TITLE_LIMIT",
-    "URL_LIMIT",
+    "Place",
+    "abstract_cards",
     "citation",
     "citation_card",
-    "embed_errors",
     "escape",
-    "message_errors",
     "paper_card",
+    "pdf_link",
     "section_pages",
     "truncate",
     "web_url",
 ]
 
-# Discord's limits (HTTP 400, code 50035 when broken; discord.py checks none of them).
+# Discord's limits this module budgets against (HTTP 400, code 50035 when broken; discord.py
+# checks none of them). The tests check the results against tests/fake_discord's own table.
 TITLE_LIMIT = 256
 DESCRIPTION_LIMIT = 4096
-FIELDS_LIMIT = 25
-FIELD_NAME_LIMIT = 256
 FIELD_VALUE_LIMIT = 1024
 FOOTER_LIMIT = 2048
 AUTHOR_NAME_LIMIT = 256
 MESSAGE_EMBEDS_LIMIT = 6000  # characters across all embeds of one message
-EMBEDS_PER_MESSAGE = 10
-URL_LIMIT = 2048
+LINK_BUTTON_URL_LIMIT = 512
 
 MAX_PER_PAGE = 25  # papers on one page of a section listing
 COLOUR = discord.Colour(0x4E79A7)
-ELLIPSIS = "…"
 
-# Budgets of the paper card, well inside the limits: a card is at most about 3,600 characters.
+# Budgets of the paper card, well inside the limits: a card is at most about 2,900 characters.
+SUMMARY_CHARS = 300  # the TL;DR or the abstract's opening
 _AUTHORS_SHOWN = 6  # names before "et al."
 _AUTHORS_CHARS = 300
 _NAME_CHARS = 100  # one author
 _VENUE_CHARS = 200
-_SECTION_LINE_CHARS = 200
-_ARXIV_CHARS = 100
-_FOOTER_CHARS = 300
+_SECTION_NAME_CHARS = 120
+_FOOTER_CHARS = 400
 _LISTING_TITLE_CHARS = 200  # a title in a section listing
-
-_ZWSP = "\u200b"
-# Format characters that scripts and emoji need: joiners, direction marks. Every other format
-# character (zero-width space, BOM, bidi overrides and isolates, soft hyphen...) is removed.
-_KEPT_FORMAT = frozenset("\u200c\u200d\u200e\u200f\u061c")
-_EMOJI_TAGS = ("\U000e0020", "\U000e007f")  # flag sequences such as England's
-# Brackets are swapped for these control characters (which cleaning has removed from the text)
-# while discord.py escapes the rest: its masked-link rule would otherwise swallow `[...](...)`
-# whole, escaping only the first `[` and nothing inside.
-_OPEN, _CLOSE = "\x00", "\x01"
-_ORDERED_ITEM = re.compile(r"^(\d+)([.)])(?=\s|$)", re.MULTILINE)  # "1. x" starts a list
-_PLUS_ITEM = re.compile(r"^\+(?=\s)", re.MULTILINE)
-# A zero-width space after "@" keeps @everyone/@here (and, behind the escaped "<", <@1> and
-# <@&1>) from rendering as mentions.
-_MENTION_AT = re.compile(r"@(?=everyone|here)|(?<=<)@", re.IGNORECASE)
-_PLAIN_MENTION = re.compile(r"@(?=everyone|here)|<(?=[@#])", re.IGNORECASE)
-_HOST = re.compile(r"[a-z0-9](?:[a-z0-9-]*[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]*[a-z0-9])?)*\.?")
-# Kept as they are in a URL (RFC 3986 reserved and unreserved, and "%" of existing escapes);
-# everything else (non-ASCII, quotes, braces, backslash...) is percent-encoded.
-_URL_SAFE = ":/?#[]@!$&'()*+,;=%-._~"
+_ABSTRACT_CHUNK = 4000  # one embed of a long abstract
+_ABSTRACT_TOTAL = 5400  # all of them, leaving room for titles and footers
 
 
-def escape(text: str, *, multiline: bool = False) -> str:
-    """Text from the catalogue or a user made safe to show where Discord renders markdown.
+@dataclass(frozen=True, slots=True)
+class Place:
+    """Where a card's paper sits: number `number` (from 1) of `count` in `section`."""
 
-    Markdown is escaped (discord.py's `escape_markdown`, plus every bracket, "<", and the list
-    markers it misses), mentions cannot render, control and invisible characters are removed,
-    and whitespace is collapsed: to single spaces, or per line when `multiline`.
-    Escaped characters render as themselves, so the text reads as it was written.
-    """
-    text = _clean(text, multiline=multiline)
-    if "\n" in text:  # one line at a time: escape_markdown's `^\s*-` spans blank lines
-        return "\n".join(map(escape, text.split("\n")))
-    text = text.replace("[", _OPEN).replace("]", _CLOSE)
-    text = discord.utils.escape_markdown(text, ignore_links=False)
-    text = text.replace(_OPEN, "\\[").replace(_CLOSE, "\\]").replace("<", "\\<")
-    text = _PLUS_ITEM.sub(r"\\+", _ORDERED_ITEM.sub(r"\1\\\2", text))
-    return _MENTION_AT.sub("@" + _ZWSP, text)
+    section: Section
+    number: int
+    count: int
 
 
-def truncate(text: str, limit: int) -> str:
-    """At most `limit` characters: cut at a word boundary where possible, ending in "…".
-
-    A cut never leaves a dangling escape backslash, so truncating escaped text is safe.
-    """
-    if limit < 0:
-        raise ValueError(f"limit must not be negative, got {limit}")
-    if len(text) <= limit:
-        return text
-    if limit == 0:
-        return ""
-    head = text[: limit - 1]
-    space = head.rfind(" ")
-    if space >= (limit - 1) * 2 // 3:  # a word boundary that keeps most of the text
-        head = head[:space]
-    return _tidy_end(head) + ELLIPSIS
+def pdf_link(paper: Paper, metadata: PaperMetadata | None = None) -> str | None:
+    """The paper's PDF: an arXiv link (abstract page, HTML or PDF) becomes
+    https://arxiv.org/pdf/ID; else the list's PDF link, else arXiv's PDF, else an
+    open-access PDF Semantic Scholar knows of."""
+    listed = arxiv_id_from_url(paper.pdf) if paper.pdf else None
+    if listed:
+        return f"https://arxiv.org/pdf/{listed}"
+    if url := web_url(paper.pdf):
+        return url
+    if paper.arxiv_id and web_url(paper.arxiv_url):
+        return f"https://arxiv.org/pdf/{paper.arxiv_id}"
+    return web_url(metadata.open_access_pdf) if metadata else None
 
 
 def paper_card(
-    paper: Paper, sections: Sequence[Section], *, heading: str | None = None, lang: str = "en"
+    paper: Paper,
+    *,
+    lang: str,
+    metadata: PaperMetadata | None = None,
+    place: Place | None = None,
+    also_in: Sequence[Section] = (),
+    heading: str | None = None,
 ) -> discord.Embed:
-    """The card of one paper: title linked to the paper, authors, venue, sections and links.
+    """The card of one paper: what it is about (the TL;DR, or the abstract's opening), its
+    authors, venue · year and citation count, and where it sits in the list.
 
-    `sections` are the Section objects of `paper.sections`, in order; `heading` (such as
-    "Paper of the week") is shown above the title.
+    Links are the card's buttons (bot.replies), so the card does not repeat them, except
+    the list's further links, which have no button. `heading` (such as "Paper of the week")
+    is shown above the title.
     """
-    url = next(filter(None, map(web_url, (paper.pdf, paper.arxiv_url, paper.code))), None)
+    url = pdf_link(paper, metadata) or web_url(paper.arxiv_url) or web_url(paper.code)
+    lines = [_authors(paper), _venue_line(paper, metadata, lang)]
+    byline = "\n".join(filter(None, lines))
+    summary = _summary(metadata, lang) if metadata else ""
+    description = "\n\n".join(filter(None, (summary, byline)))
     embed = discord.Embed(
-        title=_title(paper.title, t(lang, "card.untitled")),
+        title=truncate(escape(paper.title), TITLE_LIMIT) or t(lang, "card.untitled"),
         url=url,
-        description="\n".join(filter(None, (_authors(paper), _venue_year(paper)))) or None,
+        description=description or None,
         colour=COLOUR,
     )
-    listed = [_section_line(section, lang) for section in sections]
-    if listed:
-        embed.add_field(
-            name=t(lang, "card.listed_in"), value=_pack(listed, "\n", lang=lang), inline=False
-        )
-    links = _links(paper, lang)
-    if links:
-        embed.add_field(
-            name=t(lang, "card.links"), value=_pack(links, " · ", lang=lang), inline=False
-        )
-    arxiv = truncate(escape(paper.arxiv_id or ""), _ARXIV_CHARS)
-    if arxiv:
-        embed.add_field(name="arXiv", value=arxiv, inline=False)
-    if _clean(paper.id):
-        embed.set_footer(text=truncate(_plain(f"id: {paper.id}"), _FOOTER_CHARS))
-    author = truncate(_plain(heading or ""), AUTHOR_NAME_LIMIT)
+    further = _further_links(paper, metadata, lang)
+    if further:
+        embed.add_field(name=t(lang, "card.more_links"), value=_pack(further, " · ", lang=lang))
+    footer = _place(place, also_in, lang)
+    if footer:
+        embed.set_footer(text=truncate(plain(footer), _FOOTER_CHARS))
+    author = truncate(plain(heading or ""), AUTHOR_NAME_LIMIT)
     if author:
         embed.set_author(name=author)
     return embed
+
+
+def abstract_cards(paper: Paper, metadata: PaperMetadata, *, lang: str) -> list[discord.Embed]:
+    """The full abstract, split over several embeds when long (paragraphs, then sentences,
+    are kept whole where they fit), with its source."""
+    arxiv_has = bool(metadata.arxiv and metadata.arxiv.abstract)
+    source = t(lang, "abstract.from_arxiv" if arxiv_has else "abstract.from_scholar")
+    text = escape(metadata.abstract, multiline=True)
+    if len(text) > _ABSTRACT_TOTAL:
+        text = truncate(text, _ABSTRACT_TOTAL)
+    chunks = _split(text, _ABSTRACT_CHUNK) or [t(lang, "abstract.none")]
+    title = truncate(
+        t(lang, "abstract.title", title=escape(paper.title) or t(lang, "card.untitled")),
+        TITLE_LIMIT,
+    )
+    embeds = []
+    for index, chunk in enumerate(chunks):
+        embed = discord.Embed(
+            title=title if index == 0 else None,
+            url=web_url(paper.arxiv_url) if index == 0 else None,
+            description=chunk,
+            colour=COLOUR,
+        )
+        if index == len(chunks) - 1:
+            embed.set_footer(text=source)
+        embeds.append(embed)
+    return embeds
 
 
 def section_pages(
@@ -202,197 +194,50 @@ def section_pages(
             description="\n".join(lines) or t(lang, "section.empty"),
             colour=COLOUR,
         )
-        embed.set_footer(text=truncate(_plain(footer), FOOTER_LIMIT))
+        embed.set_footer(text=truncate(plain(footer), FOOTER_LIMIT))
         embeds.append(embed)
     return embeds
 
 
-# Venues that are not a publication venue at all give @misc.
-_MISC_VENUES = frozenset({"", "arxiv", "corr", "online", "github", "book"})
-# A venue with one of these words is a journal (@article); any other is a conference.
-_JOURNAL_WORDS = frozenset(
-    {
-        "journal",
-        "transactions",
-        "transaction",
-        "computation",
-        "computing",
-        "letters",
-        "review",
-        "magazine",
-        "communications",
-        "frontiers",
-        "trends",
-        "nature",
-        "nat",
-        "jmlr",
-        "tacl",
-        "tmlr",
-        "tpami",
-        "jasa",
-    }
-)
-_KEY_STOPWORDS = frozenset(
-    "a an the on of in for to and with at by from via is are do does can how what why when"
-    " towards toward".split()
-)
-_NAME_SUFFIXES = frozenset({"jr", "sr", "ii", "iii", "iv"})
-# BibTeX counts every brace, escaped or not, so braces become brace-balanced commands.
-_BIB_SPECIALS = str.maketrans(
-    {
-        "\\": r"\textbackslash{}",
-        "{": r"\textbraceleft{}",
-        "}": r"\textbraceright{}",
-        "&": r"\&",
-        "%": r"\%",
-        "$": r"\$",
-        "#": r"\#",
-        "_": r"\_",
-        "~": r"\textasciitilde{}",
-        "^": r"\textasciicircum{}",
-    }
-)
+# Ever shorter versions of an entry for the card: (authors kept, characters of each text).
+# The last always fits a description: four texts (title, one author, venue, eprint) of 20
+# characters, each escaping to at most 16 (\textbackslash{}), a key of at most 64, a URL of at
+# most 2048 and about 200 of layout come to under 3,700 characters.
+_SHORTER_CITATIONS: tuple[tuple[int, int | None], ...] = ((10, None), (3, 300), (1, 100), (1, 20))
 
 
-def citation(paper: Paper) -> str:
-    """A BibTeX entry built from the list's own fields; valid BibTeX for any paper.
-
-    The entry type follows the venue: @misc for arXiv, Online, GitHub, BOOK or none;
-    @article when the venue has a journal word (Journal, Transactions, Computation,
-    Computing, Letters, Review, ... or JMLR, TACL, TPAMI ...); else @inproceedings.
-    The key is surname + year + first significant title word, as in `vaswani2017attention`.
-    """
-    return _bibtex(paper)
-
-
-def citation_card(paper: Paper, lang: str = "en") -> discord.Embed:
-    """The paper's BibTeX in a code block; a too-long entry is rebuilt shorter, still valid."""
-    fence_chars = len("```bibtex\n\n```")
-    bib = _code_safe(citation(paper))
-    shortened = len(bib) + fence_chars > DESCRIPTION_LIMIT
-    if shortened:
-        for max_authors, text_chars in _SHORTER_CITATIONS:
-            bib = _code_safe(_bibtex(paper, max_authors=max_authors, text_chars=text_chars))
-            if len(bib) + fence_chars <= DESCRIPTION_LIMIT:
-                break
-    note = t(lang, "cite.shortened") if shortened else t(lang, "cite.note")
-    embed = discord.Embed(
-        title=truncate(
-            t(lang, "cite.title", title=escape(paper.title) or t(lang, "card.untitled")),
-            TITLE_LIMIT,
-        ),
-        url=next(filter(None, map(web_url, (paper.pdf, paper.arxiv_url))), None),
-        description=f"```bibtex\n{bib}\n```",
-        colour=COLOUR,
+def citation_card(
+    paper: Paper, lang: str = "en", *, doi: str = "", limit: int = MESSAGE_EMBEDS_LIMIT
+) -> discord.Embed:
+    """The paper's BibTeX in a code block, with the paper's internal id. An entry too long
+    for a description, or for `limit` characters in all (the room left in a message), is
+    rebuilt shorter, still valid; the shortest is returned when nothing fits."""
+    title = truncate(
+        t(lang, "cite.title", title=escape(paper.title) or t(lang, "card.untitled")),
+        TITLE_LIMIT,
     )
-    embed.set_footer(text=truncate(_plain(f"{note} · id: {paper.id}"), _FOOTER_CHARS))
-    return embed
+    url = next(filter(None, map(web_url, (paper.pdf, paper.arxiv_url))), None)
+    versions = ((None, None), *_SHORTER_CITATIONS)
+    for shortened, (max_authors, text_chars) in enumerate(versions):
+        bib = _code_safe(citation(paper, max_authors=max_authors, text_chars=text_chars, doi=doi))
+        embed = discord.Embed(title=title, url=url, description=f"```bibtex\n{bib}\n```")
+        embed.colour = COLOUR
+        note = t(lang, "cite.shortened") if shortened else t(lang, "cite.note")
+        embed.set_footer(text=truncate(plain(f"{note} · id: {paper.id}"), _FOOTER_CHARS))
+        fits = len(embed.description or "") <= DESCRIPTION_LIMIT and len(embed) <= limit
+        if fits or shortened == len(versions) - 1:
+            return embed
+    raise AssertionError("unreachable: the last version is always returned")
 
 
-def embed_errors(embed: discord.Embed) -> list[str]:
-    """The ways `embed` breaks Discord's limits, alone in a message (empty when it is fine)."""
-    data = embed.to_dict()
-    errors = _too_long("title", data.get("title"), TITLE_LIMIT)
-    errors += _too_long("description", data.get("description"), DESCRIPTION_LIMIT)
-    errors += _too_long("footer.text", data.get("footer", {}).get("text"), FOOTER_LIMIT)
-    errors += _too_long("author.name", data.get("author", {}).get("name"), AUTHOR_NAME_LIMIT)
-    fields = data.get("fields", [])
-    if len(fields) > FIELDS_LIMIT:
-        errors.append(f"fields: {len(fields)} fields, more than {FIELDS_LIMIT}")
-    for index, field in enumerate(fields):
-        parts = (
-            ("name", field.get("name", ""), FIELD_NAME_LIMIT),
-            ("value", field.get("value", ""), FIELD_VALUE_LIMIT),
-        )
-        for part, text, limit in parts:
-            if not text.strip():
-                errors.append(f"fields.{index}.{part}: empty")
-            errors += _too_long(f"fields.{index}.{part}", text, limit)
-    for where, url in (("url", data.get("url")), ("author.url", data.get("author", {}).get("url"))):
-        if url is not None and web_url(url) != url:
-            errors.append(f"{where}: not an http(s) URL of at most {URL_LIMIT} characters")
-    if len(embed) > MESSAGE_EMBEDS_LIMIT:
-        errors.append(f"embed: {len(embed)} characters, more than {MESSAGE_EMBEDS_LIMIT}")
-    if not len(embed) and not any(key in data for key in ("image", "thumbnail", "video")):
-        errors.append("embed: empty")
-    return errors
+# --- the paper card ---------------------------------------------------------------------------
 
 
-def message_errors(embeds: Sequence[discord.Embed]) -> list[str]:
-    """The ways one message carrying `embeds` breaks Discord's limits (empty when fine)."""
-    errors = [
-        f"embeds.{i}.{error}" for i, embed in enumerate(embeds) for error in embed_errors(embed)
-    ]
-    if len(embeds) > EMBEDS_PER_MESSAGE:
-        errors.append(f"embeds: {len(embeds)} embeds, more than {EMBEDS_PER_MESSAGE}")
-    total = sum(map(len, embeds))
-    if total > MESSAGE_EMBEDS_LIMIT:
-        errors.append(f"embeds: {total} characters together, more than {MESSAGE_EMBEDS_LIMIT}")
-    return errors
-
-
-# --- text -------------------------------------------------------------------------------------
-
-
-def _clean(text: str, *, multiline: bool = False) -> str:
-    """Without control and invisible characters; whitespace collapsed (per line if multiline)."""
-    if not (text.isascii() and text.isprintable()):
-        text = "".join(c for c in text if c.isspace() or _visible(c))
-    if multiline:
-        lines = (" ".join(line.split()) for line in text.splitlines())
-        return re.sub(r"\n{3,}", "\n\n", "\n".join(lines)).strip("\n")
-    return " ".join(text.split())
-
-
-def _visible(character: str) -> bool:
-    category = unicodedata.category(character)
-    if category == "Cf":
-        return character in _KEPT_FORMAT or _EMOJI_TAGS[0] <= character <= _EMOJI_TAGS[1]
-    return category not in ("Cc", "Cs")
-
-
-def _plain(text: str) -> str:
-    """Text for places Discord shows verbatim (footer, author name): cleaned, no mentions."""
-    return _PLAIN_MENTION.sub(r"\g<0>" + _ZWSP, _clean(text))
-
-
-def _tidy_end(text: str) -> str:
-    """`text` without trailing spaces, separators, joiners or an unpaired escape backslash."""
-    while True:
-        text = text.rstrip(" ,;:·\u200d")
-        backslashes = len(text) - len(text.rstrip("\\"))
-        if backslashes % 2 == 0:
-            return text
-        text = text[:-1]
-
-
-def _title(text: str, fallback: str) -> str:
-    return truncate(escape(text), TITLE_LIMIT) or fallback
-
-
-def _pack(
-    items: Sequence[str], separator: str, limit: int = FIELD_VALUE_LIMIT, *, lang: str = "en"
-) -> str:
-    """The items joined, or as many as fit in `limit` and a note of how many were left out."""
-    text = separator.join(items)
-    if len(text) <= limit:
-        return text
-    reserve = len(separator) + len(_more(len(items), lang))
-    kept: list[str] = []
-    size = 0
-    for item in items:
-        grown = size + (len(separator) if kept else 0) + len(item)
-        if grown + reserve <= limit:
-            kept.append(item)
-            size = grown
-    return separator.join([*kept, _more(len(items) - len(kept))])
-
-
-def _more(count: int, lang: str = "en") -> str:
-    return t(lang, "card.more", n=count)
-
-
-# --- paper card -------------------------------------------------------------------------------
+def _summary(metadata: PaperMetadata, lang: str) -> str:
+    if metadata.tldr:
+        tldr = truncate(escape(metadata.tldr), SUMMARY_CHARS)
+        return f"**{t(lang, 'card.tldr')}** {tldr}" if tldr else ""
+    return truncate(escape(sentences(metadata.abstract, SUMMARY_CHARS)), SUMMARY_CHARS)
 
 
 def _authors(paper: Paper) -> str:
@@ -411,65 +256,92 @@ def _authors(paper: Paper) -> str:
     return ", ".join(shown) + (" et al." if et_al else "")
 
 
-def _venue_year(paper: Paper) -> str:
-    venue = truncate(escape(paper.venue), _VENUE_CHARS)
-    return " · ".join(filter(None, (venue, _year(paper))))
+def _venue_line(paper: Paper, metadata: PaperMetadata | None, lang: str) -> str:
+    """Venue · year · cited N times: the list's venue and year, else the metadata's."""
+    venue = clean(paper.venue) or (metadata.venue if metadata else "")
+    year = year_of(paper) or (str(metadata.year) if metadata and metadata.year else "")
+    cited = metadata.citation_count if metadata else None
+    parts = [truncate(escape(venue), _VENUE_CHARS), year]
+    if cited is not None and cited >= 0:
+        parts.append(
+            t(lang, "card.cited_once") if cited == 1 else t(lang, "card.cited", n=f"{cited:,}")
+        )
+    return " · ".join(filter(None, parts))
 
 
-def _year(paper: Paper) -> str:
-    """The year, where it is one (a number from 1 to 9999)."""
-    return str(paper.year) if paper.year is not None and 0 < paper.year < 10_000 else ""
+def _place(place: Place | None, also_in: Sequence[Section], lang: str) -> str:
+    parts = []
+    if place is not None:
+        name = truncate(_section_name(place.section, lang), _SECTION_NAME_CHARS)
+        if place.count == 1:
+            parts.append(t(lang, "card.only_in", section=name))
+        else:
+            parts.append(t(lang, "card.place", n=place.number, count=place.count, section=name))
+    others = [truncate(_section_name(s, lang), _SECTION_NAME_CHARS) for s in also_in]
+    if others:
+        parts.append(t(lang, "card.also_in", sections=", ".join(others)))
+    return " · ".join(parts)
 
 
-def _section_line(section: Section, lang: str = "en") -> str:
-    name = escape(section.name) or escape(section.slug)
-    heading = escape(section.heading)
-    first, second = (heading, name) if lang == "zh" and heading else (name, heading)
-    line = f"{first} ({second})" if second and second != first else first
-    return truncate(line, _SECTION_LINE_CHARS) or t(lang, "section.untitled")
+def _section_name(section: Section, lang: str) -> str:
+    """A section's name in the reader's language (the list's headings are Chinese)."""
+    if lang == "zh" and clean(section.heading):
+        return clean(section.heading)
+    return clean(section.name) or clean(section.slug) or t(lang, "section.untitled")
 
 
-def _links(paper: Paper, lang: str = "en") -> list[str]:
-    """Markdown links to the paper: PDF, code, arXiv abstract, then the list's further links."""
-    abstract = web_url(paper.arxiv_url)
-    labelled = [
-        (t(lang, "card.pdf"), paper.pdf),
-        (t(lang, "card.code"), paper.code),
-        (t(lang, "card.abstract"), paper.arxiv_url),
-    ]
-    labelled += [("", link) for link in paper.links]
-    seen: set[str] = set()
+def _further_links(paper: Paper, metadata: PaperMetadata | None, lang: str) -> list[str]:
+    """Markdown links to the list's further links: those no button of the card opens."""
+    on_buttons = {pdf_link(paper, metadata), web_url(paper.code), web_url(paper.arxiv_url)}
+    on_buttons.add(web_url(paper.pdf))
     links: list[str] = []
-    further = 1
-    for label, raw in labelled:
+    seen: set[str] = set()
+    for raw in paper.links:
         url = web_url(raw)
-        if url is None or url in seen:
+        if url is None or url in on_buttons or url in seen:
             continue
         seen.add(url)
-        if url == abstract:  # a "PDF" link that is the abstract page says so
-            label = t(lang, "card.abstract")
-        elif not label:
-            further += 1
-            label = t(lang, "card.link_n", n=further)
+        label = t(lang, "card.link_n", n=len(links) + 1)
         links.append(f"[{label}]({url.replace('(', '%28').replace(')', '%29')})")
     return links
 
 
-def web_url(url: str | None) -> str | None:
-    """`url` as Discord accepts it (http(s), a host, at most 2048 characters), or None."""
-    if not url or any(c.isspace() or not c.isprintable() for c in url):
-        return None
-    try:
-        parts = urlsplit(url)
-        host, _ = parts.hostname, parts.port  # .port raises on a malformed port
-    except ValueError:
-        return None
-    if parts.scheme.lower() not in ("http", "https") or not host:
-        return None
-    if not (_HOST.fullmatch(host) or (":" in host and re.fullmatch(r"[0-9a-f:.]+", host))):
-        return None
-    url = quote(url, safe=_URL_SAFE)
-    return url if len(url) <= URL_LIMIT else None
+def _pack(
+    items: Sequence[str], separator: str, limit: int = FIELD_VALUE_LIMIT, *, lang: str
+) -> str:
+    """The items joined, or as many as fit in `limit` and a note of how many were left out."""
+    text = separator.join(items)
+    if len(text) <= limit:
+        return text
+    reserve = len(separator) + len(t(lang, "card.more", n=len(items)))
+    kept: list[str] = []
+    size = 0
+    for item in items:
+        grown = size + (len(separator) if kept else 0) + len(item)
+        if grown + reserve <= limit:
+            kept.append(item)
+            size = grown
+    return separator.join([*kept, t(lang, "card.more", n=len(items) - len(kept))])
+
+
+def _split(text: str, size: int) -> list[str]:
+    """`text` in pieces of at most `size` characters, cut between paragraphs, else between
+    sentences, else between words; never inside an escape."""
+    pieces: list[str] = []
+    while len(text) > size:
+        head = text[:size]
+        cut = max(head.rfind("\n"), head.rfind(". ") + 1)
+        if cut < size // 2:
+            cut = head.rfind(" ")
+        if cut < size // 2:
+            cut = size
+        while cut > 1 and (len(head[:cut]) - len(head[:cut].rstrip("\\"))) % 2:
+            cut -= 1  # an escape backslash stays with the character it escapes
+        pieces.append(text[:cut].rstrip())
+        text = text[cut:].lstrip()
+    if text.strip():
+        pieces.append(text)
+    return pieces
 
 
 # --- section pages ----------------------------------------------------------------------------
@@ -477,89 +349,11 @@ def web_url(url: str | None) -> str | None:
 
 def _listing_line(number: int, paper: Paper, chars: int, lang: str = "en") -> str:
     prefix = f"**{number}.** "
-    suffix = f" ({_year(paper)})" if _year(paper) else ""
+    suffix = f" ({year_of(paper)})" if year_of(paper) else ""
     room = max(min(_LISTING_TITLE_CHARS, chars - len(prefix) - len(suffix)), 1)
     return prefix + (truncate(escape(paper.title), room) or t(lang, "card.untitled")) + suffix
 
 
-# --- citations --------------------------------------------------------------------------------
-
-# Ever shorter versions of an entry for the card: (authors kept, characters of each text).
-# The last always fits a description: four texts (title, one author, venue, eprint) of 20
-# characters, each escaping to at most 16 (\textbackslash{}), a key of at most 64, a URL of at
-# most 2048 and about 200 of layout come to under 3,700 characters.
-_SHORTER_CITATIONS: tuple[tuple[int, int | None], ...] = ((10, None), (3, 300), (1, 100), (1, 20))
-_KEY_PART_CHARS = 30
-
-
-def _bibtex(paper: Paper, *, max_authors: int | None = None, text_chars: int | None = None) -> str:
-    def text(value: str) -> str:
-        value = _clean(value)
-        return _bib_escape(value if text_chars is None else truncate(value, text_chars))
-
-    venue = _clean(paper.venue)
-    words = set(re.findall(r"[a-z]+", venue.casefold()))
-    if venue.casefold() in _MISC_VENUES or venue.casefold().startswith("arxiv"):
-        kind, venue_field = "misc", ""
-    elif words & _JOURNAL_WORDS:
-        kind, venue_field = "article", "journal"
-    else:
-        kind, venue_field = "inproceedings", "booktitle"
-    authors = [_bib_name(text(a)) for a in paper.authors if _clean(a)]
-    et_al = paper.et_al
-    if max_authors is not None and len(authors) > max_authors:
-        authors, et_al = authors[:max_authors], True
-    if authors and et_al:
-        authors.append("others")
-    fields = [("title", "{" + text(paper.title) + "}"), ("author", " and ".join(authors))]
-    if venue_field:
-        fields.append((venue_field, text(venue)))
-    fields.append(("year", _year(paper)))
-    if paper.arxiv_id and _clean(paper.arxiv_id):
-        fields += [("eprint", text(paper.arxiv_id)), ("archivePrefix", "arXiv")]
-    fields.append(("url", web_url(paper.pdf) or web_url(paper.arxiv_url) or ""))
-    body = ",\n".join(f"  {name} = {{{value}}}" for name, value in fields if value)
-    return f"@{kind}{{{_citation_key(paper)},\n{body}\n}}"
-
-
-def _bib_escape(text: str) -> str:
-    return text.translate(_BIB_SPECIALS)
-
-
-def _bib_name(name: str) -> str:
-    """A name as BibTeX reads it; braced when a comma or "and" would split it wrongly."""
-    if "," in name or re.search(r"\band\b", name, re.IGNORECASE) or name.lower() == "others":
-        return "{" + name + "}"
-    return name
-
-
-def _citation_key(paper: Paper) -> str:
-    surname = ""
-    if paper.authors:
-        first = _clean(paper.authors[0])
-        parts = first.split(",")[0].split() if "," in first else first.split()
-        letters = [_ascii_letters(part) for part in parts]
-        surname = next((w for w in reversed(letters) if w and w not in _NAME_SUFFIXES), "")
-    words = re.findall(r"[a-z]+", _ascii(paper.title).lower())
-    word = next((w for w in words if w not in _KEY_STOPWORDS), "")
-    return f"{surname[:_KEY_PART_CHARS] or 'anon'}{_year(paper)}{word[:_KEY_PART_CHARS]}"
-
-
-def _ascii(text: str) -> str:
-    """Accents dropped, then anything not ASCII: Jürgen -> Jurgen."""
-    return unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
-
-
-def _ascii_letters(text: str) -> str:
-    return re.sub(r"[^a-z]", "", _ascii(text).lower())
-
-
 def _code_safe(text: str) -> str:
     """Text for a code block: no ``` fence can close it early, no @everyone can show."""
-    return _MENTION_AT.sub("@" + _ZWSP, re.sub(r"`(?=`)", "`" + _ZWSP, text))
-
-
-def _too_long(where: str, text: str | None, limit: int) -> list[str]:
-    if text is not None and len(text) > limit:
-        return [f"{where}: {len(text)} characters, more than {limit}"]
-    return []
+    return no_mentions(re.sub(r"`(?=`)", "`" + "\u200b", text))

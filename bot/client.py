@@ -9,7 +9,7 @@ import hashlib
 import json
 import logging
 import random
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from datetime import datetime
 from typing import Any
 
@@ -21,6 +21,9 @@ from bot.config import Settings
 from bot.health import HEARTBEAT_EVERY
 from bot.library import Library
 from bot.loader import LoadReport, build_library, load_catalogue
+from bot.metadata.background import MetadataRefresher
+from bot.metadata.enrich import stored_metadata
+from bot.metadata.models import PaperMetadata
 from bot.store import Store, StoreError
 from bot.translator import Translator
 from bot.views import ActionButton, OpenMenu, apologise
@@ -99,6 +102,7 @@ class ReadingListBot(commands.Bot):
         self.sync_on_start = sync_commands
         self.rng = rng or random.Random()
         self._reloading = asyncio.Lock()
+        self.metadata: MetadataRefresher | None = None  # the background fetch, when on
 
     async def setup_hook(self) -> None:
         # Persistent components: clicks on messages sent before a restart still arrive here.
@@ -110,11 +114,35 @@ class ReadingListBot(commands.Bot):
         if self.sync_on_start:
             await self.sync_commands()
         self.heartbeat.start()
+        await self.start_metadata()
         _settle()
 
     async def close(self) -> None:
         self.heartbeat.cancel()
+        if self.metadata is not None:
+            await self.metadata.close()
         await super().close()
+
+    async def start_metadata(self) -> None:
+        """Show the stored metadata at once, and fetch what is due in the background
+        (unless READINGLIST_METADATA=off)."""
+        try:
+            self.publish_metadata(await stored_metadata(self.store))
+        except StoreError as exc:
+            log.warning("stored metadata not read: %s", exc)
+        if self.settings.metadata_enabled and self.metadata is None:
+            self.metadata = MetadataRefresher(
+                store=self.store,
+                settings=self.settings,
+                catalogue=lambda: self.library.catalogue,
+                publish=self.publish_metadata,
+                clock=self.clock,
+            )
+            self.metadata.start()
+
+    def publish_metadata(self, metadata: Mapping[str, PaperMetadata]) -> None:
+        """Swap in a library carrying `metadata`, in one step."""
+        self.library = self.library.with_metadata(metadata)
 
     @tasks.loop(seconds=HEARTBEAT_EVERY.total_seconds())
     async def heartbeat(self) -> None:
@@ -168,8 +196,12 @@ class ReadingListBot(commands.Bot):
                 )
                 if report.changed:
                     # What was just stored, indexed: equal to reading it back, without the read.
-                    self.library = await build_library(report.catalogue, self.settings, now)
+                    self.library = await build_library(
+                        report.catalogue, self.settings, now, metadata=self.library.paper_metadata
+                    )
                     _settle()
+                    if self.metadata is not None:
+                        self.metadata.wake()  # the new papers' metadata, in the background
                 return report
 
     async def on_app_command_error(

@@ -26,8 +26,15 @@ ENVIRONMENT = (
     "WEEKLY_TIME",
     "WEEKLY_TZ",
     "WEEKLY_GRACE",
+    "READINGLIST_METADATA",
+    "READINGLIST_METADATA_TTL",
+    "ARXIV_API_URL",
+    "SEMANTIC_SCHOLAR_API_URL",
+    "SEMANTIC_SCHOLAR_API_KEY",
     "READINGLIST_INSTANCE",
 )
+ARXIV_API_URL = "http://export.arxiv.org/api/query"
+SEMANTIC_SCHOLAR_API_URL = "https://api.semanticscholar.org/graph/v1"
 _LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
 
 
@@ -52,6 +59,16 @@ class Settings:
     weekly_time: str = "09:00"
     weekly_tz: str = "UTC"
     weekly_grace: timedelta = timedelta(hours=24)  # how late a missed weekly post still goes
+    # Paper metadata (bot.metadata): on or off, refreshed this often, and from where.
+    metadata_enabled: bool = True
+    metadata_ttl: timedelta = timedelta(days=30)
+    arxiv_api_url: str = ARXIV_API_URL
+    semantic_scholar_api_url: str = SEMANTIC_SCHOLAR_API_URL
+    semantic_scholar_api_key: str | None = field(default=None, repr=False)
+    # Seconds between requests: arXiv asks for one every 3 s; Semantic Scholar allows one a
+    # second with a key. Not settings a deployment needs; tests and benchmarks shorten them.
+    arxiv_interval: float = 3.0
+    scholar_interval: float = 1.0
     instance: str = "bot"  # this process's name in the heartbeats `health` reads
 
     @property
@@ -88,6 +105,14 @@ class Settings:
             weekly_time=_checked(env, "WEEKLY_TIME", "09:00", parse_time),
             weekly_tz=_checked(env, "WEEKLY_TZ", "UTC", parse_timezone),
             weekly_grace=_duration(env, "WEEKLY_GRACE") or timedelta(hours=24),
+            metadata_enabled=_choice(env, "READINGLIST_METADATA", ("on", "off")) == "on",
+            metadata_ttl=_duration(env, "READINGLIST_METADATA_TTL", minimum=timedelta(hours=1))
+            or timedelta(days=30),
+            arxiv_api_url=_url(env, "ARXIV_API_URL", ARXIV_API_URL),
+            semantic_scholar_api_url=_url(
+                env, "SEMANTIC_SCHOLAR_API_URL", SEMANTIC_SCHOLAR_API_URL
+            ).rstrip("/"),
+            semantic_scholar_api_key=env.get("SEMANTIC_SCHOLAR_API_KEY", "").strip() or None,
             instance=_instance(env),
         )
 
@@ -134,6 +159,13 @@ def _checked(env: Mapping[str, str], key: str, default: str, parse: Callable[[st
         parse(value)
     except ValueError as exc:
         raise SettingsError(f"{key}: {exc}") from None
+    return value
+
+
+def _url(env: Mapping[str, str], key: str, default: str) -> str:
+    value = env.get(key, "").strip() or default
+    if not value.lower().startswith(("http://", "https://")) or any(c.isspace() for c in value):
+        raise SettingsError(f"{key} must be an http(s) URL, not {value!r}")
     return value
 
 

@@ -15,13 +15,22 @@ LANGS = ("en", "zh")
 MESSAGES: Mapping[str, tuple[str, str]] = {
     # paper cards
     "card.untitled": ("Untitled paper", "无标题论文"),
-    "card.listed_in": ("Listed in", "所在章节"),
-    "card.links": ("Links", "链接"),
     "card.pdf": ("PDF", "PDF"),
     "card.code": ("Code", "代码"),
-    "card.abstract": ("arXiv abstract", "arXiv 摘要"),
     "card.link_n": ("link {n}", "链接 {n}"),
     "card.more": ("… and {n} more", "……另有 {n} 项"),
+    "card.more_links": ("More links", "更多链接"),
+    "card.tldr": ("TL;DR", "一句话总结"),
+    "card.cited": ("cited {n} times", "被引用 {n} 次"),
+    "card.cited_once": ("cited once", "被引用 1 次"),
+    "card.place": ("{n} of {count} in {section}", "{section} 第 {n}/{count} 篇"),
+    "card.only_in": ("the only paper in {section}", "{section} 中唯一的一篇"),
+    "card.also_in": ("also in {sections}", "另见：{sections}"),
+    # the full abstract (the Abstract button)
+    "abstract.title": ("Abstract: {title}", "摘要：{title}"),
+    "abstract.from_arxiv": ("Abstract from arXiv (metadata CC0)", "摘要来自 arXiv（元数据 CC0）"),
+    "abstract.from_scholar": ("Abstract from Semantic Scholar", "摘要来自 Semantic Scholar"),
+    "abstract.none": ("No abstract is known for this paper yet.", "暂时还没有这篇论文的摘要。"),
     # section listings
     "section.untitled": ("Untitled section", "未命名章节"),
     "section.count": ("{n} papers", "{n} 篇论文"),
@@ -37,6 +46,7 @@ MESSAGES: Mapping[str, tuple[str, str]] = {
     "cite.shortened": ("shortened to fit Discord", "为适应 Discord 已缩短"),
     # buttons and menus
     "button.cite": ("Cite (BibTeX)", "引用 (BibTeX)"),
+    "button.abstract": ("Abstract", "摘要"),
     "button.arxiv": ("arXiv", "arXiv"),
     "button.previous_in_section": ("◀ Previous in section", "◀ 本章上一篇"),
     "button.next_in_section": ("Next in section ▶", "本章下一篇 ▶"),
@@ -168,6 +178,22 @@ MESSAGES: Mapping[str, tuple[str, str]] = {
     "about.sections": ("Sections", "章节"),
     "about.loaded": ("Loaded", "加载时间"),
     "about.problems": ("{n} entries could not be read", "{n} 个条目无法读取"),
+    "about.metadata": ("Paper metadata", "论文元数据"),
+    "about.metadata_sources": (
+        "Abstracts, categories and dates from the arXiv API (metadata CC0); TL;DRs, citation "
+        "counts and venues from the Semantic Scholar Academic Graph API. Thank you to arXiv "
+        "for use of its open access interoperability.",
+        "摘要、分类和日期来自 arXiv API（元数据采用 CC0）；一句话总结、引用次数和发表场所来自 "
+        "Semantic Scholar 学术图谱 API。感谢 arXiv 提供开放获取的互操作接口。",
+    ),
+    "about.metadata_counts": (
+        "{abstracts} of {papers} papers have an abstract, {tldrs} a TL;DR, {cited} a citation count.",
+        "{papers} 篇论文中 {abstracts} 篇有摘要，{tldrs} 篇有一句话总结，{cited} 篇有引用次数。",
+    ),
+    "about.metadata_off": (
+        "Not fetched (READINGLIST_METADATA=off).",
+        "未获取（READINGLIST_METADATA=off）。",
+    ),
     # the weekly paper
     "weekly.heading": ("Paper of the week", "本周论文"),
     "weekly.heading_in": ("Paper of the week · {section}", "本周论文 · {section}"),

@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import random
-from dataclasses import dataclass, field
+from collections.abc import Mapping
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from functools import cached_property
 from pathlib import Path
 
 from bot.catalogue.aliases import read_aliases
 from bot.chinese import read_glossary
+from bot.metadata.models import PaperMetadata
 from bot.models import Catalogue, Paper, Section
 from bot.search import AuthorIndex, SearchIndex
 
@@ -22,6 +24,9 @@ class Library:
     catalogue: Catalogue
     index: SearchIndex
     loaded_at: datetime | None = None
+    # What arXiv and Semantic Scholar say about the papers, by paper id (bot.metadata); it
+    # arrives in the background after a load, and a Library with it replaces this one whole.
+    paper_metadata: Mapping[str, PaperMetadata] = field(default_factory=dict)
     _sections: dict[str, Section] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
@@ -29,13 +34,25 @@ class Library:
 
     @classmethod
     def build(
-        cls, catalogue: Catalogue, aliases_path: Path, loaded_at: datetime | None = None
+        cls,
+        catalogue: Catalogue,
+        aliases_path: Path,
+        loaded_at: datetime | None = None,
+        metadata: Mapping[str, PaperMetadata] | None = None,
     ) -> Library:
         """Index a catalogue with the curated nicknames and the Chinese-English glossary
-        (`glossary.toml` beside the nicknames' table)."""
+        (`glossary.toml` beside the nicknames' table), and the papers' metadata."""
         glossary = read_glossary(aliases_path.with_name("glossary.toml"))
         index = SearchIndex(catalogue, read_aliases(aliases_path), glossary)
-        return cls(catalogue, index, loaded_at)
+        return cls(catalogue, index, loaded_at, dict(metadata or {}))
+
+    def with_metadata(self, metadata: Mapping[str, PaperMetadata]) -> Library:
+        """This library with other metadata (the same catalogue and index)."""
+        return replace(self, paper_metadata=dict(metadata))
+
+    def metadata(self, paper_id: str) -> PaperMetadata | None:
+        """What the metadata sources say about a paper, when they have been asked."""
+        return self.paper_metadata.get(paper_id)
 
     @cached_property
     def authors(self) -> AuthorIndex:

@@ -13,7 +13,7 @@ from __future__ import annotations
 import asyncio
 import hashlib
 import logging
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from functools import cache
@@ -24,6 +24,7 @@ from bot.catalogue import CatalogueError, SectionTable, parse_texts
 from bot.catalogue.diff import CatalogueDiff, diff_catalogues, drops_most
 from bot.config import Settings
 from bot.library import Library
+from bot.metadata.models import PaperMetadata
 from bot.models import Catalogue
 from bot.sources import Fetched, SourceError, Validators, fetch_all
 from bot.store import Store
@@ -153,11 +154,16 @@ async def open_library(store: Store, settings: Settings, *, now: datetime) -> Li
 
 
 async def build_library(
-    catalogue: Catalogue, settings: Settings, loaded_at: datetime | None
+    catalogue: Catalogue,
+    settings: Settings,
+    loaded_at: datetime | None,
+    metadata: Mapping[str, PaperMetadata] | None = None,
 ) -> Library:
     """Index a catalogue in a worker thread: seconds for a large list, which the event loop
     must not wait on."""
-    return await asyncio.to_thread(Library.build, catalogue, settings.aliases_table, loaded_at)
+    return await asyncio.to_thread(
+        Library.build, catalogue, settings.aliases_table, loaded_at, metadata=metadata
+    )
 
 
 def summary(catalogue: Catalogue) -> dict[str, Any]:

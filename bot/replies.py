@@ -24,6 +24,7 @@ from bot.weekly import Schedule
 
 # Custom ids of persistent components: "rl:<action>:<arguments>", at most 100 characters.
 CITE = "rl:cite"  # rl:cite:<paper id>
+ABSTRACT = "rl:abs"  # rl:abs:<paper id>
 NAV = "rl:nav"  # rl:nav:<section slug>:<paper id>
 PAGE = "rl:page"  # rl:page:<section slug>:<page>:<asker id>
 OPEN = "rl:open"  # a select menu whose values are paper ids
@@ -33,6 +34,8 @@ SEARCH_LIMIT = 50  # papers a search lists at most
 CHOICE_LIMIT = 25  # autocomplete choices and select options
 _CHOICE_NAME = 100
 _CONTENT_QUERY = 100  # characters of a user's query echoed back
+_BUTTON_URL = 512  # a link button's URL
+_MESSAGE_EMBEDS = 6000  # characters of all embeds of one message
 
 
 @dataclass(frozen=True, slots=True)
@@ -137,24 +140,36 @@ def paper_card(
     heading: str | None = None,
     lang: str = "en",
 ) -> Reply:
-    """A paper's card with its link, citation and browse buttons.
+    """A paper's card with its buttons: PDF, arXiv, Code (links), Abstract and Cite (to the
+    clicker alone), and previous/next in section.
 
-    The browse buttons walk `section` (default: the first section the paper is listed in)
-    in the curator's order.
+    The card says where the paper sits in `section` (default: the first section it is
+    listed in), and the browse buttons walk that section in the curator's order; a section
+    of one paper has no browse buttons.
     """
-    sections = library.sections_of(paper)
-    embed = cards.paper_card(paper, sections, heading=heading, lang=lang)
+    metadata = library.metadata(paper.id)
+    slug = section if section in paper.sections else (paper.sections[0] if paper.sections else None)
+    current = library.section(slug) if slug else None
+    place = None
+    if current is not None and paper.id in current.paper_ids:
+        number = current.paper_ids.index(paper.id) + 1
+        place = cards.Place(current, number, len(current.paper_ids))
+    also_in = [s for s in library.sections_of(paper) if s.slug != slug]
+    embed = cards.paper_card(
+        paper, metadata=metadata, place=place, also_in=also_in, heading=heading, lang=lang
+    )
     links = []
-    if url := cards.web_url(paper.pdf):
+    if url := _button_url(cards.pdf_link(paper, metadata)):
         links.append(Button(t(lang, "card.pdf"), url=url))
-    if url := cards.web_url(paper.code):
-        links.append(Button(t(lang, "card.code"), url=url))
-    if (url := cards.web_url(paper.arxiv_url)) and paper.arxiv_url != paper.pdf:
+    if url := _button_url(paper.arxiv_url):
         links.append(Button(t(lang, "button.arxiv"), url=url))
+    if url := _button_url(paper.code):
+        links.append(Button(t(lang, "card.code"), url=url))
+    if metadata is not None and metadata.abstract:
+        links.append(Button(t(lang, "button.abstract"), custom_id=f"{ABSTRACT}:{paper.id}"))
     links.append(Button(t(lang, "button.cite"), custom_id=f"{CITE}:{paper.id}"))
     rows = [tuple(links)]
-    slug = section if section in paper.sections else (paper.sections[0] if paper.sections else None)
-    if slug:
+    if slug and place is not None and place.count > 1:
         before, after = library.neighbours(paper, slug)
         rows.append(
             (
@@ -171,6 +186,20 @@ def paper_card(
             )
         )
     return Reply(embeds=(embed,), buttons=tuple(rows), papers=(paper.id,))
+
+
+def _button_url(url: str | None) -> str | None:
+    """A URL a link button takes (http(s), at most 512 characters)."""
+    return cards.web_url(url, _BUTTON_URL)
+
+
+def abstract_reply(library: Library, paper: Paper, lang: str = "en") -> Reply:
+    """The full abstract of a paper, for the clicker alone."""
+    metadata = library.metadata(paper.id)
+    if metadata is None or not metadata.abstract:
+        return notice(t(lang, "abstract.none"))
+    embeds = cards.abstract_cards(paper, metadata, lang=lang)
+    return Reply(embeds=tuple(embeds), ephemeral=True, papers=(paper.id,))
 
 
 def paper_reply(library: Library, query: str, lang: str = "en", asker: int = 0) -> Reply:
@@ -390,16 +419,30 @@ def search_turn(library: Library, custom_id: str, clicker: int, lang: str = "en"
 
 
 def cite_reply(library: Library, query: str, lang: str = "en") -> Reply:
-    """/cite: the BibTeX entry of the best match."""
+    """/cite: the best match's card and its BibTeX entry, with the paper's internal id."""
     result = library.index.search(query, CHOICE_LIMIT)
     if result.best is None:
         return no_match(library, query, result, lang)
-    return citation(library, result.best.paper, lang)
+    paper = result.best.paper
+    card = paper_card(library, paper, lang=lang)
+    room = _MESSAGE_EMBEDS - sum(map(len, card.embeds))
+    bib = _citation_embed(library, paper, lang, room)
+    if len(bib) > room:  # an extreme entry: the citation alone
+        return citation(library, paper, lang)
+    return Reply(
+        embeds=(*card.embeds, bib), buttons=card.buttons, ephemeral=True, papers=(paper.id,)
+    )
 
 
 def citation(library: Library, paper: Paper, lang: str = "en") -> Reply:
     """A paper's BibTeX entry, for the asker only."""
-    return Reply(embeds=(cards.citation_card(paper, lang),), ephemeral=True, papers=(paper.id,))
+    embed = _citation_embed(library, paper, lang, _MESSAGE_EMBEDS)
+    return Reply(embeds=(embed,), ephemeral=True, papers=(paper.id,))
+
+
+def _citation_embed(library: Library, paper: Paper, lang: str, room: int) -> discord.Embed:
+    metadata = library.metadata(paper.id)
+    return cards.citation_card(paper, lang, doi=metadata.doi if metadata else "", limit=room)
 
 
 def browse(library: Library, custom_id: str, lang: str = "en") -> Reply | None:
@@ -454,6 +497,9 @@ def click(
     if custom_id.startswith(CITE + ":"):
         paper = library.paper(custom_id.removeprefix(CITE + ":"))
         return Action(citation(library, paper, lang) if paper else _gone(lang))
+    if custom_id.startswith(ABSTRACT + ":"):
+        paper = library.paper(custom_id.removeprefix(ABSTRACT + ":"))
+        return Action(abstract_reply(library, paper, lang) if paper else _gone(lang))
     if custom_id.startswith(NAV + ":"):
         reply = browse(library, custom_id, lang)
         if reply is None:
@@ -724,8 +770,9 @@ def help_reply(lang: str = "en") -> Reply:
     return Reply(embeds=(embed,), ephemeral=True)
 
 
-def about_reply(library: Library, lang: str = "en") -> Reply:
-    """/about: the list loaded, paper and section counts, when it was loaded."""
+def about_reply(library: Library, lang: str = "en", *, metadata_on: bool = True) -> Reply:
+    """/about: the list loaded, paper and section counts, when it was loaded, and the
+    sources of the papers' metadata (`metadata_on`: READINGLIST_METADATA)."""
     catalogue = library.catalogue
     embed = discord.Embed(title=t(lang, "about.title"), colour=cards.COLOUR)
     sources = "\n".join(cards.escape(s.rsplit("/", 1)[-1]) for s in catalogue.sources) or "—"
@@ -738,6 +785,27 @@ def about_reply(library: Library, lang: str = "en") -> Reply:
         stamp = int(library.loaded_at.timestamp())
         when = f"<t:{stamp}:f> (<t:{stamp}:R>)"
         embed.add_field(name=t(lang, "about.loaded"), value=when, inline=False)
+    embed.add_field(
+        name=t(lang, "about.metadata"),
+        value=_metadata_credits(library, lang, metadata_on),
+        inline=False,
+    )
     if catalogue.problems:
         embed.set_footer(text=t(lang, "about.problems", n=len(catalogue.problems)))
     return Reply(embeds=(embed,))
+
+
+def _metadata_credits(library: Library, lang: str, metadata_on: bool) -> str:
+    """Where the metadata comes from (as its sources ask to be credited), and how much."""
+    if not metadata_on:
+        return t(lang, "about.metadata_off")
+    known = [m for p in library.catalogue.papers if (m := library.metadata(p.id))]
+    counts = t(
+        lang,
+        "about.metadata_counts",
+        abstracts=sum(bool(m.abstract) for m in known),
+        papers=len(library.catalogue.papers),
+        tldrs=sum(bool(m.tldr) for m in known),
+        cited=sum(m.citation_count is not None for m in known),
+    )
+    return f"{t(lang, 'about.metadata_sources')}\n{counts}"

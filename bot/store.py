@@ -16,7 +16,7 @@ import asyncio
 import json
 import logging
 import sqlite3
-from collections.abc import AsyncIterator, Callable, Iterable
+from collections.abc import AsyncIterator, Callable, Iterable, Sequence
 from contextlib import asynccontextmanager, closing
 from dataclasses import dataclass
 from datetime import datetime
@@ -25,6 +25,7 @@ from typing import Any, TypeVar
 
 import aiosqlite
 
+from bot.metadata.models import Facts, SourceRecord
 from bot.models import Catalogue, Paper, Problem, Section
 from bot.weekly.plan import WeeklyState
 
@@ -102,6 +103,18 @@ MIGRATIONS: tuple[str, ...] = (
         instance TEXT PRIMARY KEY,
         at TEXT NOT NULL,
         problem TEXT NOT NULL DEFAULT ''
+    );
+    """,
+    # 4: paper metadata, one row per paper and source (bot.metadata.models). `facts` is the
+    # source's answer as JSON, NULL when the source does not know the paper. Not tied to the
+    # papers table: a paper that leaves the list and comes back is not fetched again.
+    """
+    CREATE TABLE paper_metadata (
+        paper_id TEXT NOT NULL,
+        source TEXT NOT NULL,
+        fetched_at TEXT NOT NULL,
+        facts TEXT,
+        PRIMARY KEY (paper_id, source)
     );
     """,
 )
@@ -392,6 +405,42 @@ class Store:
             await db.execute(
                 "INSERT OR REPLACE INTO heartbeats (instance, at, problem) VALUES (?, ?, ?)",
                 (instance, now.isoformat(), problem),
+            )
+
+    # Paper metadata (bot.metadata) ------------------------------------------------------------
+
+    async def metadata_records(self) -> list[SourceRecord]:
+        """Every source's stored answer about every paper."""
+        async with self._read.execute(
+            "SELECT paper_id, source, fetched_at, facts FROM paper_metadata"
+        ) as cur:
+            return [
+                SourceRecord(
+                    pid,
+                    source,
+                    datetime.fromisoformat(fetched),
+                    Facts.from_json(facts) if facts is not None else None,
+                )
+                async for pid, source, fetched, facts in cur
+            ]
+
+    async def save_metadata(self, records: Sequence[SourceRecord]) -> None:
+        """Store sources' answers, replacing what the same source said before."""
+        if not records:
+            return
+        async with self.transaction() as db:
+            await db.executemany(
+                "INSERT OR REPLACE INTO paper_metadata (paper_id, source, fetched_at, facts)"
+                " VALUES (?, ?, ?, ?)",
+                [
+                    (
+                        r.paper_id,
+                        r.source,
+                        r.fetched_at.isoformat(),
+                        r.facts.to_json() if r.facts is not None else None,
+                    )
+                    for r in records
+                ],
             )
 
     async def integrity_check(self) -> str:

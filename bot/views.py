@@ -27,7 +27,7 @@ class HasLibrary(Protocol):
 
 
 class ActionButton(
-    discord.ui.DynamicItem[discord.ui.Button[Any]], template=r"rl:(?:cite|nav|page|search):.+"
+    discord.ui.DynamicItem[discord.ui.Button[Any]], template=r"rl:(?:cite|abs|nav|page|search):.+"
 ):
     """Every persistent button: its custom id says what it does (see bot.replies)."""
 

@@ -1,4 +1,5 @@
-"""Paper cards, section pages and citations: content on the real list, limits on any input."""
+"""Paper cards, abstracts, section pages and citation cards: content on the real list, and
+Discord's limits (tests/fake_discord's own table, not the module's constants) on any input."""
 
 from __future__ import annotations
 
@@ -7,177 +8,117 @@ from dataclasses import replace
 
 import discord
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import given
 from hypothesis import strategies as st
 
-from bot.cards import (
-    DESCRIPTION_LIMIT,
-    TITLE_LIMIT,
-    citation,
-    citation_card,
-    embed_errors,
-    escape,
-    message_errors,
-    paper_card,
-    section_pages,
-    truncate,
-)
+from bot.cards import Place, abstract_cards, citation_card, paper_card, pdf_link, section_pages
+from bot.metadata.models import Facts, PaperMetadata
 from bot.models import Catalogue, Paper, Section
+from tests.fake_discord import limits
+from tests.strategies import PROPERTY, SECTION, long_text, metadata, papers, papers_with_sections
+from tests.test_bibtex import is_valid_bibtex
 
 ZWSP = "\u200b"
 
-# --- escape and truncate ----------------------------------------------------------------------
 
-ESCAPE_CASES = [
-    # markdown: every character that can start syntax is escaped, so it renders as itself
-    ("plain text", "plain text"),
-    ("**bold**", r"\*\*bold\*\*"),
-    ("*italic*", r"\*italic\*"),
-    ("_italic_", r"\_italic\_"),
-    ("__underline__", r"\_\_underline\_\_"),
-    ("~~strike~~", r"\~\~strike\~\~"),
-    ("||spoiler||", r"\|\|spoiler\|\|"),
-    ("`code`", r"\`code\`"),
-    ("```py\nprint(1)\n```", r"\`\`\`py print(1) \`\`\`"),
-    ("# heading", r"\# heading"),
-    ("### heading", r"\### heading"),
-    ("-# subtext", r"\-# subtext"),
-    ("- item", r"\- item"),
-    ("+ item", r"\+ item"),
-    ("1. item", r"1\. item"),
-    ("2305.13048", "2305.13048"),
-    ("> quote", r"\> quote"),
-    (">>> quote", r"\>>> quote"),
-    ("a > b", "a > b"),
-    (r"back\slash", r"back\\slash"),
-    ("90%* ChatGPT", r"90%\* ChatGPT"),
-    ("Ball*-tree", r"Ball\*-tree"),
-    # masked links: every bracket escaped, also inside and after the first link
-    ("[PDF](https://evil.example)", r"\[PDF\](https://evil.example)"),
-    ("[a](x) and [b](y)", r"\[a\](x) and \[b\](y)"),
-    ("[**x**](y)", r"\[\*\*x\*\*\](y)"),
-    ("https://x.org/a_b", r"https://x.org/a\_b"),
-    # mentions: a zero-width space after "@", an escaped "<"
-    ("@everyone", f"@{ZWSP}everyone"),
-    ("@here now", f"@{ZWSP}here now"),
-    ("hi @EVERYONE", f"hi @{ZWSP}EVERYONE"),
-    ("<@1>", f"\\<@{ZWSP}1>"),
-    ("<@!1>", f"\\<@{ZWSP}!1>"),
-    ("<@&1>", f"\\<@{ZWSP}&1>"),
-    ("<#1>", r"\<#1>"),
-    ("</paper:1>", r"\</paper:1>"),
-    ("<:emoji:1>", r"\<:emoji:1>"),
-    ("<t:1700000000:R>", r"\<t:1700000000:R>"),
-    ("a@b.org", "a@b.org"),
-    # control and invisible characters removed; the ones scripts and emoji need kept
-    ("a\x00b\x07c\x7fd", "abcd"),
-    ("zero\u200bwidth\ufeff\u2060", "zerowidth"),
-    ("@\u200beveryone", f"@{ZWSP}everyone"),
-    ("@every\u200bone", f"@{ZWSP}everyone"),
-    ("\u202eevil\u202c", "evil"),
-    ("soft\u00adhyphen", "softhyphen"),
-    ("👩\u200d🔬 science", "👩\u200d🔬 science"),
-    ("\u200fשלום", "\u200fשלום"),
-    # whitespace collapsed to one line
-    ("line 1\nline 2\r\n\tline 3", "line 1 line 2 line 3"),
-    ("  padded  ", "padded"),
-    ("a\u2028b", "a b"),
-    ("", ""),
-]
-
-
-@pytest.mark.parametrize(("text", "expected"), ESCAPE_CASES)
-def test_escape(text: str, expected: str) -> None:
-    assert escape(text) == expected
-
-
-@pytest.mark.parametrize(
-    ("text", "expected"),
-    [
-        ("a\n\n\n\n- b\n  # c", "a\n\n\\- b\n\\# c"),
-        ("1. one\n2. two", "1\\. one\n2\\. two"),
-        ("x\n> @here", f"x\n\\> @{ZWSP}here"),
-    ],
-)
-def test_escape_multiline_keeps_lines(text: str, expected: str) -> None:
-    assert escape(text, multiline=True) == expected
-
-
-TRUNCATE_CASES = [
-    ("short", 10, "short"),
-    ("exactly 10", 10, "exactly 10"),
-    ("", 0, ""),
-    ("anything", 0, ""),
-    ("abc", 1, "…"),
-    ("Attention is all you need", 20, "Attention is all…"),
-    ("Attention is all you need", 12, "Attention…"),
-    ("Supercalifragilistic", 10, "Supercali…"),  # no boundary: a hard cut
-    ("a verylongwordthatgoesonandon", 20, "a verylongwordthatg…"),  # boundary too far back
-    ("Bo Peng, Eric Alcaide, Quentin", 24, "Bo Peng, Eric Alcaide…"),
-    (r"escaped \*\*", 10, r"escaped…"),
-    (r"ab\*cd", 4, "ab…"),  # never "ab\…"
-    (r"a\\bc", 4, r"a\\…"),  # an escaped backslash is a pair, kept whole
-    ("中文标题没有空格", 5, "中文标题…"),
-]
-
-
-@pytest.mark.parametrize(("text", "limit", "expected"), TRUNCATE_CASES)
-def test_truncate(text: str, limit: int, expected: str) -> None:
-    assert truncate(text, limit) == expected
-
-
-def test_truncate_rejects_negative_limit() -> None:
-    with pytest.raises(ValueError, match="negative"):
-        truncate("x", -1)
-
-
-@settings(deadline=None, max_examples=200)
-@given(st.text(), st.integers(0, 300))
-def test_truncate_escaped_text_fits_and_keeps_escapes_whole(text: str, limit: int) -> None:
-    escaped = escape(text)
-    cut = truncate(escaped, limit)
-    assert len(cut) <= limit
-    assert cut == escaped or cut == "" or cut.endswith("…")
-    body = cut.removesuffix("…")
-    assert (len(body) - len(body.rstrip("\\"))) % 2 == 0  # no dangling escape
-    assert escaped.startswith(body)
+def errors(*embeds: discord.Embed) -> list[str]:
+    """What Discord would refuse in a message of these embeds, by the fake's limits, and
+    URLs it would refuse."""
+    found = limits.message_errors({"embeds": [e.to_dict() for e in embeds]})
+    for embed in embeds:
+        data = embed.to_dict()
+        if not (data.get("title") or data.get("description")):
+            found.append("an empty embed")
+        url = data.get("url")
+        if url is not None and (not re.match(r"https?://[^\s]+$", url) or len(url) > 2048):
+            found.append(f"url {url!r}")
+    return found
 
 
 # --- paper cards on the real list -------------------------------------------------------------
 
+RWKV_META = PaperMetadata(
+    "2305.13048",
+    arxiv=Facts(
+        title="RWKV: Reinventing RNNs for the Transformer Era",
+        abstract="Transformers have revolutionized almost all natural language processing"
+        " (NLP) tasks but suffer from memory and computational complexity that scales"
+        " quadratically with sequence length. In contrast, recurrent neural networks (RNNs)"
+        " exhibit linear scaling in memory and computational requirements but struggle to"
+        " match the same performance as Transformers. We propose a novel model architecture,"
+        " Receptance Weighted Key Value (RWKV).",
+        year=2023,
+    ),
+    scholar=Facts(
+        tldr="This work proposes RWKV, a model architecture that combines the efficient"
+        " parallelizable training of transformers with the efficient inference of RNNs.",
+        citation_count=4210,
+        venue="Conference on Empirical Methods in Natural Language Processing",
+        year=2023,
+    ),
+)
 
-def card(full: Catalogue, paper_id: str, heading: str | None = None) -> discord.Embed:
+
+def card(
+    full: Catalogue,
+    paper_id: str,
+    *,
+    heading: str | None = None,
+    metadata: PaperMetadata | None = None,
+    lang: str = "en",
+) -> discord.Embed:
     paper = full.paper(paper_id)
     assert paper is not None
     sections = [s for s in map(full.section, paper.sections) if s is not None]
-    return paper_card(paper, sections, heading=heading)
+    place = Place(
+        sections[0], sections[0].paper_ids.index(paper.id) + 1, len(sections[0].paper_ids)
+    )
+    return paper_card(
+        paper, metadata=metadata, place=place, also_in=sections[1:], heading=heading, lang=lang
+    )
 
 
 def fields(embed: discord.Embed) -> dict[str, str]:
     return {field.name or "": field.value or "" for field in embed.fields}
 
 
-def test_rwkv_card(full: Catalogue) -> None:
-    embed = card(full, "2305.13048")
+def test_rwkv_card_says_what_the_paper_is(full: Catalogue) -> None:
+    embed = card(full, "2305.13048", metadata=RWKV_META)
     assert embed.title == "RWKV: Reinventing RNNs for the Transformer Era"
-    assert embed.url == "https://arxiv.org/abs/2305.13048"
+    assert embed.url == "https://arxiv.org/pdf/2305.13048"  # the list's /abs/ link, as a PDF
     assert embed.description == (
+        "**TL;DR** This work proposes RWKV, a model architecture that combines the efficient"
+        " parallelizable training of transformers with the efficient inference of RNNs.\n\n"
         "Bo Peng, Eric Alcaide, Quentin Anthony, Alon Albalak, Samuel Arcadinho, Stella Biderman"
-        " et al.\nEMNLP · 2023"
+        " et al.\nEMNLP · 2023 · cited 4,210 times"
     )
-    assert fields(embed) == {
-        "Listed in": "Non-Transformer architectures (非 Transformer 架构)",
-        # the list's "PDF" is the abstract page, and is labelled so
-        "Links": "[arXiv abstract](https://arxiv.org/abs/2305.13048)"
-        " · [Code](https://github.com/BlinkDL/RWKV-LM)",
-        "arXiv": "2305.13048",
-    }
-    assert embed.footer.text == "id: 2305.13048"
+    # no field repeats the buttons (links) or the id; the footer says where the paper sits
+    assert embed.fields == []
+    assert embed.footer.text == "3 of 5 in Non-Transformer architectures"
     assert embed.author.name is None
-    assert embed_errors(embed) == []
+    assert errors(embed) == []
 
 
-def test_attention_card(full: Catalogue) -> None:
+def test_without_a_tldr_the_abstract_opens_the_card(full: Catalogue) -> None:
+    meta = replace(RWKV_META, scholar=Facts(citation_count=1))
+    summary = (card(full, "2305.13048", metadata=meta).description or "").split("\n\n")[0]
+    assert summary == (
+        "Transformers have revolutionized almost all natural language processing (NLP) tasks"
+        " but suffer from memory and computational complexity that scales quadratically with"
+        " sequence length."
+    )  # whole sentences, at most ~300 characters
+    assert len(summary) <= 300
+    assert (card(full, "2305.13048", metadata=meta).description or "").endswith("· cited once")
+
+
+def test_a_card_in_chinese(full: Catalogue) -> None:
+    embed = card(full, "2305.13048", metadata=RWKV_META, lang="zh")
+    assert (embed.description or "").startswith("**一句话总结** This work proposes RWKV")
+    assert (embed.description or "").endswith("EMNLP · 2023 · 被引用 4,210 次")
+    assert embed.footer.text == "非 Transformer 架构 第 3/5 篇"
+
+
+def test_without_metadata_the_card_shows_the_list_alone(full: Catalogue) -> None:
     embed = card(full, "1706.03762", heading="Paper of the week")
     assert embed.title == "Attention is all you need"
     assert embed.url == "https://arxiv.org/pdf/1706.03762"
@@ -188,11 +129,17 @@ def test_attention_card(full: Catalogue) -> None:
         " et al."
     )
     assert venue == "NeurIPS · 2017"
-    assert fields(embed)["Links"] == (
-        "[PDF](https://arxiv.org/pdf/1706.03762) · [arXiv abstract](https://arxiv.org/abs/1706.03762)"
+    assert embed.fields == []
+    assert embed.footer.text == "the only paper in Overview of LLM architectures"
+
+
+def test_metadata_fills_in_a_missing_venue_and_year() -> None:
+    paper = Paper(id="x", title="X", authors=("A B",))
+    meta = PaperMetadata("x", scholar=Facts(venue="ICML", year=2021, citation_count=0))
+    assert (
+        paper_card(paper, metadata=meta, lang="en").description
+        == "A B\nICML · 2021 · cited 0 times"
     )
-    assert fields(embed)["Listed in"] == "Overview of LLM architectures (大语言模型架构概览)"
-    assert embed.footer.text == "id: 1706.03762"
 
 
 def test_lstm_card_two_sections_and_an_extra_link(full: Catalogue) -> None:
@@ -200,13 +147,13 @@ def test_lstm_card_two_sections_and_an_extra_link(full: Catalogue) -> None:
     assert embed.title == "Long Short-Term Memory"
     assert embed.url == "https://deeplearning.cs.cmu.edu/F23/document/readings/LSTM.pdf"
     assert embed.description == "Sepp Hochreiter, Jürgen Schmidhuber\nNeural Computing · 1997"
+    # PDF and code are buttons; the list's further link has none, so it stays
     assert fields(embed) == {
-        "Listed in": "RNN-based language models (基于 RNN 的语言模型)\nIn-context learning (上下文学习)",
-        "Links": "[PDF](https://deeplearning.cs.cmu.edu/F23/document/readings/LSTM.pdf)"
-        " · [Code](https://github.com/topics/long-short-term-memory)"
-        " · [link 2](https://www.bioinf.jku.at/publications/older/2604.pdf)",
-    }  # no arXiv field: the paper has no arXiv id
-    assert embed.footer.text == "id: long-short-term-memory"
+        "More links": "[link 1](https://www.bioinf.jku.at/publications/older/2604.pdf)"
+    }
+    assert embed.footer.text == (
+        "2 of 5 in RNN-based language models · also in In-context learning"
+    )
 
 
 def test_et_al_from_the_list_itself(full: Catalogue) -> None:
@@ -222,9 +169,9 @@ def test_short_author_list_is_whole(full: Catalogue) -> None:
     assert (embed.description or "").split("\n")[0] == (
         "Kevin Meng, David Bau, Alex Andonian, Yonatan Belinkov"
     )
-    assert fields(embed)["Listed in"].count("\n") == 2
-    assert "[link 2](" in fields(embed)["Links"]
-    assert "[link 3](" in fields(embed)["Links"]
+    assert (embed.footer.text or "").count(", ") == 1  # also in two more sections
+    assert "[link 1](" in fields(embed)["More links"]
+    assert "[link 2](" in fields(embed)["More links"]
 
 
 def test_markdown_in_a_real_title_is_escaped(full: Catalogue) -> None:
@@ -236,9 +183,42 @@ def test_markdown_in_a_real_title_is_escaped(full: Catalogue) -> None:
 
 def test_parentheses_in_a_link_are_encoded(full: Catalogue) -> None:
     paper = next(p for p in full.papers if p.pdf and "(02)" in p.pdf)
-    embed = paper_card(paper, [])
+    embed = paper_card(replace(paper, links=((paper.pdf or "") + "x",)), lang="en")
     assert embed.url == "https://doi.org/10.1016/S0306-4573(02)00021-3"
-    assert fields(embed)["Links"] == "[PDF](https://doi.org/10.1016/S0306-4573%2802%2900021-3)"
+    assert fields(embed)["More links"] == (
+        "[link 1](https://doi.org/10.1016/S0306-4573%2802%2900021-3x)"
+    )
+
+
+@pytest.mark.parametrize(
+    ("pdf", "arxiv_id", "expected"),
+    [
+        ("https://arxiv.org/abs/2305.13048", "2305.13048", "https://arxiv.org/pdf/2305.13048"),
+        ("http://arxiv.org/abs/2305.13048v2", "2305.13048", "https://arxiv.org/pdf/2305.13048"),
+        ("https://arxiv.org/pdf/1706.03762", "1706.03762", "https://arxiv.org/pdf/1706.03762"),
+        ("https://aclanthology.org/N19-1423.pdf", None, "https://aclanthology.org/N19-1423.pdf"),
+        (None, "2305.13048", "https://arxiv.org/pdf/2305.13048"),
+        ("ftp://example.org/x.pdf", None, None),
+    ],
+)
+def test_pdf_link(pdf: str | None, arxiv_id: str | None, expected: str | None) -> None:
+    assert pdf_link(Paper(id="x", title="X", pdf=pdf, arxiv_id=arxiv_id)) == expected
+
+
+def test_the_open_access_pdf_is_the_last_resort() -> None:
+    paper = Paper(id="x", title="X")
+    meta = PaperMetadata("x", scholar=Facts(open_access_pdf="https://example.org/x.pdf"))
+    assert pdf_link(paper, meta) == "https://example.org/x.pdf"
+
+
+def metadata_of(paper: Paper) -> PaperMetadata:
+    """Metadata as long as the sources give: a 1,920-character abstract (arXiv's limit),
+    a long TL;DR, a long venue."""
+    return PaperMetadata(
+        paper.id,
+        arxiv=Facts(abstract=("Word " * 384).strip(), year=2020),
+        scholar=Facts(tldr="Long " * 200, venue="Venue " * 100, citation_count=123_456_789),
+    )
 
 
 @pytest.mark.parametrize("which", ["full", "chapter"])
@@ -246,24 +226,27 @@ def test_every_real_card_and_page_fits(which: str, request: pytest.FixtureReques
     catalogue: Catalogue = request.getfixturevalue(which)
     for paper in catalogue.papers:
         sections = [s for s in map(catalogue.section, paper.sections) if s is not None]
-        assert message_errors([paper_card(paper, sections)]) == [], paper.id
-        assert message_errors([citation_card(paper)]) == [], paper.id
-        assert is_valid_bibtex(citation(paper)), paper.id
+        for meta in (None, metadata_of(paper)):
+            embed = paper_card(paper, metadata=meta, also_in=sections, lang="en")
+            assert errors(embed) == [], paper.id
+            assert len(embed) < 3000, paper.id  # leaves room beside a citation (/cite)
+        assert errors(*abstract_cards(paper, metadata_of(paper), lang="en")) == []
+        assert errors(citation_card(paper)) == [], paper.id
     for section in catalogue.sections:
         listed = [p for p in map(catalogue.paper, section.paper_ids) if p is not None]
         for page in section_pages(section, listed):
-            assert message_errors([page]) == [], section.slug
+            assert errors(page) == [], section.slug
 
 
 def test_card_urls_fall_back_and_skip_what_discord_rejects() -> None:
     base = Paper(id="x", title="X", code="https://github.com/x/y")
-    assert paper_card(base, []).url == "https://github.com/x/y"
+    assert paper_card(base, lang="en").url == "https://github.com/x/y"
     with_arxiv = replace(base, arxiv_id="2305.13048", pdf="ftp://example.org/x.pdf")
-    assert paper_card(with_arxiv, []).url == "https://arxiv.org/abs/2305.13048"
+    assert paper_card(with_arxiv, lang="en").url == "https://arxiv.org/pdf/2305.13048"
     too_long = replace(base, pdf="https://example.org/" + "a" * 2100, code="javascript:alert(1)")
-    embed = paper_card(too_long, [])
+    embed = paper_card(too_long, lang="en")
     assert embed.url is None
-    assert "Links" not in fields(embed)
+    assert embed.fields == []
 
 
 def test_overlong_fields_say_how_much_was_left_out() -> None:
@@ -272,13 +255,26 @@ def test_overlong_fields_say_how_much_was_left_out() -> None:
         Section(slug=f"s{i}", heading=f"标题 {i}" * 10, name=f"Name {i}") for i in range(40)
     ]
     paper = Paper(id="x", title="X", links=links, sections=tuple(s.slug for s in sections))
-    embed = paper_card(paper, sections)
-    listed, shown_links = fields(embed)["Listed in"], fields(embed)["Links"]
-    assert listed.startswith("Name 0 (标题 0标题 0")
-    assert re.search(r"\n… and \d+ more$", listed)
-    assert shown_links.startswith("[link 2](https://example.org/0/")
+    embed = paper_card(paper, place=Place(sections[0], 1, 1), also_in=sections[1:], lang="en")
+    shown_links = fields(embed)["More links"]
+    assert shown_links.startswith("[link 1](https://example.org/0/")
     assert re.search(r" · … and \d+ more$", shown_links)
-    assert embed_errors(embed) == []
+    assert (embed.footer.text or "").startswith("the only paper in Name 0 · also in Name 1, Name 2")
+    assert errors(embed) == []
+
+
+def test_a_long_abstract_is_split_and_said_where_it_comes_from() -> None:
+    paper = Paper(id="x", title="X", arxiv_id="2305.13048")
+    sentence = "This sentence is one of many in a very long abstract. "
+    meta = PaperMetadata("x", scholar=Facts(abstract=sentence * 100))  # 5,400 characters
+    embeds = abstract_cards(paper, meta, lang="en")
+    assert len(embeds) == 2
+    assert embeds[0].title == "Abstract: X" and embeds[0].url == "https://arxiv.org/abs/2305.13048"
+    assert all((e.description or "").endswith(".") for e in embeds[:-1])  # cut between sentences
+    assert embeds[-1].footer.text == "Abstract from Semantic Scholar"
+    assert errors(*embeds) == []
+    short = abstract_cards(paper, RWKV_META, lang="zh")
+    assert len(short) == 1 and short[0].footer.text == "摘要来自 arXiv（元数据 CC0）"
 
 
 # --- section pages ----------------------------------------------------------------------------
@@ -305,7 +301,7 @@ def test_decoder_only_pages_continue_numbering(full: Catalogue) -> None:
     assert second[-1].startswith(f"**{len(papers)}.** ")
     assert pages[0].footer.text == f"Page 1/2 · {len(papers)} papers · /section decoder-only"
     assert pages[1].footer.text == f"Page 2/2 · {len(papers)} papers · /section decoder-only"
-    assert all(embed_errors(page) == [] for page in pages)
+    assert all(errors(page) == [] for page in pages)
 
 
 def test_non_transformer_page(full: Catalogue) -> None:
@@ -328,7 +324,7 @@ def test_empty_section_has_one_page_saying_so() -> None:
     assert page.title == "New papers"  # the heading is not repeated when it is the name
     assert page.description == "No papers are listed in this section yet."
     assert page.footer.text == "Page 1/1 · 0 papers · /section new"
-    assert embed_errors(page) == []
+    assert errors(page) == []
 
 
 def test_per_page_and_singular_count() -> None:
@@ -343,102 +339,6 @@ def test_per_page_and_singular_count() -> None:
     assert section_pages(section, papers[:1])[0].footer.text == "Page 1/1 · 1 paper · /section s"
     with pytest.raises(ValueError, match="per_page"):
         section_pages(section, papers, per_page=0)
-
-
-# --- citations --------------------------------------------------------------------------------
-
-VASWANI = """\
-@inproceedings{vaswani2017attention,
-  title = {{Attention is all you need}},
-  author = {Ashish Vaswani and Noam Shazeer and Niki Parmar and Jakob Uszkoreit and Llion Jones and Aidan N Gomez and Lukasz Kaiser and Illia Polosukhin},
-  booktitle = {NeurIPS},
-  year = {2017},
-  eprint = {1706.03762},
-  archivePrefix = {arXiv},
-  url = {https://arxiv.org/pdf/1706.03762}
-}"""
-
-HOCHREITER = """\
-@article{hochreiter1997long,
-  title = {{Long Short-Term Memory}},
-  author = {Sepp Hochreiter and Jürgen Schmidhuber},
-  journal = {Neural Computing},
-  year = {1997},
-  url = {https://deeplearning.cs.cmu.edu/F23/document/readings/LSTM.pdf}
-}"""
-
-TTT = """\
-@misc{sun2024learning,
-  title = {{Learning to (Learn at Test Time): RNNs with Expressive Hidden States}},
-  author = {Yu Sun and Xinhao Li and Karan Dalal and Jiarui Xu and Arjun Vikram and Genghan Zhang and Yann Dubois and Xinlei Chen and Xiaolong Wang and Sanmi Koyejo and others},
-  year = {2024},
-  eprint = {2407.04620},
-  archivePrefix = {arXiv},
-  url = {https://arxiv.org/abs/2407.04620}
-}"""
-
-
-@pytest.mark.parametrize(
-    ("paper_id", "expected"),
-    [("1706.03762", VASWANI), ("long-short-term-memory", HOCHREITER), ("2407.04620", TTT)],
-)
-def test_citation_golden(full: Catalogue, paper_id: str, expected: str) -> None:
-    paper = full.paper(paper_id)
-    assert paper is not None
-    assert citation(paper) == expected
-
-
-@pytest.mark.parametrize(
-    ("paper_id", "key"),
-    [
-        ("2305.13048", "@inproceedings{peng2023rwkv,"),
-        ("1910.10683", "@article{raffel2019exploring,"),  # JMLR
-        ("introducing-chatgpt", "@misc{openai2023introducing,"),  # Online
-        ("2112.09332", "@misc{nakano2021webgpt,"),  # arXiv
-    ],
-)
-def test_citation_keys_and_types(full: Catalogue, paper_id: str, key: str) -> None:
-    paper = full.paper(paper_id)
-    assert paper is not None
-    assert citation(paper).startswith(key + "\n")
-
-
-@pytest.mark.parametrize(
-    ("venue", "kind"),
-    [
-        ("", "misc"),
-        ("arXiv", "misc"),
-        ("arxiv preprint arXiv:2301.00001", "misc"),
-        ("Online", "misc"),
-        ("ICLR", "inproceedings"),
-        ("Findings of EMNLP", "inproceedings"),
-        ("Journal of Machine Learning Research", "article"),
-        ("Transactions of the Association for Computational Linguistics", "article"),
-        ("Neural computation", "article"),
-        ("Nat. Mac. Intell.", "article"),
-        ("TPAMI", "article"),
-    ],
-)
-def test_citation_entry_type(venue: str, kind: str) -> None:
-    assert citation(Paper(id="x", title="X", venue=venue)).startswith(f"@{kind}{{")
-
-
-def test_citation_escapes_and_keys_odd_input() -> None:
-    paper = Paper(
-        id="x",
-        title="The 100% {braced} R&D of $x_i$ #1 \\ ~^",
-        authors=("Élodie Dupont-Durand, Jr.", "Tom and Jerry", "李雷"),
-        year=2020,
-    )
-    bib = citation(paper)
-    assert bib.startswith("@misc{dupontdurand2020braced,\n")  # "100" is not a word
-    assert (
-        r"  title = {{The 100\% \textbraceleft{}braced\textbraceright{} R\&D of \$x\_i\$ \#1"
-        r" \textbackslash{} \textasciitilde{}\textasciicircum{}}}," in bib
-    )
-    assert "  author = {{Élodie Dupont-Durand, Jr.} and {Tom and Jerry} and 李雷}," in bib
-    assert is_valid_bibtex(bib)
-    assert citation(Paper(id="y", title="")).startswith("@misc{anon,\n")
 
 
 def test_citation_card_keeps_its_fence() -> None:
@@ -467,7 +367,7 @@ def test_citation_card_worst_case_is_still_valid_bibtex() -> None:
         arxiv_id="^" * 1000,
     )
     embed = citation_card(paper)
-    assert embed_errors(embed) == []
+    assert errors(embed) == []
     bib = (embed.description or "").removeprefix("```bibtex\n").removesuffix("\n```")
     assert is_valid_bibtex(bib)
     assert bib.startswith("@article{anon2024,\n")
@@ -477,168 +377,10 @@ def test_citation_card_worst_case_is_still_valid_bibtex() -> None:
 @pytest.mark.parametrize("year", [None, 0, -5, 10_000])
 def test_a_year_that_is_not_one_is_left_out(year: int | None) -> None:
     paper = Paper(id="x", title="T", authors=("A B",), venue="ICML", year=year)
-    assert paper_card(paper, []).description == "A B\nICML"
-    assert citation(paper).startswith("@inproceedings{bt,\n")
-    assert "year" not in citation(paper)
+    assert paper_card(paper, lang="en").description == "A B\nICML"
+    assert "year" not in (citation_card(paper).description or "")
     page = section_pages(Section(slug="s", heading="S", name="S"), [paper])[0]
     assert page.description == "**1.** T"
-
-
-# --- embed_errors -----------------------------------------------------------------------------
-
-
-def test_embed_errors_finds_every_kind_of_violation() -> None:
-    embed = discord.Embed(title="t" * 257, description="d" * 4097, url="ftp://x")
-    embed.set_footer(text="f" * 2049)
-    embed.set_author(name="a" * 257)
-    for _ in range(26):
-        embed.add_field(name="n", value="v")
-    embed.add_field(name=" ", value="v" * 1025)
-    errors = embed_errors(embed)
-    for where in ("title", "description", "footer.text", "author.name", "fields:", "url"):
-        assert any(e.startswith(where) for e in errors), where
-    assert "fields.26.name: empty" in errors
-    assert any(e.startswith("fields.26.value: 1025") for e in errors)
-    assert any(e.startswith("embed: ") and "6000" in e for e in errors)
-    assert embed_errors(discord.Embed()) == ["embed: empty"]
-    assert embed_errors(discord.Embed(title="fine")) == []
-
-
-def test_message_errors_counts_all_embeds_together() -> None:
-    embeds = [discord.Embed(description="d" * 4000) for _ in range(2)]
-    assert message_errors(embeds) == ["embeds: 8000 characters together, more than 6000"]
-    assert message_errors(embeds[:1]) == []
-    assert any("11 embeds" in e for e in message_errors([discord.Embed(title="x")] * 11))
-
-
-# --- properties: any paper, any section -------------------------------------------------------
-
-TOKENS = st.sampled_from(
-    [
-        "@everyone",
-        "@here",
-        "@EVERYONE",
-        "<@1>",
-        "<@!123456789012345678>",
-        "<@&1>",
-        "<#1>",
-        "</paper:1>",
-        "**",
-        "__",
-        "*",
-        "_",
-        "~~",
-        "||",
-        "`",
-        "```",
-        "> ",
-        ">>> ",
-        "# ",
-        "-# ",
-        "- ",
-        "1. ",
-        "[x](https://e.com)",
-        "](",
-        "\\",
-        "\\\\",
-        "\n",
-        "\r\n",
-        "\t",
-        "\x00",
-        "\u200b",
-        "\u200d",
-        "\u200f",
-        "\u202e",
-        "\ufeff",
-        "🧪",
-        "👩\u200d🔬",
-        "🏴\U000e0067\U000e0062\U000e0065\U000e006e\U000e0067\U000e007f",
-        "עברית",
-        "العربية",
-        "中文",
-        " ",
-        "{",
-        "}",
-        "%&$#^~",
-        ", ",
-        " and ",
-        "et al.",
-    ]
-)
-TEXT = st.lists(st.one_of(st.text(max_size=20), TOKENS), max_size=12).map("".join)
-
-
-def long_text(max_chars: int, max_repeat: int) -> st.SearchStrategy[str]:
-    """Text up to `max_chars`: a generated piece repeated, so long inputs stay cheap to draw."""
-    repeated = st.tuples(TEXT, st.integers(1, max_repeat)).map(lambda t: (t[0] * t[1])[:max_chars])
-    return st.one_of(TEXT, repeated)
-
-
-URL = st.one_of(
-    st.sampled_from(
-        [
-            "https://arxiv.org/abs/2305.13048",
-            "http://example.org/a_(b)_[c]/*x*",
-            "https://example.org/@everyone",
-            "HTTPS://EXAMPLE.ORG/Ä ö",
-            "https://[::1]:8080/x",
-            "https://example.org:99999/",
-            "https://exa mple.org/",
-            "https://",
-            "//example.org/x",
-            "ftp://example.org/x.pdf",
-            "javascript:alert(1)",
-            "mailto:a@b.org",
-            "",
-        ]
-    ),
-    st.integers(1900, 3100).map(lambda n: "https://example.org/" + "a" * n),
-    TEXT.map(lambda s: "https://example.org/" + s),
-    TEXT,
-)
-AUTHORS = st.one_of(
-    st.lists(TEXT, max_size=10).map(tuple),
-    st.tuples(long_text(200, 20), st.integers(0, 300)).map(
-        lambda t: tuple(f"{t[0]} {i}" for i in range(t[1]))
-    ),
-)
-SECTION = st.builds(
-    Section,
-    slug=TEXT,
-    heading=long_text(600, 30),
-    name=long_text(600, 30),
-    chapter=TEXT,
-)
-
-
-@st.composite
-def papers(draw: st.DrawFn, sections: list[Section] | None = None) -> Paper:
-    return Paper(
-        id=draw(long_text(300, 20)),
-        title=draw(long_text(2000, 100)),
-        authors=draw(AUTHORS),
-        et_al=draw(st.booleans()),
-        venue=draw(long_text(1000, 50)),
-        year=draw(st.none() | st.integers(-9999, 99999)),
-        pdf=draw(st.none() | URL),
-        code=draw(st.none() | URL),
-        links=tuple(draw(st.lists(URL, max_size=30))),
-        arxiv_id=draw(st.none() | st.just("2305.13048") | TEXT),
-        sections=tuple(s.slug for s in sections or ()),
-    )
-
-
-@st.composite
-def papers_with_sections(draw: st.DrawFn) -> tuple[Paper, list[Section]]:
-    sections = draw(st.lists(SECTION, max_size=30))
-    return draw(papers(sections)), sections
-
-
-PROPERTY = settings(
-    deadline=None,
-    max_examples=200,
-    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
-)
 
 
 def rendered(embed: discord.Embed) -> str:
@@ -656,8 +398,7 @@ def rendered(embed: discord.Embed) -> str:
 
 
 def assert_safe(embed: discord.Embed) -> None:
-    assert embed_errors(embed) == []
-    assert message_errors([embed]) == []
+    assert errors(embed) == []
     data = embed.to_dict()
     assert data.get("title") or data.get("description")
     text = rendered(embed).casefold()
@@ -670,9 +411,21 @@ def assert_safe(embed: discord.Embed) -> None:
 @given(papers_with_sections(), st.none() | long_text(400, 20))
 def test_any_paper_card_fits(case: tuple[Paper, list[Section]], heading: str | None) -> None:
     paper, sections = case
-    embed = paper_card(paper, sections, heading=heading)
+    place = Place(sections[0], 1, 2) if sections else None
+    embed = paper_card(paper, place=place, also_in=sections[1:], heading=heading, lang="en")
     assert_safe(embed)
-    assert (embed.footer.text or "id: ").startswith("id: ")
+    assert paper.id not in (embed.footer.text or "") or paper.id in "1 of 2 in "
+
+
+@PROPERTY
+@given(papers(), metadata(), st.sampled_from(["en", "zh"]))
+def test_any_card_with_any_metadata_fits(paper: Paper, meta: PaperMetadata, lang: str) -> None:
+    assert_safe(paper_card(paper, metadata=meta, lang=lang))
+    if meta.abstract:
+        embeds = abstract_cards(paper, meta, lang=lang)
+        assert errors(*embeds) == []
+        for embed in embeds:
+            assert_safe(embed)
 
 
 @PROPERTY
@@ -688,40 +441,14 @@ def test_any_section_pages_fit(
         assert page.footer.text and page.footer.text.startswith(f"Page {index + 1}/{len(pages)} · ")
         if count:
             assert (page.description or "").startswith(f"**{index * per_page + 1}.** ")
-        assert len(page.title or "") <= TITLE_LIMIT
+        assert len(page.title or "") <= limits.EMBED_TITLE_MAX
 
 
 @PROPERTY
 @given(papers())
-def test_any_citation_is_valid_and_its_card_fits(paper: Paper) -> None:
-    bib = citation(paper)
-    assert is_valid_bibtex(bib), bib
+def test_any_citation_card_fits(paper: Paper) -> None:
     embed = citation_card(paper)
     assert_safe(embed)
     text = embed.description or ""
-    assert len(text) <= DESCRIPTION_LIMIT
+    assert is_valid_bibtex(text.removeprefix("```bibtex\n").removesuffix("\n```"))
     assert text.startswith("```bibtex\n") and text.endswith("\n```") and text.count("```") == 2
-
-
-def is_valid_bibtex(bib: str) -> bool:
-    """One entry as BibTeX reads it: `@type{key,` then `name = {value}` fields, braces balanced."""
-    head = re.match(r"@(misc|article|inproceedings)\{[a-z0-9]+,\n", bib)
-    if not head or not bib.endswith("\n}"):
-        return False
-    body = bib[head.end() : -2]
-    position = 0
-    while position < len(body):
-        field = re.compile(r"  [a-zA-Z]+ = \{").match(body, position)
-        if not field:
-            return False
-        depth, position = 1, field.end()
-        while depth and position < len(body):
-            depth += {"{": 1, "}": -1}.get(body[position], 0)
-            position += 1
-        if depth:
-            return False
-        if body.startswith(",\n", position):
-            position += 2
-        elif position != len(body):
-            return False
-    return True

@@ -48,7 +48,7 @@ def test_ask_json_prints_discord_payloads(tmp_path: Path) -> None:
     assert (
         section["embeds"][0]["footer"]["text"] == "Page 1/1 · 5 papers · /section non-transformer"
     )
-    assert cite["flags"] == 64 and "@misc{gu2023mamba," in cite["embeds"][0]["description"]
+    assert cite["flags"] == 64 and "@misc{gu2023mamba," in cite["embeds"][-1]["description"]
 
 
 def test_ask_reads_commands_from_standard_input(tmp_path: Path) -> None:

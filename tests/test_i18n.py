@@ -54,9 +54,10 @@ def test_locale_to_language(locale: object, lang: str) -> None:
 
 def test_a_chinese_reader_gets_chinese_cards_and_listings(library: Library) -> None:
     card = replies.paper_reply(library, "rwkv", "zh").embeds[0].to_dict()
-    names = [f["name"] for f in card["fields"]]
-    assert names[:2] == ["所在章节", "链接"]
-    assert card["fields"][0]["value"] == "非 Transformer 架构 (Non-Transformer architectures)"
+    assert card["footer"]["text"] == "非 Transformer 架构 第 3/5 篇"
+    lstm = replies.paper_reply(library, "long short-term memory", "zh").embeds[0].to_dict()
+    assert lstm["fields"][0]["name"] == "更多链接"
+    assert lstm["footer"]["text"].endswith("另见：上下文学习")
     page = replies.section_reply(library, "non-transformer", lang="zh").embeds[0]
     assert page.title == "非 Transformer 架构 · Non-Transformer architectures"
     assert page.footer.text == "第 1/1 页 · 5 篇论文 · /section non-transformer"

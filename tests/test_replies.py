@@ -8,6 +8,7 @@ import pytest
 
 from bot import replies
 from bot.library import Library
+from bot.metadata.models import Facts, PaperMetadata
 from bot.models import Catalogue
 from bot.replies import Reply
 from tests.conftest import DATA
@@ -36,9 +37,11 @@ def test_paper_card_with_links_citation_and_browse_buttons(library: Library) -> 
     assert reply.embeds[0].title == "RWKV: Reinventing RNNs for the Transformer Era"
     links = {b.label: b.url for row in reply.buttons for b in row if b.url}
     assert links == {
-        "PDF": "https://arxiv.org/abs/2305.13048",
+        "PDF": "https://arxiv.org/pdf/2305.13048",  # the list links the abstract page
+        "arXiv": "https://arxiv.org/abs/2305.13048",
         "Code": "https://github.com/BlinkDL/RWKV-LM",
     }
+    assert [b.label for b in reply.buttons[0]] == ["PDF", "arXiv", "Code", "Cite (BibTeX)"]
     assert custom_ids(reply) == [
         "rl:cite:2305.13048",
         "rl:nav:non-transformer:2206.11893:p",
@@ -145,7 +148,57 @@ def test_random_is_reproducible_and_respects_the_section(library: Library) -> No
 def test_cite(library: Library) -> None:
     reply = valid(replies.cite_reply(library, "attention is all you need"))
     assert reply.ephemeral
-    assert "@inproceedings{vaswani2017attention," in (reply.embeds[0].description or "")
+    card, bib = reply.embeds
+    assert card.title == "Attention is all you need" and "id:" not in str(card.to_dict())
+    assert "@inproceedings{vaswani2017attention," in (bib.description or "")
+    assert bib.footer.text == "BibTeX from the reading list · id: 1706.03762"  # only here
+
+
+META = {
+    "2305.13048": PaperMetadata(
+        "2305.13048",
+        arxiv=Facts(abstract="Transformers have revolutionized NLP. " * 30, doi="10.18653/x"),
+        scholar=Facts(tldr="RWKV is an RNN.", citation_count=4210, venue="EMNLP", year=2023),
+    )
+}
+
+
+def test_a_card_with_metadata_has_an_abstract_button(library: Library) -> None:
+    rich = library.with_metadata(META)
+    reply = valid(replies.paper_reply(rich, "rwkv"))
+    description = reply.embeds[0].description or ""
+    assert (
+        description.startswith("**TL;DR** RWKV is an RNN.") and "cited 4,210 times" in description
+    )
+    labels = [b.label for b in reply.buttons[0]]
+    assert labels == ["PDF", "arXiv", "Code", "Abstract", "Cite (BibTeX)"]
+    assert custom_ids(reply)[0] == "rl:abs:2305.13048"
+    action = replies.click(rich, "rl:abs:2305.13048", "", clicker=1, asker=2)
+    assert not action.edit and action.reply.ephemeral  # only to the clicker, whoever asked
+    abstract = valid(action.reply).embeds
+    assert "".join(e.description or "" for e in abstract).startswith("Transformers have")
+    assert abstract[-1].footer.text == "Abstract from arXiv (metadata CC0)"
+    # no metadata (or no abstract): no button, and an old button answers politely
+    assert "Abstract" not in [b.label for b in replies.paper_reply(library, "rwkv").buttons[0]]
+    assert replies.click(library, "rl:abs:2305.13048", "", 1, 1).reply.ephemeral
+    assert "no longer" in replies.click(rich, "rl:abs:gone", "", 1, 1).reply.content
+    bib = replies.cite_reply(rich, "rwkv").embeds[-1].description or ""
+    assert "doi = {10.18653/x}" in bib
+
+
+def test_a_one_paper_section_has_no_browse_buttons(library: Library) -> None:
+    reply = valid(replies.paper_reply(library, "attention is all you need"))
+    assert len(reply.buttons) == 1  # links and Cite; no row of two disabled buttons
+    assert reply.embeds[0].footer.text == "the only paper in Overview of LLM architectures"
+
+
+def test_about_credits_the_metadata_sources(library: Library) -> None:
+    about = valid(replies.about_reply(library.with_metadata(META))).embeds[0]
+    credits = {f.name: f.value for f in about.fields}["Paper metadata"] or ""
+    assert "arXiv API (metadata CC0)" in credits and "Semantic Scholar" in credits
+    assert "1 of 217 papers have an abstract, 1 a TL;DR, 1 a citation count." in credits
+    off = replies.about_reply(library, metadata_on=False).embeds[0]
+    assert "READINGLIST_METADATA=off" in str(off.to_dict())
 
 
 def test_help_and_about(library: Library) -> None:

@@ -28,7 +28,9 @@ class About(commands.Cog):
 
     @app_commands.command(description="Which reading list is loaded, and when")
     async def about(self, interaction: discord.Interaction) -> None:
-        await send(interaction, replies.about_reply(self.bot.library, lang_of(interaction.locale)))
+        lang = lang_of(interaction.locale)
+        on = self.bot.settings.metadata_enabled
+        await send(interaction, replies.about_reply(self.bot.library, lang, metadata_on=on))
 
 
 async def setup(bot: ReadingListBot) -> None:

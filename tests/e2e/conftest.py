@@ -44,8 +44,9 @@ async def bot_running(db: Path, library: Library, **options: Any) -> AsyncIterat
     """Start the bot on the database at `db`; stop it and close the database on exit."""
     async with await Store.open(db) as store:
         await store.replace_catalogue(library.catalogue, now=NOW)
+        # Metadata off unless a test turns it on against the fake arXiv and Semantic Scholar.
         settings = options.pop("settings", None) or Settings.from_mapping(
-            {"READINGLIST_DB": str(db)}
+            {"READINGLIST_DB": str(db), "READINGLIST_METADATA": "off"}
         )
         options.setdefault("clock", Clock())
         client = TestBot(

@@ -30,6 +30,7 @@ async def launch(fake: FakeDiscord, tmp_path: Path, *args: str) -> asyncio.subpr
         "DISCORD_TOKEN": TOKEN,
         "READINGLIST_DB": str(tmp_path / "bot.db"),
         "LOG_LEVEL": "INFO",
+        "READINGLIST_METADATA": "off",  # no test reaches the real arXiv
     }
     return await asyncio.create_subprocess_exec(
         sys.executable,

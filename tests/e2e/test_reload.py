@@ -60,7 +60,11 @@ async def upstream() -> AsyncIterator[Upstream]:
 @pytest.fixture
 async def bot(fake: FakeDiscord, tmp_path: Path, upstream: Upstream) -> AsyncIterator[TestBot]:
     settings = Settings.from_mapping(
-        {"READINGLIST_CATALOGUE": upstream.url, "READINGLIST_DB": str(tmp_path / "db")}
+        {
+            "READINGLIST_CATALOGUE": upstream.url,
+            "READINGLIST_DB": str(tmp_path / "db"),
+            "READINGLIST_METADATA": "off",
+        }
     )
     async with await Store.open(settings.db_path) as store:
         library = await open_library(store, settings, now=NOW)

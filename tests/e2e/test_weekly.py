@@ -150,7 +150,12 @@ async def test_environment_defaults_set_up_a_single_server(
 ) -> None:
     channel = fake.channel("papers")
     settings = Settings.from_mapping(
-        {"WEEKLY_CHANNEL_ID": str(channel.id), "WEEKLY_DAY": "tue", "WEEKLY_TIME": "18:30"}
+        {
+            "WEEKLY_CHANNEL_ID": str(channel.id),
+            "WEEKLY_DAY": "tue",
+            "WEEKLY_TIME": "18:30",
+            "READINGLIST_METADATA": "off",
+        }
     )
     async with bot_running(tmp_path / "db", library, settings=settings) as bot:
         await weekly(bot).apply_defaults()
