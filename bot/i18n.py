@@ -190,6 +190,10 @@ MESSAGES: Mapping[str, tuple[str, str]] = {
     "reload.kept": ("Kept the current reading list: {reason}", "保留当前阅读列表：{reason}"),
     "reload.unchanged": ("The reading list has not changed.", "阅读列表没有变化。"),
     "reload.done": ("Reloaded the reading list.", "已重新加载阅读列表。"),
+    "reload.in_log": (
+        "Only the first changes are named here; the bot's log has them all.",
+        "这里只列出了部分变更，完整列表见机器人的日志。",
+    ),
     # what a reload changed
     "diff.none": ("no changes", "没有变化"),
     "diff.added": ("{n} papers added", "新增 {n} 篇论文"),

@@ -8,6 +8,7 @@ custom ids, and whether only the asker sees it.
 from __future__ import annotations
 
 import random
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from datetime import datetime
@@ -16,6 +17,7 @@ from typing import Any
 import discord
 
 from bot import cards
+from bot.catalogue.diff import CatalogueDiff
 from bot.i18n import day_name, t
 from bot.library import Library
 from bot.models import Paper, Section
@@ -28,6 +30,7 @@ NAV = "rl:nav"  # rl:nav:<section slug>:<paper id>
 PAGE = "rl:page"  # rl:page:<section slug>:<page>:<asker id>
 OPEN = "rl:open"  # a select menu whose values are paper ids
 CHOICE_LIMIT = 25  # autocomplete choices and select options
+CONTENT_LIMIT = 2000  # characters of a message's content
 _CHOICE_NAME = 100
 _CONTENT_QUERY = 100  # characters of a user's query echoed back
 
@@ -568,7 +571,7 @@ def about_reply(library: Library, lang: str = "en") -> Reply:
     """/about: the list loaded, paper and section counts, when it was loaded."""
     catalogue = library.catalogue
     embed = discord.Embed(title=t(lang, "about.title"), colour=cards.COLOUR)
-    sources = "\n".join(cards.escape(s.rsplit("/", 1)[-1]) for s in catalogue.sources) or "—"
+    sources = "\n".join(cards.escape(public_name(s)) for s in catalogue.sources) or "—"
     value = cards.truncate(sources, 1000)
     embed.add_field(name=t(lang, "about.source"), value=value, inline=False)
     embed.add_field(name=t(lang, "about.papers"), value=str(len(catalogue.papers)))
@@ -581,3 +584,44 @@ def about_reply(library: Library, lang: str = "en") -> Reply:
     if catalogue.problems:
         embed.set_footer(text=t(lang, "about.problems", n=len(catalogue.problems)))
     return Reply(embeds=(embed,))
+
+
+def public_name(source: str) -> str:
+    """A reading list's source as readers may see it: the file name of a path or URL, never
+    its folders, user:password, query string (`?token=...`) or fragment. A URL without a
+    file name is named by its host."""
+    scheme = _SCHEME.match(source)
+    if scheme is None:
+        return source.replace("\\", "/").rstrip("/").rsplit("/", 1)[-1] or source
+    rest = re.split(r"[?#]", source[scheme.end() :], maxsplit=1)[0]
+    authority, _, path = rest.partition("/")
+    host = authority.rpartition("@")[2]
+    return path.rstrip("/").rsplit("/", 1)[-1] or host
+
+
+def public_text(text: str) -> str:
+    """`text` with every URL in it cut to its public name (see `public_name`)."""
+    return _URL_IN_TEXT.sub(lambda m: public_name(m.group(0)), text)
+
+
+_SCHEME = re.compile(r"[a-z][a-z0-9+.-]*://", re.IGNORECASE)
+_URL_IN_TEXT = re.compile(r"[a-z][a-z0-9+.-]*://[^\s,;]+", re.IGNORECASE)
+
+
+# --- reloads ------------------------------------------------------------------------------
+
+
+def reload_done(diff: CatalogueDiff, lang: str) -> str:
+    """After a reload that took a new list: the counts and the first papers of each kind of
+    change, within a message's 2,000 characters; the log has the whole report."""
+    head, note = t(lang, "reload.done"), t(lang, "reload.in_log")
+    lines = diff.summary(lang=lang, budget=CONTENT_LIMIT - len(head) - len(note) - 2)
+    if lines == diff.summary(limit=None, lang=lang):
+        note = ""
+    return "\n".join(filter(None, [head, *lines, note]))
+
+
+def reload_kept(reason: object, lang: str) -> str:
+    """After a reload that kept the current list: why, with URLs cut to their public names."""
+    text = t(lang, "reload.kept", reason=public_text(str(reason)))
+    return cards.truncate(text, CONTENT_LIMIT)
