@@ -20,6 +20,7 @@ from bot.models import Paper, Section
 
 __all__ = [
     "AUTHOR_NAME_LIMIT",
+    "BUTTON_URL_LIMIT",
     "COLOUR",
     "DESCRIPTION_LIMIT",
     "EMBEDS_PER_MESSAGE",
@@ -52,7 +53,8 @@ FOOTER_LIMIT = 2048
 AUTHOR_NAME_LIMIT = 256
 MESSAGE_EMBEDS_LIMIT = 6000  # characters across all embeds of one message
 EMBEDS_PER_MESSAGE = 10
-URL_LIMIT = 2048
+URL_LIMIT = 2048  # embed URLs
+BUTTON_URL_LIMIT = 512  # a link button's URL
 
 MAX_PER_PAGE = 25  # papers on one page of a section listing
 COLOUR = discord.Colour(0x4E79A7)
@@ -455,8 +457,9 @@ def _links(paper: Paper, lang: str = "en") -> list[str]:
     return links
 
 
-def web_url(url: str | None) -> str | None:
-    """`url` as Discord accepts it (http(s), a host, at most 2048 characters), or None."""
+def web_url(url: str | None, limit: int = URL_LIMIT) -> str | None:
+    """`url` as Discord accepts it (http(s), a host, at most `limit` characters: 2,048 in
+    an embed, `BUTTON_URL_LIMIT` on a link button), or None."""
     if not url or any(c.isspace() or not c.isprintable() for c in url):
         return None
     try:
@@ -469,7 +472,7 @@ def web_url(url: str | None) -> str | None:
     if not (_HOST.fullmatch(host) or (":" in host and re.fullmatch(r"[0-9a-f:.]+", host))):
         return None
     url = quote(url, safe=_URL_SAFE)
-    return url if len(url) <= URL_LIMIT else None
+    return url if len(url) <= limit else None
 
 
 # --- section pages ----------------------------------------------------------------------------

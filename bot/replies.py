@@ -144,12 +144,14 @@ def paper_card(
     """
     sections = library.sections_of(paper)
     embed = cards.paper_card(paper, sections, heading=heading, lang=lang)
+    # Link buttons take URLs of at most 512 characters (embeds 2,048): a longer link gets no
+    # button, and the card links it where it fits.
     links = []
-    if url := cards.web_url(paper.pdf):
+    if url := _button_url(paper.pdf):
         links.append(Button(t(lang, "card.pdf"), url=url))
-    if url := cards.web_url(paper.code):
+    if url := _button_url(paper.code):
         links.append(Button(t(lang, "card.code"), url=url))
-    if (url := cards.web_url(paper.arxiv_url)) and paper.arxiv_url != paper.pdf:
+    if (url := _button_url(paper.arxiv_url)) and paper.arxiv_url != paper.pdf:
         links.append(Button(t(lang, "button.arxiv"), url=url))
     links.append(Button(t(lang, "button.cite"), custom_id=f"{CITE}:{paper.id}"))
     rows = [tuple(links)]
@@ -171,6 +173,10 @@ def paper_card(
             )
         )
     return Reply(embeds=(embed,), buttons=tuple(rows), papers=(paper.id,))
+
+
+def _button_url(url: str | None) -> str | None:
+    return cards.web_url(url, cards.BUTTON_URL_LIMIT)
 
 
 def paper_reply(library: Library, query: str, lang: str = "en") -> Reply:
