@@ -224,6 +224,11 @@ MESSAGES: Mapping[str, tuple[str, str]] = {
         "Sorry, something went wrong on our side. It has been logged; please try again.",
         "抱歉，我们这边出了问题，已记录下来，请再试一次。",
     ),
+    "error.not_allowed": (
+        "You can't use this command here: it may need a permission you don't have, or a "
+        "server rather than a direct message.",
+        "你不能在这里使用这个命令：它可能需要你没有的权限，或者只能在服务器中使用，不能在私信中使用。",
+    ),
     "error.store": (
         "The bot's database can't be written right now (read-only or full), so nothing was "
         "changed. Please try again later.",
