@@ -18,6 +18,7 @@ import discord
 
 from bot import cards
 from bot.catalogue.diff import CatalogueDiff
+from bot.finder import find, proposed_entry
 from bot.i18n import day_name, t
 from bot.library import Library
 from bot.models import Paper, Section
@@ -31,6 +32,7 @@ PAGE = "rl:page"  # rl:page:<section slug>:<page>:<asker id>
 OPEN = "rl:open"  # a select menu whose values are paper ids
 CHOICE_LIMIT = 25  # autocomplete choices and select options
 CONTENT_LIMIT = 2000  # characters of a message's content
+FIND_CARDS = 5  # cards of one "Find in reading list" answer: inside 10 embeds, 6,000 characters
 _CHOICE_NAME = 100
 _CONTENT_QUERY = 100  # characters of a user's query echoed back
 
@@ -335,6 +337,34 @@ def click(
 
 def _gone(lang: str) -> Reply:
     return notice(t(lang, "paper.gone"))
+
+
+def find_reply(library: Library, text: str, lang: str = "en") -> Reply:
+    """Find in reading list: the cards of the papers a message refers to, and what is not in
+    the list (with an entry to propose for an arXiv paper)."""
+    found = find(library, text)
+    if not found.references:
+        return Reply(content=t(lang, "find.nothing"), ephemeral=True)
+    papers = found.papers
+    embeds = [e for p in papers[:FIND_CARDS] for e in paper_card(library, p, lang=lang).embeds]
+    lines = []
+    if papers:
+        lines.append(t(lang, "find.found", found=len(papers), total=len(found.references)))
+    if len(papers) > FIND_CARDS:
+        lines.append(t(lang, "find.first", n=FIND_CARDS))
+    for ref in found.missing:
+        shown = cards.escape(cards.truncate(ref.text, 120))
+        lines.append(t(lang, "find.missing", ref=shown))
+        if ref.arxiv_id:
+            lines.append(
+                t(lang, "find.propose") + f"\n```markdown\n{proposed_entry(ref.arxiv_id)}\n```"
+            )
+    content = cards.truncate("\n".join(lines), CONTENT_LIMIT)
+    if content.count("```") % 2:  # a cut inside the code block must not leave it open
+        content = cards.truncate(content[: content.rfind("```")].rstrip(), CONTENT_LIMIT)
+    return Reply(
+        content=content, embeds=tuple(embeds), ephemeral=True, papers=tuple(p.id for p in papers)
+    )
 
 
 # --- sections -----------------------------------------------------------------------------

@@ -11,11 +11,10 @@ from discord import app_commands
 from discord.ext import commands, tasks
 
 from bot import replies
-from bot.cogs.papers import choices
 from bot.i18n import day_name, lang_of, t
 from bot.posting import MANUAL, Step, gives_up, manual_step, next_step, schedule_of
 from bot.store import WeeklyState
-from bot.views import send, to_view
+from bot.views import choices, send, to_view
 from bot.weekly import (
     Schedule,
     ScheduleError,
