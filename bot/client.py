@@ -207,10 +207,17 @@ class ReadingListBot(commands.Bot):
     async def on_app_command_error(
         self, interaction: discord.Interaction, error: app_commands.AppCommandError
     ) -> None:
-        """The one place that decides what a user sees when a command fails: a database
-        that can't be written is said so; anything unexpected is logged once with its
-        traceback and answered with a polite sentence."""
+        """The one place that decides what a user sees when a command fails: a refused
+        command is answered once (by its check, or here); a database that can't be written
+        is said so; anything unexpected is logged once with its traceback and answered with
+        a polite sentence."""
         command = interaction.command.qualified_name if interaction.command else "?"
+        if isinstance(error, app_commands.CheckFailure):
+            # Not a failure of the bot: someone may not use the command (here).
+            log.info("/%s refused to user %s: %s", command, interaction.user.id, error)
+            if not interaction.response.is_done():
+                await apologise(interaction, "error.not_allowed")
+            return
         cause = error.__cause__ if isinstance(error, app_commands.CommandInvokeError) else error
         if isinstance(cause, StoreError):
             log.error("/%s: %s", command, cause)

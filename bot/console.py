@@ -15,7 +15,6 @@ from datetime import UTC, datetime
 from typing import Any, TextIO
 
 from bot import cards, replies
-from bot.finder import find_reply
 from bot.i18n import t
 from bot.library import Library
 from bot.replies import Reply
@@ -56,7 +55,7 @@ def answer(
     if name == "help":
         return replies.help_reply(lang)
     if name == "find":
-        return find_reply(library, arg, lang)
+        return replies.find_reply(library, arg, lang)
     known = ", ".join(f"/{c}" for c in COMMANDS)
     # The typed name is echoed like any user text: escaped (no mention, markdown or control
     # character) and short (a pasted line must not break the 2,000-character limit).

@@ -1,8 +1,8 @@
 """Find in reading list: the papers a message refers to. Pure: no Discord, no network.
 
 A message is read for arXiv ids and links, other links (PDF, code) and quoted titles; each is
-looked up in the list. What is not in the list is said, and for an arXiv paper a correctly
-formatted entry is offered to propose to the list's maintainers.
+looked up in the list. For an arXiv paper that is not in it, a correctly formatted entry can be
+proposed to the list's maintainers (the answer itself is `bot.replies.find_reply`).
 """
 
 from __future__ import annotations
@@ -10,14 +10,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-import discord
-
-from bot import cards
-from bot.i18n import t
 from bot.library import Library
-from bot.replies import Reply, paper_card
+from bot.models import Paper
 
-MAX_CARDS = 5  # cards of one answer: well inside 10 embeds and 6,000 characters
 _ARXIV = re.compile(
     r"(?:arxiv\.org/(?:abs|pdf|html)/|arxiv:\s*)?(?<![\d.])(\d{4}\.\d{4,5})(?:v\d+)?(?!\d)",
     re.IGNORECASE,
@@ -62,40 +57,26 @@ def proposed_entry(arxiv_id: str) -> str:
     )
 
 
-def find_reply(library: Library, text: str, lang: str = "en") -> Reply:
-    """The cards of the papers a message refers to, and what is not in the list."""
+@dataclass(frozen=True, slots=True)
+class Findings:
+    """What a message refers to: the papers of the list it names (each once, in order) and
+    the references that are not in the list."""
+
+    references: tuple[Reference, ...]
+    papers: tuple[Paper, ...]
+    missing: tuple[Reference, ...]
+
+
+def find(library: Library, text: str) -> Findings:
+    """Look up each reference of a message in the list: ids and links must match exactly,
+    a quoted title must be a paper's own title (or one of its names)."""
     refs = references(text)
-    if not refs:
-        return Reply(content=t(lang, "find.nothing"), ephemeral=True)
-    papers: list[str] = []
+    papers: dict[str, Paper] = {}
     missing: list[Reference] = []
     for ref in refs:
-        result = library.index.search(ref.arxiv_id or ref.text, 3)
-        best = result.best
-        exact = best is not None and (ref.kind != "title" or best.score >= 100)
-        if best is not None and exact:
-            if best.paper.id not in papers:
-                papers.append(best.paper.id)
+        best = library.index.search(ref.arxiv_id or ref.text, 3).best
+        if best is not None and (ref.kind != "title" or best.score >= 100):
+            papers.setdefault(best.paper.id, best.paper)
         else:
             missing.append(ref)
-    embeds: list[discord.Embed] = []
-    for paper_id in papers[:MAX_CARDS]:
-        paper = library.paper(paper_id)
-        if paper is not None:
-            embeds.extend(paper_card(library, paper, lang=lang).embeds)
-    lines = []
-    if papers:
-        lines.append(t(lang, "find.found", found=len(papers), total=len(refs)))
-    if len(papers) > MAX_CARDS:
-        lines.append(t(lang, "find.first", n=MAX_CARDS))
-    for ref in missing:
-        shown = cards.escape(cards.truncate(ref.text, 120))
-        lines.append(t(lang, "find.missing", ref=shown))
-        if ref.arxiv_id:
-            lines.append(
-                t(lang, "find.propose") + f"\n```markdown\n{proposed_entry(ref.arxiv_id)}\n```"
-            )
-    content = cards.truncate("\n".join(lines), 2000)
-    if content.count("```") % 2:  # a cut inside the code block must not leave it open
-        content = cards.truncate(content[: content.rfind("```")].rstrip(), 2000)
-    return Reply(content=content, embeds=tuple(embeds), ephemeral=True, papers=tuple(papers))
+    return Findings(tuple(refs), tuple(papers.values()), tuple(missing))

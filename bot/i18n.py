@@ -242,6 +242,10 @@ MESSAGES: Mapping[str, tuple[str, str]] = {
     "reload.kept": ("Kept the current reading list: {reason}", "保留当前阅读列表：{reason}"),
     "reload.unchanged": ("The reading list has not changed.", "阅读列表没有变化。"),
     "reload.done": ("Reloaded the reading list.", "已重新加载阅读列表。"),
+    "reload.in_log": (
+        "Only the first changes are named here; the bot's log has them all.",
+        "这里只列出了部分变更，完整列表见机器人的日志。",
+    ),
     # what a reload changed
     "diff.none": ("no changes", "没有变化"),
     "diff.added": ("{n} papers added", "新增 {n} 篇论文"),
@@ -271,6 +275,11 @@ MESSAGES: Mapping[str, tuple[str, str]] = {
     "error.sorry": (
         "Sorry, something went wrong on our side. It has been logged; please try again.",
         "抱歉，我们这边出了问题，已记录下来，请再试一次。",
+    ),
+    "error.not_allowed": (
+        "You can't use this command here: it may need a permission you don't have, or a "
+        "server rather than a direct message.",
+        "你不能在这里使用这个命令：它可能需要你没有的权限，或者只能在服务器中使用，不能在私信中使用。",
     ),
     "error.store": (
         "The bot's database can't be written right now (read-only or full), so nothing was "

@@ -8,6 +8,7 @@ custom ids, and whether only the asker sees it.
 from __future__ import annotations
 
 import random
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from datetime import datetime
@@ -16,6 +17,8 @@ from typing import Any
 import discord
 
 from bot import cards
+from bot.catalogue.diff import CatalogueDiff
+from bot.finder import find, proposed_entry
 from bot.i18n import day_name, t
 from bot.library import Library
 from bot.models import Paper, Section
@@ -32,6 +35,8 @@ SEARCH = "rl:search"  # rl:search:<page>:<asker id>:<query, cut to fit>
 SEARCH_PAGE = 10  # papers a page of search results
 SEARCH_LIMIT = 50  # papers a search lists at most
 CHOICE_LIMIT = 25  # autocomplete choices and select options
+CONTENT_LIMIT = 2000  # characters of a message's content
+FIND_CARDS = 5  # cards of one "Find in reading list" answer: inside 10 embeds, 6,000 characters
 _CHOICE_NAME = 100
 _CONTENT_QUERY = 100  # characters of a user's query echoed back
 _BUTTON_URL = 512  # a link button's URL
@@ -401,7 +406,8 @@ def _why(matched: tuple[tuple[str, tuple[str, ...]], ...], why: str, lang: str) 
 
 def _search_key(query: str, room: int) -> str:
     """The query as a page button carries it: one line, cut to `room` characters."""
-    printable = "".join(c for c in query if c.isprintable() and not "\ud800" <= c <= "\udfff")
+    head = query[: 4 * max(room, 0)]  # room is a button's; the rest is never carried
+    printable = "".join(c for c in head if c.isprintable() and not "\ud800" <= c <= "\udfff")
     return " ".join(printable.split())[: max(room, 0)]
 
 
@@ -527,6 +533,34 @@ def click(
 
 def _gone(lang: str) -> Reply:
     return notice(t(lang, "paper.gone"))
+
+
+def find_reply(library: Library, text: str, lang: str = "en") -> Reply:
+    """Find in reading list: the cards of the papers a message refers to, and what is not in
+    the list (with an entry to propose for an arXiv paper)."""
+    found = find(library, text)
+    if not found.references:
+        return Reply(content=t(lang, "find.nothing"), ephemeral=True)
+    papers = found.papers
+    embeds = [e for p in papers[:FIND_CARDS] for e in paper_card(library, p, lang=lang).embeds]
+    lines = []
+    if papers:
+        lines.append(t(lang, "find.found", found=len(papers), total=len(found.references)))
+    if len(papers) > FIND_CARDS:
+        lines.append(t(lang, "find.first", n=FIND_CARDS))
+    for ref in found.missing:
+        shown = cards.escape(cards.truncate(ref.text, 120))
+        lines.append(t(lang, "find.missing", ref=shown))
+        if ref.arxiv_id:
+            lines.append(
+                t(lang, "find.propose") + f"\n```markdown\n{proposed_entry(ref.arxiv_id)}\n```"
+            )
+    content = cards.truncate("\n".join(lines), CONTENT_LIMIT)
+    if content.count("```") % 2:  # a cut inside the code block must not leave it open
+        content = cards.truncate(content[: content.rfind("```")].rstrip(), CONTENT_LIMIT)
+    return Reply(
+        content=content, embeds=tuple(embeds), ephemeral=True, papers=tuple(p.id for p in papers)
+    )
 
 
 # --- sections -----------------------------------------------------------------------------
@@ -775,7 +809,7 @@ def about_reply(library: Library, lang: str = "en", *, metadata_on: bool = True)
     sources of the papers' metadata (`metadata_on`: READINGLIST_METADATA)."""
     catalogue = library.catalogue
     embed = discord.Embed(title=t(lang, "about.title"), colour=cards.COLOUR)
-    sources = "\n".join(cards.escape(s.rsplit("/", 1)[-1]) for s in catalogue.sources) or "—"
+    sources = "\n".join(cards.escape(public_name(s)) for s in catalogue.sources) or "—"
     value = cards.truncate(sources, 1000)
     embed.add_field(name=t(lang, "about.source"), value=value, inline=False)
     embed.add_field(name=t(lang, "about.papers"), value=str(len(catalogue.papers)))
@@ -809,3 +843,44 @@ def _metadata_credits(library: Library, lang: str, metadata_on: bool) -> str:
         cited=sum(m.citation_count is not None for m in known),
     )
     return f"{t(lang, 'about.metadata_sources')}\n{counts}"
+
+
+def public_name(source: str) -> str:
+    """A reading list's source as readers may see it: the file name of a path or URL, never
+    its folders, user:password, query string (`?token=...`) or fragment. A URL without a
+    file name is named by its host."""
+    scheme = _SCHEME.match(source)
+    if scheme is None:
+        return source.replace("\\", "/").rstrip("/").rsplit("/", 1)[-1] or source
+    rest = re.split(r"[?#]", source[scheme.end() :], maxsplit=1)[0]
+    authority, _, path = rest.partition("/")
+    host = authority.rpartition("@")[2]
+    return path.rstrip("/").rsplit("/", 1)[-1] or host
+
+
+def public_text(text: str) -> str:
+    """`text` with every URL in it cut to its public name (see `public_name`)."""
+    return _URL_IN_TEXT.sub(lambda m: public_name(m.group(0)), text)
+
+
+_SCHEME = re.compile(r"[a-z][a-z0-9+.-]*://", re.IGNORECASE)
+_URL_IN_TEXT = re.compile(r"[a-z][a-z0-9+.-]*://[^\s,;]+", re.IGNORECASE)
+
+
+# --- reloads ------------------------------------------------------------------------------
+
+
+def reload_done(diff: CatalogueDiff, lang: str) -> str:
+    """After a reload that took a new list: the counts and the first papers of each kind of
+    change, within a message's 2,000 characters; the log has the whole report."""
+    head, note = t(lang, "reload.done"), t(lang, "reload.in_log")
+    lines = diff.summary(lang=lang, budget=CONTENT_LIMIT - len(head) - len(note) - 2)
+    if lines == diff.summary(limit=None, lang=lang):
+        note = ""
+    return "\n".join(filter(None, [head, *lines, note]))
+
+
+def reload_kept(reason: object, lang: str) -> str:
+    """After a reload that kept the current list: why, with URLs cut to their public names."""
+    text = t(lang, "reload.kept", reason=public_text(str(reason)))
+    return cards.truncate(text, CONTENT_LIMIT)

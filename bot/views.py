@@ -11,6 +11,7 @@ import re
 from typing import Any, Protocol, cast
 
 import discord
+from discord import app_commands
 
 from bot import replies
 from bot.i18n import lang_of, t
@@ -85,6 +86,11 @@ async def answer_component(
     except Exception:
         log.exception("component %s failed", custom_id)
         await apologise(interaction)
+
+
+def choices(options: list[replies.Option]) -> list[app_commands.Choice[str]]:
+    """Reply options as autocomplete choices."""
+    return [app_commands.Choice(name=o.label, value=o.value) for o in options]
 
 
 def to_view(reply: Reply) -> discord.ui.View | None:

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import pytest
 
-from bot.finder import find_reply, proposed_entry, references
+from bot.finder import proposed_entry, references
 from bot.library import Library
 from bot.models import Catalogue
+from bot.replies import find_reply
 from tests.conftest import DATA
 from tests.fake_discord import limits
 

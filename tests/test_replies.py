@@ -7,6 +7,8 @@ import random
 import pytest
 
 from bot import replies
+from bot.catalogue.diff import CatalogueDiff, diff_catalogues
+from bot.i18n import t
 from bot.library import Library
 from bot.metadata.models import Facts, PaperMetadata
 from bot.models import Catalogue
@@ -287,3 +289,43 @@ def test_search_in_chinese_and_a_long_query_fit_the_custom_ids(library: Library)
     assert all(len(c) <= 100 for c in custom_ids(reply))
     nothing = valid(replies.search_reply(library, "xyzzy plugh", 0, 1, "zh"))
     assert nothing.ephemeral and nothing.embeds == ()
+
+
+@pytest.mark.parametrize(
+    ("source", "shown"),
+    [
+        ("https://raw.example.com/org/repo/main/list.md?token=s3cret", "list.md"),
+        ("https://reader:pa55word@example.com/lists/list.md#top", "list.md"),
+        ("HTTPS://user@example.com/a/b/list.md?x=1#y", "list.md"),
+        ("https://user:pw@example.com/?token=s3cret", "example.com"),
+        ("https://user:pw@example.com", "example.com"),
+        ("https://example.com/lists/", "lists"),
+        ("/srv/readinglist/data/reading-list.md", "reading-list.md"),
+        ("data\\reading-list.md", "reading-list.md"),
+        ("reading-list.md", "reading-list.md"),
+    ],
+)
+def test_a_source_is_shown_by_its_file_name_without_secrets(source: str, shown: str) -> None:
+    assert replies.public_name(source) == shown
+
+
+def test_urls_in_a_sentence_lose_their_secrets() -> None:
+    text = "no entries in https://u:pw@x.org/l.md?token=s3cret, file.md: is it a list?"
+    assert replies.public_text(text) == "no entries in l.md, file.md: is it a list?"
+
+
+def test_a_reload_report_fits_in_a_message_in_both_languages(full: Catalogue) -> None:
+    diff = diff_catalogues(Catalogue(), full)
+    for lang, head in (("en", "Reloaded the reading list."), ("zh", "已重新加载阅读列表。")):
+        text = replies.reload_done(diff, lang)
+        assert len(text) <= 2000 and text.startswith(head)
+        assert text.endswith(t(lang, "reload.in_log"))
+        assert full.papers[0].title[:40] in text  # the first papers are named
+    one = replies.reload_done(CatalogueDiff(added=full.papers[:1]), "en")
+    assert one == f"Reloaded the reading list.\n+ 1 paper added: {full.papers[0].title}"
+
+
+def test_a_kept_reload_says_why_within_a_message() -> None:
+    text = replies.reload_kept("x" * 5000 + " https://h.org/l.md?token=s3cret", "en")
+    assert text.startswith("Kept the current reading list: x") and len(text) <= 2000
+    assert "s3cret" not in replies.reload_kept("https://h.org/l.md?token=s3cret: HTTP 500", "zh")

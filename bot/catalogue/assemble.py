@@ -16,10 +16,12 @@ _MAX_ID = 60  # ids go into button custom ids (100 characters at most)
 
 @dataclass(slots=True)
 class _Section:
-    slug: str
     heading: str
     name: str
     chapter: str
+    curated: str | None = None  # the section table's slug for this heading
+    fallback: tuple[str, str] = ("", "")  # text and chapter of a slug made for it
+    slug: str = ""  # given once every file is read (see _give_slugs)
     entries: list[Entry] = field(default_factory=list)
 
 
@@ -35,11 +37,10 @@ def assemble(documents: list[Document], table: SectionTable) -> Catalogue:
     """Build one catalogue from one or more parsed files, in order."""
     problems: list[Problem] = []
     sections: list[_Section] = []
-    taken: set[str] = set()
-    numbers: dict[str, int] = {}  # where fallback_slug's numbering of each base stopped
     for doc in documents:
         problems.extend(doc.parsed.problems)
-        sections.extend(_sections_of(doc, table, taken, numbers, problems))
+        sections.extend(_sections_of(doc, table, problems))
+    _give_slugs(sections, table)
 
     entries = [e for s in sections for e in s.entries]
     ids = _paper_ids(entries)
@@ -90,13 +91,7 @@ def assemble(documents: list[Document], table: SectionTable) -> Catalogue:
     return replace(catalogue, digest=hashlib.sha256(content.encode("utf-8", "replace")).hexdigest())
 
 
-def _sections_of(
-    doc: Document,
-    table: SectionTable,
-    taken: set[str],
-    numbers: dict[str, int],
-    problems: list[Problem],
-) -> list[_Section]:
+def _sections_of(doc: Document, table: SectionTable, problems: list[Problem]) -> list[_Section]:
     """Group a file's entries under its section headings.
 
     The section level is the deepest heading level that has entries under it; the nearest
@@ -113,11 +108,9 @@ def _sections_of(
                 chapter, current = block.text, None
             elif block.level == level or current is None:
                 known = table.lookup(block.text, chapter)
-                slug = known.slug if known and known.slug not in taken else None
-                slug = slug or fallback_slug(block.text, chapter, taken, numbers)
-                taken.add(slug)
                 name = known.name if known else block.text
-                current = _Section(slug, block.text, name, chapter)
+                curated = known.slug if known else None
+                current = _Section(block.text, name, chapter, curated, (block.text, chapter))
                 out.append(current)
             continue
         if current is None:
@@ -130,13 +123,29 @@ def _sections_of(
                     doc.source,
                 )
             )
-            current = _Section(
-                fallback_slug("unsorted", "", taken, numbers), "Unsorted", "Unsorted", chapter
-            )
-            taken.add(current.slug)
+            current = _Section("Unsorted", "Unsorted", chapter, fallback=("unsorted", ""))
             out.append(current)
         current.entries.append(block)
     return out
+
+
+def _give_slugs(sections: list[_Section], table: SectionTable) -> None:
+    """Unique slugs. A heading the section table knows gets the table's slug (the first such
+    heading, where the table gives one slug to several), whatever came before it; any other
+    heading gets one made from its text that is no slug of the table, so a section keeps
+    its slug when a curated heading is added to the list above it."""
+    taken = {name.slug for name in table.sections.values()}
+    given: set[str] = set()
+    for section in sections:
+        if section.curated and section.curated not in given:
+            section.slug = section.curated
+            given.add(section.curated)
+    numbers: dict[str, int] = {}  # where fallback_slug's numbering of each base stopped
+    for section in sections:
+        if not section.slug:
+            text, chapter = section.fallback
+            section.slug = fallback_slug(text, chapter, taken, numbers)
+            taken.add(section.slug)
 
 
 def _section_level(blocks: list[Heading | Entry]) -> int:

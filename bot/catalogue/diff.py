@@ -46,10 +46,23 @@ class CatalogueDiff:
         """True when the reload changed nothing a reader would notice."""
         return not (self.added or self.removed or self.moved or self.changed_metadata)
 
-    def summary(self, *, limit: int = 10, lang: str = "en") -> list[str]:
-        """One readable line per kind of change, at most `limit` papers named in each."""
+    def summary(
+        self, *, limit: int | None = 10, lang: str = "en", budget: int | None = None
+    ) -> list[str]:
+        """One readable line per kind of change, at most `limit` papers named in each (None:
+        all of them). With `budget`, fewer are named where needed for the lines, joined by
+        newlines, to take at most `budget` characters; the counts are always given."""
         if self.unchanged:
             return [t(lang, "diff.none")]
+        most = max(len(self.added), len(self.removed), len(self.moved), len(self.changed_metadata))
+        named = most if limit is None else max(limit, 0)
+        while True:
+            lines = self._lines(named, lang)
+            if budget is None or named == 0 or len("\n".join(lines)) <= budget:
+                return lines
+            named = min(named, most) // 2
+
+    def _lines(self, limit: int, lang: str) -> list[str]:
         lines = [
             _line("+", "diff.added", self.added, _title, limit, lang),
             _line("-", "diff.removed", self.removed, _title, limit, lang),

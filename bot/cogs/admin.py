@@ -78,18 +78,20 @@ class Admin(commands.Cog):
         return t(lang, "reload.not_owner" if owner_only else "reload.not_manager")
 
     async def reload_text(self, *, force: bool = False, lang: str = "en") -> str:
-        """Reload, and say what happened in a few lines."""
+        """Reload, log the whole report, and say what happened in a message that fits."""
         try:
             report = await self.bot.reload(force=force)
         except (CatalogueError, StoreError) as exc:
-            return t(lang, "reload.kept", reason=exc)
+            log.warning("reload: kept the current reading list: %s", replies.public_text(str(exc)))
+            return replies.reload_kept(exc, lang)
         if not report.changed or report.diff is None:
             return t(lang, "reload.unchanged")
-        return "\n".join([t(lang, "reload.done"), *report.diff.summary(lang=lang)])
+        log.info("reload: %s", "; ".join(report.diff.summary(limit=None)))
+        return replies.reload_done(report.diff, lang)
 
     @tasks.loop(hours=6)
     async def refresh(self) -> None:
-        log.info("refresh: %s", (await self.reload_text()).replace("\n", "; "))
+        await self.reload_text()
 
     @refresh.before_loop
     async def before_refresh(self) -> None:

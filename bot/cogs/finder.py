@@ -8,7 +8,7 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
-from bot.finder import find_reply
+from bot import replies
 from bot.i18n import lang_of
 from bot.views import send
 
@@ -32,7 +32,9 @@ class Finder(commands.Cog):
 
     async def find(self, interaction: discord.Interaction, message: discord.Message) -> None:
         text = "\n".join([message.content, *(e.url or "" for e in message.embeds)])
-        await send(interaction, find_reply(self.bot.library, text, lang_of(interaction.locale)))
+        await send(
+            interaction, replies.find_reply(self.bot.library, text, lang_of(interaction.locale))
+        )
 
 
 async def setup(bot: ReadingListBot) -> None:

@@ -10,15 +10,10 @@ from discord.ext import commands
 
 from bot import replies
 from bot.i18n import lang_of
-from bot.views import send
+from bot.views import choices, send
 
 if TYPE_CHECKING:
     from bot.client import ReadingListBot
-
-
-def choices(options: list[replies.Option]) -> list[app_commands.Choice[str]]:
-    """Reply options as autocomplete choices."""
-    return [app_commands.Choice(name=o.label, value=o.value) for o in options]
 
 
 class Papers(commands.Cog):

@@ -9,9 +9,8 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot import replies
-from bot.cogs.papers import choices
 from bot.i18n import lang_of
-from bot.views import send
+from bot.views import choices, send
 
 if TYPE_CHECKING:
     from bot.client import ReadingListBot

@@ -12,9 +12,8 @@ from discord import app_commands
 from discord.ext import commands, tasks
 
 from bot import replies
-from bot.cogs.papers import choices
 from bot.i18n import day_name, lang_of, t
-from bot.views import send, to_view
+from bot.views import choices, send, to_view
 from bot.weekly import (
     Schedule,
     ScheduleError,

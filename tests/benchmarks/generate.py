@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import random
 
 _COMMON = (
@@ -18,7 +19,8 @@ def _lexicon(rng: random.Random, size: int) -> list[str]:
 
 
 def _zipf_weights(n: int) -> list[float]:
-    return [1 / (rank + 1) ** 1.05 for rank in range(n)]
+    """Cumulative Zipf weights: random.choices would sum 20,000 weights at every call."""
+    return list(itertools.accumulate(1 / (rank + 1) ** 1.05 for rank in range(n)))
 
 
 def generate_list(entries: int, seed: int = 7, per_section: int = 40) -> str:
@@ -40,6 +42,21 @@ def generate_list(entries: int, seed: int = 7, per_section: int = 40) -> str:
     return "\n".join(out) + "\n"
 
 
+def generate_titles(count: int, seed: int = 7) -> list[str]:
+    """`count` titles like those of `generate_list`, without the list around them."""
+    rng = random.Random(seed)
+    vocab = _COMMON + _lexicon(rng, 20_000)
+    weights = _zipf_weights(len(vocab))
+    return [_title(rng, n, vocab, weights) for n in range(count)]
+
+
+def _title(rng: random.Random, n: int, vocab: list[str], weights: list[float]) -> str:
+    title = " ".join(rng.choices(vocab, cum_weights=weights, k=rng.randint(3, 10))).capitalize()
+    if n % 3 == 0:  # a model name before a colon, as many real titles have
+        title = f"{rng.choice(vocab[len(_COMMON) :]).upper()}{n % 7 or ''}: {title}"
+    return title + rng.choice([".", ""])
+
+
 def _entry(
     rng: random.Random,
     n: int,
@@ -48,10 +65,7 @@ def _entry(
     given: list[str],
     surnames: list[str],
 ) -> list[str]:
-    title = " ".join(rng.choices(vocab, weights, k=rng.randint(3, 10))).capitalize()
-    if n % 3 == 0:  # a model name before a colon, as many real titles have
-        title = f"{rng.choice(vocab[len(_COMMON) :]).upper()}{n % 7 or ''}: {title}"
-    title += rng.choice([".", ""])
+    title = _title(rng, n, vocab, weights)
     names = [f"{rng.choice(given)} {rng.choice(surnames)}" for _ in range(rng.randint(1, 12))]
     style = n % 4
     if style == 0:
@@ -69,3 +83,19 @@ def _entry(
     blank = [""] if n % 5 == 0 else []
     venue = rng.choice(["arXiv", "NeurIPS", "", "ACL"])
     return [f"{n % 40 + 1}. **{title}** `{venue}`", *blank, f"   *{authors}* {pdf}{code}{year}", ""]
+
+
+_NONSENSE = "bo fu gy hw jk qo vy wu xe zy ph th gr st kl mn".split()
+
+
+def nonsense_query(rng: random.Random) -> str:
+    """A query that matches no paper: made-up words, an unknown link or random letters."""
+    kind = rng.randrange(4)
+    if kind == 0:
+        return "".join(rng.choice(_NONSENSE) for _ in range(rng.randint(2, 5)))
+    if kind == 1:
+        parts = ("".join(rng.choice(_NONSENSE) for _ in range(rng.randint(1, 4))) for _ in "xyz")
+        return " ".join(parts)
+    if kind == 2:
+        return "https://example.com/" + "".join(rng.choice(_NONSENSE) for _ in range(4))
+    return "".join(rng.choice("abcdefghijklmnopqrstuvwxyz ") for _ in range(rng.randint(3, 40)))

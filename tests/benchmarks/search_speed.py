@@ -1,7 +1,9 @@
 """Benchmark: /paper search latency (p50/p99) on the real list and on generated lists of
 10,000 and 100,000 papers, with the index build time and memory. The queries are the
 evaluation sets' (names, questions, Chinese, citations, links, negatives), generated title
-words, authors, typos and prefixes, and queries that match nothing (the no-match path).
+words, authors, typos and prefixes, and queries that match nothing (the no-match path);
+and the latency of the "closest titles" offered when a query matches nothing
+(`SearchIndex.closest`).
 
     .venv/bin/python -m tests.benchmarks.search_speed          # 217 and 10,000 papers
     .venv/bin/python -m tests.benchmarks.search_speed --large  # and 100,000
@@ -23,7 +25,7 @@ from bot.chinese import read_glossary
 from bot.config import PACKAGE_DATA
 from bot.models import Catalogue
 from bot.search import SearchIndex
-from tests.benchmarks.generate import generate_list
+from tests.benchmarks.generate import generate_list, nonsense_query
 
 HERE = Path(__file__).resolve().parent
 FULL = HERE.parents[1].parent / "shared/catalogues/foundations-of-llms-paper-list.md"
@@ -61,6 +63,26 @@ def _queries(catalogue: Catalogue, n: int, seed: int = 3) -> list[str]:
     return out[:n]
 
 
+def _percentiles(times: list[float]) -> tuple[float, float, float]:
+    times = sorted(times)
+    return statistics.median(times), times[int(len(times) * 0.99) - 1], times[-1]
+
+
+def _closest(index: SearchIndex, queries: int, seed: int = 5) -> list[float]:
+    """Times (ms) of closest() for queries that match nothing, as /paper calls it."""
+    rng = random.Random(seed)
+    times = []
+    while len(times) < queries:
+        q = nonsense_query(rng)
+        result = index.search(q, 25)
+        if result.best is not None or result.near:
+            continue  # /paper would not ask for the closest titles
+        t0 = time.perf_counter()
+        index.closest(q, 3)
+        times.append((time.perf_counter() - t0) * 1000)
+    return times
+
+
 def _measure(label: str, catalogue: Catalogue, queries: int) -> str:
     aliases = read_aliases(PACKAGE_DATA / "aliases.toml")
     glossary = read_glossary(PACKAGE_DATA / "glossary.toml")
@@ -78,12 +100,12 @@ def _measure(label: str, catalogue: Catalogue, queries: int) -> str:
         t0 = time.perf_counter()
         index.search(q, 25)
         times.append((time.perf_counter() - t0) * 1000)
-    times.sort()
-    p50 = statistics.median(times)
-    p99 = times[int(len(times) * 0.99) - 1]
+    p50, p99, top = _percentiles(times)
+    closest = _closest(index, min(queries, 500))
+    c50, c99, ctop = _percentiles(closest)
     return (
         f"{label:>10} {len(catalogue.papers):>8} {len(qs):>8} {p50:>8.2f} {p99:>8.2f} "
-        f"{max(times):>8.2f} {build:>8.2f} {memory:>9.1f}"
+        f"{top:>8.2f} {build:>8.2f} {memory:>9.1f}   {len(closest):>5} {c50:>8.2f} {c99:>8.2f} {ctop:>8.2f}"
     )
 
 
@@ -91,7 +113,8 @@ def main(argv: list[str]) -> None:
     table = SectionTable.from_toml(PACKAGE_DATA / "sections.toml")
     print(
         f"{'list':>10} {'papers':>8} {'queries':>8} {'p50 ms':>8} {'p99 ms':>8} {'max ms':>8} "
-        f"{'build s':>8} {'index MB':>9}"
+        f"{'build s':>8} {'index MB':>9}   closest: {'n':>5} {'p50 ms':>8} {'p99 ms':>8} "
+        f"{'max ms':>8}"
     )
     full = parse_catalogue(FULL.read_text(encoding="utf-8"), "full", table)
     print(_measure("full", full, 2000), flush=True)

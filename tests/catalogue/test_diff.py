@@ -182,6 +182,30 @@ def test_summary_shortens_long_titles() -> None:
     assert line == "+ 1 paper added: " + "A" * 59 + "…"
 
 
+LONG = tuple(paper(f"p{i}", "s", title=f"A long title of paper {i} " * 4) for i in range(40))
+
+
+@pytest.mark.parametrize("budget", [2000, 600, 100, 0])
+def test_summary_names_fewer_papers_to_fit_a_budget_and_always_gives_the_counts(
+    budget: int,
+) -> None:
+    diff = CatalogueDiff(added=LONG, removed=LONG[:30], changed_metadata=LONG[:12])
+    lines = diff.summary(budget=budget)
+    counts = ["+ 40 papers added", "- 30 papers removed", "* 12 papers changed"]
+    assert [line.split(":")[0] for line in lines] == counts
+    assert len("\n".join(lines)) <= max(budget, len("\n".join(counts)))
+    assert all(line.count("; ") < 10 for line in lines)  # never more than `limit` named
+    if budget >= 600:
+        assert all("A long title of paper 0" in line for line in lines)  # the first of each
+
+
+def test_summary_within_its_budget_is_unchanged_and_none_names_every_paper() -> None:
+    diff = CatalogueDiff(added=MANY)
+    assert diff.summary(budget=2000) == diff.summary()
+    (line,) = diff.summary(limit=None)
+    assert "Paper 11" in line and "more" not in line
+
+
 # drops_most
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from bot.catalogue import parse_catalogue
+from bot.catalogue import SectionTable, parse_catalogue, parse_texts
 from bot.models import Catalogue, Paper
 
 HEAD = "# Chapter\n\n## Section\n"
@@ -188,6 +188,32 @@ def test_unknown_heading_gets_a_unique_usable_slug() -> None:
     assert slugs[0] == "新的章节"
     assert slugs[1] == "brand-new"
     assert len(set(slugs)) == 3
+
+
+ENTRY = "1. **T{n}.** `x`\n   *A B.*\n"
+
+
+def sections_of(*headings: str, table: SectionTable) -> list[tuple[str, str]]:
+    text = "# C\n" + "".join(f"## {h}\n" + ENTRY.format(n=n) for n, h in enumerate(headings))
+    return [(s.heading, s.slug) for s in parse_catalogue(text, table=table).sections]
+
+
+def test_a_curated_slug_goes_to_its_heading_even_after_an_uncurated_heading_that_fits_it(
+    table: SectionTable,
+) -> None:
+    assert sections_of("non-transformer", "非 Transformer 架构", table=table) == [
+        ("non-transformer", "c-non-transformer"),
+        ("非 Transformer 架构", "non-transformer"),
+    ]
+    # Its slug does not change when the curated heading is added to the list, or removed.
+    assert sections_of("non-transformer", table=table) == [("non-transformer", "c-non-transformer")]
+
+
+def test_curated_slugs_win_across_files_too(table: SectionTable) -> None:
+    first = "# C\n## Non Transformer\n" + ENTRY.format(n=1)
+    second = "# D\n## 非 Transformer 架构\n" + ENTRY.format(n=2)
+    catalogue = parse_texts([("a.md", first), ("b.md", second)], table)
+    assert [s.slug for s in catalogue.sections] == ["c-non-transformer", "non-transformer"]
 
 
 @pytest.mark.parametrize(

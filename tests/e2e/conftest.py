@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import contextlib
 from collections.abc import AsyncIterator
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
 import pytest
 
 from bot.client import ReadingListBot
-from bot.config import Settings
+from bot.config import ARXIV_API_URL, Settings
 from bot.library import Library
 from bot.models import Catalogue
 from bot.store import Store
@@ -48,6 +49,8 @@ async def bot_running(db: Path, library: Library, **options: Any) -> AsyncIterat
         settings = options.pop("settings", None) or Settings.from_mapping(
             {"READINGLIST_DB": str(db), "READINGLIST_METADATA": "off"}
         )
+        if settings.arxiv_api_url == ARXIV_API_URL:  # never the real service from a test
+            settings = replace(settings, metadata_enabled=False)
         options.setdefault("clock", Clock())
         client = TestBot(
             store=store, library=library, settings=settings, guild_ready_timeout=0.05, **options

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import re
 import sys
 from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
@@ -228,3 +229,91 @@ async def test_shutdown_during_a_reload_answers_the_manager_then_closes(
     async with await Store.open(bot.store.path) as store:
         assert len((await store.load_catalogue() or bot.library.catalogue).papers) > 4_000
         assert await store.integrity_check() == "ok"
+
+
+def changed_everywhere(extra: int) -> bytes:
+    """The chapter list with every heading renamed (every paper moves), every venue revised
+    (every paper changes) and `extra` papers with long titles added."""
+    text = CHAPTER_LIST.read_text(encoding="utf-8").replace("/>", "/>Renamed ")
+    text = re.sub(r"`[^`\n]*`", "`Revised venue`", text)
+    entries = [
+        f"{n}. **A deliberately long made-up title, number {n}, about a study of things.**"
+        f" `arXiv`\n   *Ann Author, Bo Writer.* [[PDF](https://arxiv.org/abs/2399.{n:05d})], 2023."
+        for n in range(1, extra + 1)
+    ]
+    return (text + "\n## Extra papers\n" + "\n".join(entries) + "\n").encode()
+
+
+async def test_a_long_reload_report_is_summarised_to_fit_and_logged_whole(
+    fake: FakeDiscord, bot: TestBot, upstream: Upstream, caplog: pytest.LogCaptureFixture
+) -> None:
+    upstream.body = changed_everywhere(60)
+    caplog.set_level(logging.INFO, logger="bot")
+    text = await reload(fake)  # the fake refuses content over 2,000 characters
+    assert text.startswith("Reloaded the reading list.")
+    assert "+ 60 papers added: A deliberately long" in text
+    assert "~ 20 papers moved: " in text and "* 20 papers changed: " in text
+    assert text.endswith("the bot's log has them all.")
+    assert [i.describe() for i in fake.interactions if i.followups] == []  # no "Sorry"
+    logged = "\n".join(r.getMessage() for r in caplog.records if r.name == "bot.cogs.admin")
+    assert "number 60, about" in logged and "number 1, about" in logged
+
+
+async def test_a_long_reload_report_fits_in_chinese_too(
+    fake: FakeDiscord, bot: TestBot, upstream: Upstream
+) -> None:
+    upstream.body = changed_everywhere(60)
+    answer = await (await fake.slash("reload", permissions=MANAGER, locale="zh-CN")).wait(
+        edited=True
+    )
+    assert answer.message is not None
+    text = answer.message.content
+    assert text.startswith("已重新加载阅读列表。") and "新增 60 篇论文" in text
+    assert text.endswith("完整列表见机器人的日志。")
+
+
+@pytest.fixture
+async def secret_bot(
+    fake: FakeDiscord, tmp_path: Path, upstream: Upstream, caplog: pytest.LogCaptureFixture
+) -> AsyncIterator[TestBot]:
+    """The bot reading its list from a URL with a password and an access token in it."""
+    url = upstream.url.replace("http://", "http://reader:pa55word@") + "?token=s3cret#part"
+    settings = Settings.from_mapping(
+        {
+            "READINGLIST_CATALOGUE": url,
+            "READINGLIST_DB": str(tmp_path / "db"),
+            "READINGLIST_METADATA": "off",
+        }
+    )
+    caplog.set_level(logging.DEBUG)
+    async with await Store.open(settings.db_path) as store:
+        library = await open_library(store, settings, now=NOW)
+        client = TestBot(
+            store=store, library=library, settings=settings, clock=Clock(), guild_ready_timeout=0.05
+        )
+        async with running(client) as bot:
+            yield bot
+
+
+SECRETS = ("s3cret", "pa55word", "reader", "#part")
+
+
+async def test_about_names_the_list_without_its_secrets(
+    fake: FakeDiscord, secret_bot: TestBot, upstream: Upstream
+) -> None:
+    about = await (await fake.slash("about")).wait()
+    assert about.message is not None
+    fields = {f["name"]: f["value"] for f in about.message.embeds[0]["fields"]}
+    assert fields["Loaded from"] == "list.md"
+
+
+async def test_a_refused_reload_names_the_list_without_its_secrets(
+    fake: FakeDiscord, secret_bot: TestBot, upstream: Upstream, caplog: pytest.LogCaptureFixture
+) -> None:
+    upstream.body = b"just some text, no headings, no entries\n"
+    text = await reload(fake)
+    assert text.startswith("Kept the current reading list: no sections or entries found in")
+    assert "list.md" in text
+    assert [s for s in SECRETS if s in text] == []
+    admin = [r.getMessage() for r in caplog.records if r.name == "bot.cogs.admin"]
+    assert admin and [s for s in SECRETS if any(s in line for line in admin)] == []

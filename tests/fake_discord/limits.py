@@ -30,6 +30,8 @@ AUTHOR_NAME_MAX = 256
 ACTION_ROWS_MAX = 5
 ROW_ITEMS_MAX = 5
 BUTTON_LABEL_MAX = 80
+BUTTON_URL_MAX = 512
+EMBED_URL_MAX = 2048
 CUSTOM_ID_MAX = 100
 SELECT_OPTIONS_MAX = 25
 SELECT_TEXT_MAX = 100
@@ -44,6 +46,7 @@ CHAT_INPUT_COMMANDS_MAX = 100
 IS_COMPONENTS_V2 = 1 << 15
 _LINK_STYLE, _PREMIUM_STYLE = 5, 6
 _SELECT_TYPES = {3, 5, 6, 7, 8}
+_EMBED_URLS = ("url", "author.url", "author.icon_url", "footer.icon_url", "image.url")
 _MENTION = re.compile(r"@(everyone|here)|<@!?(\d+)>|<@&(\d+)>")
 _PARSE_ALL: Json = {"parse": ["everyone", "users", "roles"]}
 
@@ -79,6 +82,8 @@ def embed_errors(embed: Json, path: str) -> list[str]:
     errors += _length(_at(path, "description"), embed.get("description"), EMBED_DESCRIPTION_MAX)
     errors += _length(_at(path, "footer.text"), _get(embed, "footer", "text"), FOOTER_TEXT_MAX)
     errors += _length(_at(path, "author.name"), _get(embed, "author", "name"), AUTHOR_NAME_MAX)
+    for where in _EMBED_URLS:
+        errors += _length(_at(path, where), _get(embed, *where.split(".")), EMBED_URL_MAX)
     fields = embed.get("fields") or []
     errors += _count(_at(path, "fields"), fields, EMBED_FIELDS_MAX)
     for index, field in enumerate(fields):
@@ -142,6 +147,7 @@ def _button_errors(button: Json, path: str) -> list[str]:
     if style == _LINK_STYLE:
         if not button.get("url"):
             errors.append(f"{path}.url: A link button needs a url.")
+        errors += _length(f"{path}.url", button.get("url"), BUTTON_URL_MAX)
         if "custom_id" in button:
             errors.append(f"{path}.custom_id: A link button cannot have a custom_id.")
     elif style != _PREMIUM_STYLE:
@@ -296,5 +302,6 @@ def _at(path: str, key: str) -> str:
     return f"{path}.{key}" if path else key
 
 
-def _get(mapping: Json, outer: str, inner: str) -> Any:
-    return (mapping.get(outer) or {}).get(inner)
+def _get(mapping: Json, outer: str, inner: str | None = None) -> Any:
+    value = mapping.get(outer)
+    return value if inner is None else (value or {}).get(inner)
