@@ -18,7 +18,7 @@ import discord
 from dotenv import dotenv_values
 
 from bot.catalogue import CatalogueError
-from bot.client import ReadingListBot
+from bot.client import bot_class
 from bot.config import Settings, SettingsError
 from bot.console import run_console, search_line
 from bot.health import check
@@ -157,7 +157,7 @@ async def _ask(args: argparse.Namespace, settings: Settings) -> int:
 
 async def _search(args: argparse.Namespace, settings: Settings) -> int:
     async with await Store.open(settings.db_path) as store:
-        library = await open_library(store, settings)
+        library = await open_library(store, settings, now=_clock())
     queries = [args.query] if args.query is not None else (line.rstrip("\n") for line in sys.stdin)
     for query in queries:
         if query.strip():
@@ -191,7 +191,7 @@ async def _run(args: argparse.Namespace, settings: Settings) -> int:
         return await _console(settings, [])
     async with await Store.open(settings.db_path) as store:
         library = await open_library(store, settings, now=_clock())
-        bot = ReadingListBot(store=store, library=library, settings=settings, clock=_clock)
+        bot = bot_class(settings)(store=store, library=library, settings=settings, clock=_clock)
         loop = asyncio.get_running_loop()
         for signum in (signal.SIGTERM, signal.SIGINT):
             # Stop taking work, let replies in flight finish, then close the database.
@@ -208,7 +208,7 @@ async def _sync(args: argparse.Namespace, settings: Settings) -> int:
         return 2
     async with await Store.open(settings.db_path) as store:
         library = await open_library(store, settings, now=_clock())
-        bot = ReadingListBot(
+        bot = bot_class(settings)(
             store=store, library=library, settings=settings, clock=_clock, sync_commands=False
         )
         async with bot:
