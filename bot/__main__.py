@@ -21,7 +21,7 @@ from bot.catalogue import CatalogueError
 from bot.client import bot_class
 from bot.config import Settings, SettingsError
 from bot.console import run_console, search_line
-from bot.health import check
+from bot.health import check_process
 from bot.i18n import lang_of
 from bot.loader import load_catalogue, open_library, summary, summary_lines
 from bot.store import Store, StoreError
@@ -219,7 +219,13 @@ async def _sync(args: argparse.Namespace, settings: Settings) -> int:
 
 
 async def _health(args: argparse.Namespace, settings: Settings) -> int:
-    ok, reason = check(settings.db_path, settings.instance, _clock())
+    ok, reason = check_process(
+        settings.db_path,
+        settings.instance,
+        _clock(),
+        sharded=settings.sharded,
+        shard_ids=settings.shard_list,
+    )
     print(reason, file=sys.stdout if ok else sys.stderr)
     return 0 if ok else 1
 

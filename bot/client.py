@@ -18,7 +18,7 @@ from discord import app_commands
 from discord.ext import commands, tasks
 
 from bot.config import Settings
-from bot.health import HEARTBEAT_EVERY
+from bot.health import HEARTBEAT_EVERY, shard_name
 from bot.library import Library
 from bot.loader import LoadReport, build_library, load_catalogue
 from bot.store import Store, StoreError
@@ -219,7 +219,7 @@ class ShardedReadingListBot(ReadingListBot, commands.AutoShardedBot):
 
     def gateways_up(self) -> list[str]:
         return [
-            self.settings.shard_instance(shard_id)
+            shard_name(self.settings.instance, shard_id)
             for shard_id, shard in sorted(self.shards.items())
             if not shard.is_closed()
         ]

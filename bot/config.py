@@ -107,14 +107,16 @@ class Settings:
         return self.shards is not None
 
     @property
+    def shard_list(self) -> tuple[int, ...] | None:
+        """The shards this process runs, when known before connecting (None for "auto")."""
+        if self.shard_ids is not None:
+            return self.shard_ids
+        return tuple(range(self.shards)) if isinstance(self.shards, int) else None
+
+    @property
     def shard_count(self) -> int | None:
         """The fixed shard count, or None (unsharded, or "auto")."""
         return self.shards if isinstance(self.shards, int) else None
-
-    def shard_instance(self, shard_id: int) -> str:
-        """The name a shard's heartbeat is written under: one row per shard, so `health`
-        reports each shard of this process."""
-        return f"{self.instance}:shard-{shard_id}"
 
     def logging_level(self) -> int:
         """The numeric logging level."""
