@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 
-from bot.client import ReadingListBot
+from bot.client import ReadingListBot, ShardedReadingListBot
 from bot.config import Settings
 from bot.library import Library
 from bot.models import Catalogue
@@ -25,6 +25,12 @@ class TestBot(ReadingListBot):
 
     async def before_identify_hook(self, shard_id: int | None, *, initial: bool = False) -> None:
         pass
+
+
+class TestShardedBot(TestBot, ShardedReadingListBot):
+    """The sharded bot as shipped (DISCORD_SHARDS), minus the same wait."""
+
+    __test__ = False
 
 
 @pytest.fixture
@@ -48,7 +54,8 @@ async def bot_running(db: Path, library: Library, **options: Any) -> AsyncIterat
             {"READINGLIST_DB": str(db)}
         )
         options.setdefault("clock", Clock())
-        client = TestBot(
+        cls = TestShardedBot if settings.sharded else TestBot
+        client = cls(
             store=store, library=library, settings=settings, guild_ready_timeout=0.05, **options
         )
         async with running(client) as bot:

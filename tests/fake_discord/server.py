@@ -402,6 +402,7 @@ class FakeDiscord:
     async def close(self) -> None:
         """Stop serving (and undo ``install`` if ``async with`` did it)."""
         self._installed.close()
+        self.gateway.held.clear()
         self.gateway.drop()
         if self._runner is not None:
             await self._runner.cleanup()
@@ -754,10 +755,17 @@ class FakeDiscord:
         body = {"message": message, "code": code}
         self._faults.append(_Fault(method.upper(), re.compile(path), status, body, {}))
 
-    async def drop_gateway(self, shard_id: int | None = None) -> None:
+    async def drop_gateway(self, shard_id: int | None = None, *, hold: bool = False) -> None:
         """Cut the gateway connection (of one shard, or every one) without a close frame;
-        the client should RESUME."""
+        the client should RESUME. With `hold`, that shard stays down until
+        ``release_gateway(shard_id)`` (see ``Gateway.hold``)."""
+        if hold and shard_id is not None:
+            self.gateway.hold(shard_id)
         self.gateway.drop(shard_id)
+
+    def release_gateway(self, shard_id: int) -> None:
+        """Let a held shard's connection come back (its next attempt is accepted)."""
+        self.gateway.release(shard_id)
 
     async def invalidate_session(self, *, resumable: bool = False) -> None:
         """Send op 9; unless ``resumable``, the session is gone and the client must IDENTIFY."""
@@ -1049,6 +1057,7 @@ class Gateway:
         self.identify_payloads: list[Json] = []
         self.resume_payloads: list[Json] = []
         self.refused_identify: list[str] = []  # why an IDENTIFY was refused (close 4010/4011)
+        self.held: set[int] = set()  # shards kept down: no new connection is accepted
 
     @property
     def session_id(self) -> str | None:
@@ -1062,6 +1071,8 @@ class Gateway:
         return self.sessions.setdefault(shard_id, _Session(shard_id))
 
     async def handle(self, request: web.Request) -> web.WebSocketResponse:
+        if self.held:
+            raise web.HTTPServiceUnavailable()
         # The client asks for zlib-stream compression but reads plain text frames as well.
         ws = web.WebSocketResponse()
         await ws.prepare(request)
@@ -1148,6 +1159,15 @@ class Gateway:
             with contextlib.suppress(ConnectionError):
                 await session.socket[0].send_json(frame)
         await self._fake._notify()
+
+    def hold(self, shard_id: int) -> None:
+        """Keep this shard's connection down (a partition of one shard) until `release`. The
+        fake cannot tell a new connection's shard before it identifies, so while any shard
+        is held every new gateway connection is refused; sessions still connected go on."""
+        self.held.add(shard_id)
+
+    def release(self, shard_id: int) -> None:
+        self.held.discard(shard_id)
 
     def connected(self, shard_id: int = 0) -> bool:
         """Whether a client holds the session of this shard now."""
