@@ -19,10 +19,10 @@ import discord
 from dotenv import dotenv_values
 
 from bot.catalogue import CatalogueError
-from bot.client import ReadingListBot
+from bot.client import bot_class
 from bot.config import Settings, SettingsError
 from bot.console import run_console, search_line
-from bot.health import check
+from bot.health import check_process
 from bot.i18n import lang_of
 from bot.loader import load_catalogue, open_library, summary, summary_lines
 from bot.metadata.check import KINDS, check_list
@@ -215,7 +215,7 @@ async def _run(args: argparse.Namespace, settings: Settings) -> int:
         return await _console(settings, [])
     async with await Store.open(settings.db_path) as store:
         library = await open_library(store, settings, now=_clock())
-        bot = ReadingListBot(store=store, library=library, settings=settings, clock=_clock)
+        bot = bot_class(settings)(store=store, library=library, settings=settings, clock=_clock)
         loop = asyncio.get_running_loop()
         for signum in (signal.SIGTERM, signal.SIGINT):
             # Stop taking work, let replies in flight finish, then close the database.
@@ -232,7 +232,7 @@ async def _sync(args: argparse.Namespace, settings: Settings) -> int:
         return 2
     async with await Store.open(settings.db_path) as store:
         library = await open_library(store, settings, now=_clock())
-        bot = ReadingListBot(
+        bot = bot_class(settings)(
             store=store, library=library, settings=settings, clock=_clock, sync_commands=False
         )
         async with bot:
@@ -243,7 +243,13 @@ async def _sync(args: argparse.Namespace, settings: Settings) -> int:
 
 
 async def _health(args: argparse.Namespace, settings: Settings) -> int:
-    ok, reason = check(settings.db_path, settings.instance, _clock())
+    ok, reason = check_process(
+        settings.db_path,
+        settings.instance,
+        _clock(),
+        sharded=settings.sharded,
+        shard_ids=settings.shard_list,
+    )
     print(reason, file=sys.stdout if ok else sys.stderr)
     return 0 if ok else 1
 

@@ -18,7 +18,7 @@ from discord import app_commands
 from discord.ext import commands, tasks
 
 from bot.config import Settings
-from bot.health import HEARTBEAT_EVERY
+from bot.health import HEARTBEAT_EVERY, shard_name
 from bot.library import Library
 from bot.loader import LoadReport, build_library, load_catalogue
 from bot.metadata.background import MetadataRefresher
@@ -148,11 +148,18 @@ class ReadingListBot(commands.Bot):
     async def heartbeat(self) -> None:
         """Write this process's heartbeat, which `readinglist-bot health` reads, while the
         gateway is up, with the first problem it knows of (a background loop that stopped)."""
-        if self.is_ready() and self.ws is not None and self.ws.open:
+        if not self.is_ready():
+            return
+        problem = self.problem()
+        for instance in self.gateways_up():
             try:
-                await self.store.heartbeat(self.settings.instance, self.clock(), self.problem())
+                await self.store.heartbeat(instance, self.clock(), problem)
             except StoreError as exc:
                 log.warning("heartbeat not written: %s", exc)
+
+    def gateways_up(self) -> list[str]:
+        """The heartbeat names of this process's gateway sessions that are connected."""
+        return [self.settings.instance] if self.ws is not None and self.ws.open else []
 
     def problem(self) -> str:
         """What keeps this bot from doing its work, for the health check; "" when nothing."""
@@ -235,3 +242,29 @@ class ReadingListBot(commands.Bot):
             len(catalogue.papers),
             len(catalogue.sections),
         )
+
+
+class ShardedReadingListBot(ReadingListBot, commands.AutoShardedBot):
+    """The same bot over several gateway sessions, one a shard: DISCORD_SHARDS gives the
+    count ("auto": Discord's), DISCORD_SHARD_IDS the shards this process runs. Discord sends
+    each shard only its servers' events, so every per-server job (the weekly post) runs in
+    the one process that holds the server. Each shard writes its own heartbeat."""
+
+    def __init__(self, *, settings: Settings, **options: Any) -> None:
+        options.setdefault("shard_count", settings.shard_count)
+        if settings.shard_ids is not None:
+            options.setdefault("shard_ids", list(settings.shard_ids))
+        super().__init__(settings=settings, **options)
+
+    def gateways_up(self) -> list[str]:
+        return [
+            shard_name(self.settings.instance, shard_id)
+            for shard_id, shard in sorted(self.shards.items())
+            if not shard.is_closed()
+        ]
+
+
+def bot_class(settings: Settings) -> type[ReadingListBot]:
+    """The bot's class for these settings: sharded when DISCORD_SHARDS is set, else the plain
+    bot exactly as before (discord.py never asks for a shard count then)."""
+    return ShardedReadingListBot if settings.sharded else ReadingListBot

@@ -32,6 +32,8 @@ ENVIRONMENT = (
     "SEMANTIC_SCHOLAR_API_URL",
     "SEMANTIC_SCHOLAR_API_KEY",
     "READINGLIST_INSTANCE",
+    "DISCORD_SHARDS",
+    "DISCORD_SHARD_IDS",
 )
 ARXIV_API_URL = "http://export.arxiv.org/api/query"
 SEMANTIC_SCHOLAR_API_URL = "https://api.semanticscholar.org/graph/v1"
@@ -70,6 +72,11 @@ class Settings:
     arxiv_interval: float = 3.0
     scholar_interval: float = 1.0
     instance: str = "bot"  # this process's name in the heartbeats `health` reads
+    # Sharding (DISCORD_SHARDS): None runs one plain gateway session as before; "auto" asks
+    # Discord for the count; a number fixes it. shard_ids: the shards this process runs
+    # (DISCORD_SHARD_IDS; None: all of them).
+    shards: int | str | None = None
+    shard_ids: tuple[int, ...] | None = None
 
     @property
     def sections_table(self) -> Path:
@@ -91,6 +98,7 @@ class Settings:
         level = env.get("LOG_LEVEL", "INFO").strip().upper() or "INFO"
         if level not in _LEVELS:
             raise SettingsError(f"LOG_LEVEL must be one of {', '.join(_LEVELS)}, not {level!r}")
+        shards, shard_ids = _sharding(env)
         return cls(
             catalogues=catalogues,
             db_path=Path(db).expanduser() if db else data_dir / "readinglist.db",
@@ -114,7 +122,26 @@ class Settings:
             ).rstrip("/"),
             semantic_scholar_api_key=env.get("SEMANTIC_SCHOLAR_API_KEY", "").strip() or None,
             instance=_instance(env),
+            shards=shards,
+            shard_ids=shard_ids,
         )
+
+    @property
+    def sharded(self) -> bool:
+        """Whether the bot runs as an AutoShardedBot (DISCORD_SHARDS is set)."""
+        return self.shards is not None
+
+    @property
+    def shard_list(self) -> tuple[int, ...] | None:
+        """The shards this process runs, when known before connecting (None for "auto")."""
+        if self.shard_ids is not None:
+            return self.shard_ids
+        return tuple(range(self.shards)) if isinstance(self.shards, int) else None
+
+    @property
+    def shard_count(self) -> int | None:
+        """The fixed shard count, or None (unsharded, or "auto")."""
+        return self.shards if isinstance(self.shards, int) else None
 
     def logging_level(self) -> int:
         """The numeric logging level."""
@@ -187,6 +214,43 @@ def _instance(env: Mapping[str, str]) -> str:
     if len(name) > 100 or not name.isprintable():
         raise SettingsError("READINGLIST_INSTANCE must be a short name such as bot-1")
     return name
+
+
+_MAX_SHARDS = 10_000
+
+
+def _sharding(env: Mapping[str, str]) -> tuple[int | str | None, tuple[int, ...] | None]:
+    """DISCORD_SHARDS (auto or a count) and DISCORD_SHARD_IDS (0-3, or 0,2: this process's
+    shards, which need a fixed count so that every process agrees on it)."""
+    shards_value = env.get("DISCORD_SHARDS", "").strip().lower()
+    ids_value = env.get("DISCORD_SHARD_IDS", "").strip()
+    shards: int | str | None = None
+    if shards_value == "auto":
+        shards = "auto"
+    elif shards_value:
+        if not shards_value.isdigit() or not 0 < int(shards_value) <= _MAX_SHARDS:
+            raise SettingsError(
+                f"DISCORD_SHARDS must be auto or a count such as 4, not {shards_value!r}"
+            )
+        shards = int(shards_value)
+    if not ids_value:
+        return shards, None
+    if not isinstance(shards, int):
+        raise SettingsError("DISCORD_SHARD_IDS needs DISCORD_SHARDS set to the total shard count")
+    ids: set[int] = set()
+    for part in ids_value.split(","):
+        low, _, high = part.strip().partition("-")
+        if not low.isdigit() or not (high or low).isdigit() or int(low) > int(high or low):
+            raise SettingsError(
+                "DISCORD_SHARD_IDS must be a range such as 0-3 or a list such as 0,2, "
+                f"not {ids_value!r}"
+            )
+        ids.update(range(int(low), int(high or low) + 1))
+    if max(ids) >= shards:
+        raise SettingsError(
+            f"DISCORD_SHARD_IDS: shard {max(ids)} is past DISCORD_SHARDS={shards} (ids start at 0)"
+        )
+    return shards, tuple(sorted(ids))
 
 
 def _snowflake(env: Mapping[str, str], key: str) -> int | None:

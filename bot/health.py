@@ -6,6 +6,7 @@ under its instance name, so one container's health is never read from another's 
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime, timedelta
 from pathlib import Path
 
@@ -41,6 +42,31 @@ def verdict(health: Health, instance: str, now: datetime) -> tuple[bool, str]:
     )
 
 
+def shard_name(instance: str, shard_id: int) -> str:
+    """The heartbeat name of one shard of the process `instance`: each shard writes its own."""
+    return f"{instance}:shard-{shard_id}"
+
+
+def shard_verdict(
+    health: Health, instance: str, shard_ids: Sequence[int] | None, now: datetime
+) -> tuple[bool, str]:
+    """Healthy only if every shard of the process `instance` is, with a line per shard. With
+    `shard_ids` None (DISCORD_SHARDS=auto), the shards are those that have written a heartbeat."""
+    prefix = shard_name(instance, 0).removesuffix("0")
+    if shard_ids is None:
+        tails = (name.removeprefix(prefix) for name in health.heartbeats if name.startswith(prefix))
+        shard_ids = sorted(int(tail) for tail in tails if tail.isdigit())
+    if not shard_ids:
+        return False, (
+            f"unhealthy: no heartbeat yet from any shard of {instance!r} "
+            "(the bot has not connected to Discord)"
+        )
+    verdicts = [(i, *verdict(health, shard_name(instance, i), now)) for i in shard_ids]
+    return all(ok for _, ok, _ in verdicts), "\n".join(
+        f"shard {i}: {reason}" for i, _, reason in verdicts
+    )
+
+
 def check(db: Path, instance: str, now: datetime) -> tuple[bool, str]:
     """The verdict for the process `instance` on the database at `db`."""
     try:
@@ -48,3 +74,16 @@ def check(db: Path, instance: str, now: datetime) -> tuple[bool, str]:
     except StoreError as exc:
         return False, f"unhealthy: {exc}"
     return verdict(health, instance, now)
+
+
+def check_process(
+    db: Path, instance: str, now: datetime, *, sharded: bool, shard_ids: Sequence[int] | None
+) -> tuple[bool, str]:
+    """The verdict for this process as configured: its one heartbeat, or each shard's."""
+    if not sharded:
+        return check(db, instance, now)
+    try:
+        health = read_health(db)
+    except StoreError as exc:
+        return False, f"unhealthy: {exc}"
+    return shard_verdict(health, instance, shard_ids, now)

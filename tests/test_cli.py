@@ -135,3 +135,17 @@ def test_search_prints_one_json_object_a_query(tmp_path: Path) -> None:
     assert len(rows[1]["results"]) == 3 and rows[2]["results"] == []
     one = cli("search", "arXiv:2106.09685", "--catalogue", str(FULL_LIST), "--db", db)
     assert one.stdout.startswith("card: arXiv:2106.09685\n  1. LoRA")
+
+
+def test_health_of_a_sharded_process_reports_each_of_its_shards(tmp_path: Path) -> None:
+    db = tmp_path / "x.db"
+    assert cli("load", "--catalogue", str(CHAPTER_LIST), "--db", str(db)).returncode == 0
+    env = {"DISCORD_SHARDS": "4", "DISCORD_SHARD_IDS": "1,3", "READINGLIST_INSTANCE": "box"}
+    out = cli("health", "--db", str(db), env=env)
+    assert out.returncode == 1
+    assert out.stderr.splitlines() == [
+        "shard 1: unhealthy: no heartbeat yet from 'box:shard-1' (the bot has not connected to"
+        " Discord)",
+        "shard 3: unhealthy: no heartbeat yet from 'box:shard-3' (the bot has not connected to"
+        " Discord)",
+    ]

@@ -52,3 +52,47 @@ def test_a_bad_setting_is_one_line_naming_it(env: dict[str, str], named: str) ->
     message = str(caught.value)
     assert message.startswith(named) and "\n" not in message
     assert env.get("DISCORD_TOKEN", "@@") not in message
+
+
+def test_without_shard_settings_the_bot_is_unsharded() -> None:
+    settings = Settings.from_mapping({})
+    assert not settings.sharded and settings.shards is None and settings.shard_list is None
+
+
+@pytest.mark.parametrize(
+    ("env", "shards", "ids", "shard_list"),
+    [
+        ({"DISCORD_SHARDS": "auto"}, "auto", None, None),
+        ({"DISCORD_SHARDS": " AUTO "}, "auto", None, None),
+        ({"DISCORD_SHARDS": "4"}, 4, None, (0, 1, 2, 3)),
+        ({"DISCORD_SHARDS": "4", "DISCORD_SHARD_IDS": "2-3"}, 4, (2, 3), (2, 3)),
+        ({"DISCORD_SHARDS": "8", "DISCORD_SHARD_IDS": "0,2, 5-6"}, 8, (0, 2, 5, 6), (0, 2, 5, 6)),
+        ({"DISCORD_SHARDS": "2", "DISCORD_SHARD_IDS": "1"}, 2, (1,), (1,)),
+    ],
+)
+def test_shard_settings(
+    env: dict[str, str], shards: object, ids: object, shard_list: object
+) -> None:
+    settings = Settings.from_mapping(env)
+    assert settings.sharded
+    assert (settings.shards, settings.shard_ids, settings.shard_list) == (shards, ids, shard_list)
+
+
+@pytest.mark.parametrize(
+    ("env", "named"),
+    [
+        ({"DISCORD_SHARDS": "0"}, "DISCORD_SHARDS"),
+        ({"DISCORD_SHARDS": "many"}, "DISCORD_SHARDS"),
+        ({"DISCORD_SHARDS": "-2"}, "DISCORD_SHARDS"),
+        ({"DISCORD_SHARD_IDS": "0-1"}, "DISCORD_SHARD_IDS"),  # no count: processes must agree
+        ({"DISCORD_SHARDS": "auto", "DISCORD_SHARD_IDS": "0"}, "DISCORD_SHARD_IDS"),
+        ({"DISCORD_SHARDS": "4", "DISCORD_SHARD_IDS": "3-1"}, "DISCORD_SHARD_IDS"),
+        ({"DISCORD_SHARDS": "4", "DISCORD_SHARD_IDS": "0-4"}, "DISCORD_SHARD_IDS"),
+        ({"DISCORD_SHARDS": "4", "DISCORD_SHARD_IDS": "a"}, "DISCORD_SHARD_IDS"),
+        ({"DISCORD_SHARDS": "4", "DISCORD_SHARD_IDS": "1,,2"}, "DISCORD_SHARD_IDS"),
+    ],
+)
+def test_a_bad_shard_setting_is_one_line_naming_it(env: dict[str, str], named: str) -> None:
+    with pytest.raises(SettingsError) as caught:
+        Settings.from_mapping(env)
+    assert str(caught.value).startswith(named) and "\n" not in str(caught.value)

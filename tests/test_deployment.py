@@ -71,3 +71,17 @@ def test_the_image_runs_as_a_non_root_user_from_a_slim_python() -> None:
     assert user not in ("root", "0")
     assert dockerfile("CMD")[-1] == '["readinglist-bot", "run"]'
     assert "pip install" in DOCKERFILE and "pyproject.toml" in DOCKERFILE
+
+
+def test_the_sharded_compose_file_splits_one_shard_count_over_one_volume() -> None:
+    sharded = yaml.safe_load((ROOT / "docker-compose.shards.yml").read_text(encoding="utf-8"))
+    services = sharded["services"].values()
+    settings = [Settings.from_mapping(service["environment"]) for service in services]
+    assert len({s.shards for s in settings}) == 1 and isinstance(settings[0].shards, int)
+    covered = [i for s in settings for i in s.shard_ids or ()]
+    assert sorted(covered) == list(range(settings[0].shards))  # each shard exactly once
+    assert len({s.instance for s in settings}) == len(settings)
+    assert len({s.db_path for s in settings}) == 1
+    for service in services:
+        assert service["volumes"] == BOT["volumes"] and service["healthcheck"] == BOT["healthcheck"]
+        assert set(service["environment"]) <= set(ENVIRONMENT)

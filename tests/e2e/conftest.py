@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 
-from bot.client import ReadingListBot
+from bot.client import ReadingListBot, ShardedReadingListBot
 from bot.config import ARXIV_API_URL, Settings
 from bot.library import Library
 from bot.models import Catalogue
@@ -26,6 +26,12 @@ class TestBot(ReadingListBot):
 
     async def before_identify_hook(self, shard_id: int | None, *, initial: bool = False) -> None:
         pass
+
+
+class TestShardedBot(TestBot, ShardedReadingListBot):
+    """The sharded bot as shipped (DISCORD_SHARDS), minus the same wait."""
+
+    __test__ = False
 
 
 @pytest.fixture
@@ -52,7 +58,8 @@ async def bot_running(db: Path, library: Library, **options: Any) -> AsyncIterat
         if settings.arxiv_api_url == ARXIV_API_URL:  # never the real service from a test
             settings = replace(settings, metadata_enabled=False)
         options.setdefault("clock", Clock())
-        client = TestBot(
+        cls = TestShardedBot if settings.sharded else TestBot
+        client = cls(
             store=store, library=library, settings=settings, guild_ready_timeout=0.05, **options
         )
         async with running(client) as bot:

@@ -318,6 +318,8 @@ class FakeDiscord:
     ``async with FakeDiscord() as fake:`` starts the server and installs it into discord.py.
     Without ``guilds`` there is one guild with the channels #general and #papers.
     ``response_window`` is the time a bot has for its initial interaction callback.
+    ``shard_count`` is what ``GET /gateway/bot`` recommends and the count every IDENTIFY must
+    carry; each guild's events go to its shard's session.
     """
 
     def __init__(
@@ -327,6 +329,7 @@ class FakeDiscord:
         application_id: int | None = None,
         guilds: Sequence[Guild] | None = None,
         response_window: float = 3.0,
+        shard_count: int = 1,
     ) -> None:
         self._last_id = 0
         self.bot = bot or User(self.new_id(), "ReadingList", bot=True)
@@ -336,7 +339,7 @@ class FakeDiscord:
         self.member = User(self.new_id(), "reader")
         self.guilds = list(guilds) if guilds else [self._default_guild()]
         self.response_window = response_window
-        self.gateway = Gateway(self)
+        self.gateway = Gateway(self, shard_count)
         self.requests: list[RecordedRequest] = []
         self.rejections: list[Rejection] = []
         self.unknown_routes: list[str] = []
@@ -354,6 +357,7 @@ class FakeDiscord:
         self.port = 0
         routes: list[tuple[str, str, Callable[[_Call], web.Response]]] = [
             ("GET", "/users/@me", self._get_me),
+            ("GET", "/gateway/bot", self._get_gateway_bot),
             ("GET", "/oauth2/applications/@me", self._get_application),
             ("GET", "/applications/{app}/commands", self._get_commands),
             ("PUT", "/applications/{app}/commands", self._put_commands),
@@ -398,6 +402,7 @@ class FakeDiscord:
     async def close(self) -> None:
         """Stop serving (and undo ``install`` if ``async with`` did it)."""
         self._installed.close()
+        self.gateway.held.clear()
         self.gateway.drop()
         if self._runner is not None:
             await self._runner.cleanup()
@@ -470,6 +475,7 @@ class FakeDiscord:
             *(f"rejected {r.method} {r.path}: {'; '.join(r.errors)}" for r in self.rejections),
             *(f"no such route: {route}" for route in self.unknown_routes),
             *(f"interaction {i.describe()!r} expired" for i in self.interactions if i.expired),
+            *(f"IDENTIFY refused: {why}" for why in self.gateway.refused_identify),
         ]
 
     async def wait_until(self, predicate: Callable[[], bool], timeout: float = 5.0) -> None:
@@ -644,7 +650,7 @@ class FakeDiscord:
             self, interaction_id, payload["token"], payload, deadline, source
         )
         self.interactions.append(interaction)
-        await self.gateway.dispatch("INTERACTION_CREATE", payload)
+        await self.gateway.dispatch("INTERACTION_CREATE", payload, guild.id)
         return interaction
 
     def _locate(
@@ -749,9 +755,17 @@ class FakeDiscord:
         body = {"message": message, "code": code}
         self._faults.append(_Fault(method.upper(), re.compile(path), status, body, {}))
 
-    async def drop_gateway(self) -> None:
-        """Cut the gateway connection without a close frame; the client should RESUME."""
-        self.gateway.drop()
+    async def drop_gateway(self, shard_id: int | None = None, *, hold: bool = False) -> None:
+        """Cut the gateway connection (of one shard, or every one) without a close frame;
+        the client should RESUME. With `hold`, that shard stays down until
+        ``release_gateway(shard_id)`` (see ``Gateway.hold``)."""
+        if hold and shard_id is not None:
+            self.gateway.hold(shard_id)
+        self.gateway.drop(shard_id)
+
+    def release_gateway(self, shard_id: int) -> None:
+        """Let a held shard's connection come back (its next attempt is accepted)."""
+        self.gateway.release(shard_id)
 
     async def invalidate_session(self, *, resumable: bool = False) -> None:
         """Send op 9; unless ``resumable``, the session is gone and the client must IDENTIFY."""
@@ -818,6 +832,16 @@ class FakeDiscord:
 
     def _get_me(self, call: _Call) -> web.Response:
         return _json(self.bot.payload())
+
+    def _get_gateway_bot(self, call: _Call) -> web.Response:
+        limit = {"total": 1000, "remaining": 1000, "reset_after": 0, "max_concurrency": 1}
+        return _json(
+            {
+                "url": self.gateway_url,
+                "shards": self.gateway.shard_count,
+                "session_start_limit": limit,
+            }
+        )
 
     def _get_application(self, call: _Call) -> web.Response:
         return _json(
@@ -1010,89 +1034,163 @@ class FakeDiscord:
         return _json(guild.payload(self.owner))
 
 
-class Gateway:
-    """The websocket side: one session, sequence numbers, and replay of missed events on RESUME."""
+class _Session:
+    """One shard's gateway session: its socket, sequence numbers, and the events it sent."""
 
-    def __init__(self, fake: FakeDiscord) -> None:
-        self._fake = fake
-        self._socket: tuple[web.WebSocketResponse, asyncio.Transport | None] | None = None
-        self._sent: list[Json] = []  # every dispatch of this session, for RESUME
+    def __init__(self, shard_id: int) -> None:
+        self.shard_id = shard_id
+        self.socket: tuple[web.WebSocketResponse, asyncio.Transport | None] | None = None
+        self.sent: list[Json] = []  # every dispatch of this session, for RESUME
         self.session_id: str | None = None
         self.sequence = 0
+
+
+class Gateway:
+    """The websocket side: one session a shard (``shard_count`` of them, 1 unsharded), each
+    with sequence numbers and replay of missed events on RESUME. A guild's events go to the
+    session of its shard, ``(guild_id >> 22) % shard_count``, as Discord routes them."""
+
+    def __init__(self, fake: FakeDiscord, shard_count: int = 1) -> None:
+        self._fake = fake
+        self.shard_count = shard_count
+        self.sessions: dict[int, _Session] = {}
         self.identify_payloads: list[Json] = []
         self.resume_payloads: list[Json] = []
+        self.refused_identify: list[str] = []  # why an IDENTIFY was refused (close 4010/4011)
+        self.held: set[int] = set()  # shards kept down: no new connection is accepted
+
+    @property
+    def session_id(self) -> str | None:
+        """Shard 0's session id (the only session of an unsharded client)."""
+        return self._session(0).session_id
+
+    def shard_of(self, guild_id: int) -> int:
+        return (guild_id >> 22) % self.shard_count
+
+    def _session(self, shard_id: int) -> _Session:
+        return self.sessions.setdefault(shard_id, _Session(shard_id))
 
     async def handle(self, request: web.Request) -> web.WebSocketResponse:
+        if self.held:
+            raise web.HTTPServiceUnavailable()
         # The client asks for zlib-stream compression but reads plain text frames as well.
         ws = web.WebSocketResponse()
         await ws.prepare(request)
-        self._socket = (ws, request.transport)
+        socket = (ws, request.transport)
         await ws.send_json({"op": 10, "d": {"heartbeat_interval": HEARTBEAT_INTERVAL_MS}})
         async for frame in ws:
             if frame.type is WSMsgType.TEXT:
-                await self._receive(ws, json.loads(frame.data))
-        if self._socket is not None and self._socket[0] is ws:
-            self._socket = None
+                await self._receive(socket, json.loads(frame.data))
+        for session in self.sessions.values():
+            if session.socket is not None and session.socket[0] is ws:
+                session.socket = None
         return ws
 
-    async def _receive(self, ws: web.WebSocketResponse, frame: Json) -> None:
+    async def _receive(
+        self, socket: tuple[web.WebSocketResponse, asyncio.Transport | None], frame: Json
+    ) -> None:
         op, data = frame["op"], frame.get("d") or {}
         if op == 1:
-            await ws.send_json({"op": 11})
+            await socket[0].send_json({"op": 11})
         elif op == 2:
-            await self._identify(data)
+            await self._identify(socket, data)
         elif op == 6:
-            await self._resume(ws, data)
+            await self._resume(socket, data)
 
-    async def _identify(self, data: Json) -> None:
+    async def _identify(
+        self, socket: tuple[web.WebSocketResponse, asyncio.Transport | None], data: Json
+    ) -> None:
         fake = self._fake
         self.identify_payloads.append(data)
-        self.session_id, self.sequence, self._sent = secrets.token_hex(16), 0, []
+        shard = data.get("shard")
+        if shard is None and self.shard_count > 1:
+            self.refused_identify.append("sharding required")
+            await socket[0].close(code=4011, message=b"Sharding required.")
+            return
+        shard_id, count = shard if shard is not None else (0, 1)
+        if count != self.shard_count or not 0 <= shard_id < count:
+            self.refused_identify.append(f"shard {[shard_id, count]} of {self.shard_count}")
+            await socket[0].close(code=4010, message=b"Invalid shard.")
+            return
+        session = self._session(shard_id)
+        session.socket = socket
+        session.session_id, session.sequence, session.sent = secrets.token_hex(16), 0, []
+        guilds = [guild for guild in fake.guilds if self.shard_of(guild.id) == shard_id]
         ready = {
             "v": 10,
             "user": fake.bot.payload(),
-            "guilds": [{"id": str(guild.id), "unavailable": True} for guild in fake.guilds],
-            "session_id": self.session_id,
+            "guilds": [{"id": str(guild.id), "unavailable": True} for guild in guilds],
+            "session_id": session.session_id,
             "resume_gateway_url": fake.gateway_url,
             "application": {"id": str(fake.application_id), "flags": 0},
         }
-        await self.dispatch("READY", ready)
-        for guild in fake.guilds:
-            await self.dispatch("GUILD_CREATE", guild.create_payload(fake.owner, fake.bot))
+        if shard is not None:
+            ready["shard"] = [shard_id, count]
+        await self._send(session, "READY", ready)
+        for guild in guilds:
+            await self._send(session, "GUILD_CREATE", guild.create_payload(fake.owner, fake.bot))
 
-    async def _resume(self, ws: web.WebSocketResponse, data: Json) -> None:
+    async def _resume(
+        self, socket: tuple[web.WebSocketResponse, asyncio.Transport | None], data: Json
+    ) -> None:
         self.resume_payloads.append(data)
-        if data.get("session_id") != self.session_id:
-            await ws.send_json({"op": 9, "d": False})
+        found = [s for s in self.sessions.values() if s.session_id == data.get("session_id")]
+        if not found or data.get("session_id") is None:
+            await socket[0].send_json({"op": 9, "d": False})
             return
-        for frame in self._sent:
+        session = found[0]
+        session.socket = socket
+        for frame in session.sent:
             if frame["s"] > (data.get("seq") or 0):
-                await ws.send_json(frame)
-        await self.dispatch("RESUMED", {})
+                await socket[0].send_json(frame)
+        await self._send(session, "RESUMED", {})
 
-    async def dispatch(self, event: str, data: Json) -> None:
-        """Send an event; while no client is connected it waits in the log for a RESUME."""
-        self.sequence += 1
-        frame = {"op": 0, "t": event, "s": self.sequence, "d": data}
-        self._sent.append(frame)
-        if self._socket is not None:
+    async def dispatch(self, event: str, data: Json, guild_id: int | None = None) -> None:
+        """Send an event to the session of `guild_id`'s shard (shard 0 without a guild);
+        while that session has no client connected it waits in the log for a RESUME."""
+        shard_id = self.shard_of(guild_id) if guild_id is not None else 0
+        await self._send(self._session(shard_id), event, data)
+
+    async def _send(self, session: _Session, event: str, data: Json) -> None:
+        session.sequence += 1
+        frame = {"op": 0, "t": event, "s": session.sequence, "d": data}
+        session.sent.append(frame)
+        if session.socket is not None:
             with contextlib.suppress(ConnectionError):
-                await self._socket[0].send_json(frame)
+                await session.socket[0].send_json(frame)
         await self._fake._notify()
 
-    def drop(self) -> None:
-        """Cut the TCP connection, as a network failure would."""
-        if self._socket is not None:
-            _, transport = self._socket
-            self._socket = None
-            if transport is not None:
-                transport.abort()
+    def hold(self, shard_id: int) -> None:
+        """Keep this shard's connection down (a partition of one shard) until `release`. The
+        fake cannot tell a new connection's shard before it identifies, so while any shard
+        is held every new gateway connection is refused; sessions still connected go on."""
+        self.held.add(shard_id)
+
+    def release(self, shard_id: int) -> None:
+        self.held.discard(shard_id)
+
+    def connected(self, shard_id: int = 0) -> bool:
+        """Whether a client holds the session of this shard now."""
+        return self._session(shard_id).socket is not None
+
+    def drop(self, shard_id: int | None = None) -> None:
+        """Cut the TCP connection of one shard's session (all of them without `shard_id`),
+        as a network failure would."""
+        for session in list(self.sessions.values()):
+            if shard_id is not None and session.shard_id != shard_id:
+                continue
+            if session.socket is not None:
+                _, transport = session.socket
+                session.socket = None
+                if transport is not None:
+                    transport.abort()
 
     async def invalidate(self, resumable: bool) -> None:
-        if not resumable:
-            self.session_id = None
-        if self._socket is not None:
-            await self._socket[0].send_json({"op": 9, "d": resumable})
+        for session in self.sessions.values():
+            if not resumable:
+                session.session_id = None
+            if session.socket is not None:
+                await session.socket[0].send_json({"op": 9, "d": resumable})
 
 
 def _json(body: Any, status: int = 200, headers: Mapping[str, str] | None = None) -> web.Response:
