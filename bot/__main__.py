@@ -101,11 +101,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     except SettingsError as exc:
         print(f"readinglist-bot: {exc}", file=sys.stderr)
         return 2
-    logging.basicConfig(
-        level=settings.logging_level(),
-        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
-        stream=sys.stderr,
-    )
+    configure_logging(settings, quiet=_quiet(args, settings))
     commands = {
         "load": _load,
         "run": _run,
@@ -124,6 +120,29 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 2
     except KeyboardInterrupt:
         return 130
+
+
+def configure_logging(settings: Settings, *, quiet: bool) -> None:
+    """Log to standard error at LOG_LEVEL; a command whose output is its answer (`ask`,
+    `load`, `search`, the console) logs only warnings unless LOG_LEVEL was set. At DEBUG only
+    the bot's own loggers go to DEBUG: discord.py and aiosqlite stay at INFO."""
+    level = logging.WARNING if quiet else settings.logging_level()
+    logging.basicConfig(
+        level=max(level, logging.INFO),
+        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
+        stream=sys.stderr,
+        force=True,
+    )
+    logging.getLogger("bot").setLevel(level)
+
+
+def _quiet(args: argparse.Namespace, settings: Settings) -> bool:
+    """Whether the command's output is for a person reading answers (no INFO lines in it)."""
+    if settings.log_level_set:
+        return False
+    if args.command == "run":
+        return not settings.token  # without a token, `run` is the console
+    return args.command in ("ask", "load", "search")
 
 
 def _settings(args: argparse.Namespace) -> Settings:
@@ -157,7 +176,7 @@ async def _ask(args: argparse.Namespace, settings: Settings) -> int:
 
 async def _search(args: argparse.Namespace, settings: Settings) -> int:
     async with await Store.open(settings.db_path) as store:
-        library = await open_library(store, settings)
+        library = await open_library(store, settings, now=_clock())
     queries = [args.query] if args.query is not None else (line.rstrip("\n") for line in sys.stdin)
     for query in queries:
         if query.strip():

@@ -45,6 +45,7 @@ class Settings:
     token: str | None = field(default=None, repr=False)
     guild_id: int | None = None
     log_level: str = "INFO"
+    log_level_set: bool = False  # LOG_LEVEL was given (else the console and `ask` stay quiet)
     refresh: timedelta | None = None  # re-read the list this often (READINGLIST_REFRESH)
     reload_access: str = "managers"  # who may /reload: "managers" (and the owner) or "owner"
     weekly_channel_id: int | None = None  # a default weekly channel (single-server setups)
@@ -81,6 +82,7 @@ class Settings:
             token=_token(env),
             guild_id=_snowflake(env, "DISCORD_GUILD_ID"),
             log_level=level,
+            log_level_set=bool(env.get("LOG_LEVEL", "").strip()),
             refresh=_duration(env, "READINGLIST_REFRESH", minimum=timedelta(minutes=1)),
             reload_access=_choice(env, "READINGLIST_RELOAD", ("managers", "owner")),
             weekly_channel_id=_snowflake(env, "WEEKLY_CHANNEL_ID"),

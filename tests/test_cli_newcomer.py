@@ -1,0 +1,51 @@
+"""The newcomer's path through the command line (issue 15): quiet answers, clear errors."""
+
+from __future__ import annotations
+
+import tomllib
+from pathlib import Path
+
+from tests.conftest import ROOT
+from tests.test_cli import cli
+
+BUNDLED = ROOT / "data" / "reading-list.md"
+
+
+def test_ask_prints_answers_only_unless_log_level_is_set(tmp_path: Path) -> None:
+    env = {"READINGLIST_DB": str(tmp_path / "x.db")}
+    out = cli("ask", "/paper rwkv", env=env)
+    assert out.returncode == 0, out.stderr
+    assert "RWKV" in out.stdout
+    assert "INFO" not in out.stdout + out.stderr
+    fresh = {"READINGLIST_DB": str(tmp_path / "y.db"), "LOG_LEVEL": "info"}
+    loud = cli("ask", "/paper rwkv", env=fresh)
+    assert "INFO bot.loader: catalogue loaded" in loud.stderr
+    assert "INFO" not in loud.stdout
+
+
+def test_load_prints_the_change_list_once(tmp_path: Path) -> None:
+    listing = tmp_path / "list.md"
+    text = BUNDLED.read_text(encoding="utf-8")
+    listing.write_text(text, encoding="utf-8")
+    db = str(tmp_path / "x.db")
+    assert cli("load", "--catalogue", str(listing), "--db", db).returncode == 0
+    extra = "\n1. **A Paper Added For The Test.** `arXiv 2401.00001`\n   *Ada Lovelace.*\n"
+    listing.write_text(text.rstrip("\n") + "\n" + extra, encoding="utf-8")
+    out = cli("load", "--catalogue", str(listing), "--db", db)
+    assert out.returncode == 0, out.stderr
+    both = out.stdout + out.stderr
+    assert both.count("added") == 1, both
+    assert "changes:" in out.stdout and out.stderr == ""
+
+
+def test_debug_logs_the_bot_but_not_aiosqlite(tmp_path: Path) -> None:
+    out = cli("load", "--db", str(tmp_path / "x.db"), env={"LOG_LEVEL": "debug"})
+    assert out.returncode == 0, out.stderr
+    assert "INFO bot.loader: catalogue loaded" in out.stderr
+    assert "aiosqlite" not in out.stderr  # at DEBUG it logs every statement
+
+
+def test_license_is_an_spdx_string_for_a_setuptools_that_reads_it() -> None:
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
+    assert project["project"]["license"] == "MIT"  # a table makes setuptools warn on install
+    assert "setuptools>=77" in project["build-system"]["requires"]
