@@ -171,7 +171,8 @@ async def _load(args: argparse.Namespace, settings: Settings) -> int:
 
 
 async def _ask(args: argparse.Namespace, settings: Settings) -> int:
-    return await _console(settings, args.commands, as_json=args.json, locale=args.locale)
+    await _console(settings, args.commands, as_json=args.json, locale=args.locale)
+    return 0
 
 
 async def _search(args: argparse.Namespace, settings: Settings) -> int:
@@ -189,7 +190,7 @@ async def _console(
 ) -> int:
     async with await Store.open(settings.db_path) as store:
         library = await open_library(store, settings, now=_clock())
-    run_console(
+    return run_console(
         library,
         commands or None,
         as_json=as_json,
@@ -197,7 +198,6 @@ async def _console(
         out=sys.stdout,
         lang=lang_of(locale),
     )
-    return 0
 
 
 async def _run(args: argparse.Namespace, settings: Settings) -> int:
@@ -207,7 +207,18 @@ async def _run(args: argparse.Namespace, settings: Settings) -> int:
             "starting the console instead: type the commands Discord users would (see README.md).",
             file=sys.stderr,
         )
-        return await _console(settings, [])
+        answered = await _console(settings, [])
+        if answered == 0 and not sys.stdin.isatty():
+            # Docker, CI, a service manager: no terminal and nothing on standard input, so
+            # this is a start that failed for want of a token, not a console session.
+            print(
+                "readinglist-bot: no terminal and no commands on standard input for the "
+                "console, so nothing ran: set DISCORD_TOKEN (in .env or the environment) to "
+                "connect to Discord",
+                file=sys.stderr,
+            )
+            return 2
+        return 0
     async with await Store.open(settings.db_path) as store:
         library = await open_library(store, settings, now=_clock())
         bot = ReadingListBot(store=store, library=library, settings=settings, clock=_clock)

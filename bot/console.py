@@ -167,10 +167,11 @@ def run_console(
     out: TextIO,
     rng: random.Random | None = None,
     lang: str = "en",
-) -> None:
+) -> int:
     """Answer the given command lines, or read them: one per line of standard input, or at
-    an interactive prompt."""
+    an interactive prompt. Returns how many lines were answered."""
     rng = rng or random.Random()
+    answered = 0
 
     def show(line: str) -> None:
         reply = answer(library, line, rng, lang=lang)
@@ -179,7 +180,7 @@ def run_console(
     if lines is not None:
         for line in lines:
             show(line)
-        return
+        return len(lines)
     if interactive:
         catalogue = library.catalogue
         print(
@@ -195,3 +196,5 @@ def run_console(
             break
         if line.strip():
             show(line)
+            answered += 1
+    return answered

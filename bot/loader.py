@@ -137,18 +137,29 @@ async def open_library(store: Store, settings: Settings, *, now: datetime) -> Li
     """Load the configured list into the store if it changed, and index it (in a worker
     thread).
 
-    A list that cannot be read keeps the catalogue stored before, with a warning; only when
-    nothing was ever stored does the error stop start-up.
+    A list that cannot be read (a URL down, a file gone) keeps the copy of that same list
+    stored before, and says so in one warning line. When the database holds no copy of it
+    (nothing stored, or another list: a typo in READINGLIST_CATALOGUE must not serve the
+    old list as if it were the new one), the error stops start-up.
     """
+    info = None
     try:
         catalogue = (await load_catalogue(store, settings, now=now)).catalogue
     except CatalogueError as exc:
         stored = await store.load_catalogue()
         if stored is None:
             raise
-        log.warning("keeping the stored catalogue: %s", exc)
+        if set(stored.sources) != set(settings.catalogues):
+            raise CatalogueError(
+                f"{exc} (the database {settings.db_path} holds another list, "
+                f"{', '.join(stored.sources)}, which is not served in its place)"
+            ) from exc
+        info = await store.catalogue_info()
+        loaded = info.loaded_at if info else None
+        when = f" on {loaded:%Y-%m-%d %H:%M}" if loaded else ""
+        log.warning("%s; serving the copy stored%s (%d papers)", exc, when, len(stored.papers))
         catalogue = stored
-    info = await store.catalogue_info()
+    info = info or await store.catalogue_info()
     return await build_library(catalogue, settings, info.loaded_at if info else None)
 
 

@@ -49,3 +49,44 @@ def test_license_is_an_spdx_string_for_a_setuptools_that_reads_it() -> None:
     project = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
     assert project["project"]["license"] == "MIT"  # a table makes setuptools warn on install
     assert "setuptools>=77" in project["build-system"]["requires"]
+
+
+def test_a_missing_list_is_an_error_unless_the_database_holds_a_copy_of_it(
+    tmp_path: Path,
+) -> None:
+    db = str(tmp_path / "x.db")
+    assert cli("load", "--db", db).returncode == 0  # the bundled list
+    out = cli(
+        "ask", "/paper rwkv", env={"READINGLIST_CATALOGUE": "/nonexistent.md", "READINGLIST_DB": db}
+    )
+    assert out.returncode == 1 and out.stdout == ""
+    assert "cannot read" in out.stderr and "holds another list" in out.stderr
+    assert "Traceback" not in out.stderr and out.stderr.count("\n") == 1
+    # the same list, gone after it was stored: served from the database, said in one line
+    listing = tmp_path / "list.md"
+    listing.write_text(BUNDLED.read_text(encoding="utf-8"), encoding="utf-8")
+    other = str(tmp_path / "other.db")
+    assert cli("load", "--catalogue", str(listing), "--db", other).returncode == 0
+    listing.unlink()
+    kept = cli("ask", "/paper rwkv", "--catalogue", str(listing), "--db", other)
+    assert kept.returncode == 0, kept.stderr
+    assert "RWKV" in kept.stdout
+    assert kept.stderr.count("\n") == 1 and "serving the copy stored on" in kept.stderr
+    assert "(20 papers)" in kept.stderr
+
+
+def test_run_without_a_token_or_a_terminal_fails_with_the_reason(tmp_path: Path) -> None:
+    import subprocess
+    import sys
+
+    out = subprocess.run(
+        [sys.executable, "-m", "bot", "run"],
+        stdin=subprocess.DEVNULL,
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        timeout=60,
+        env={"PATH": "/usr/bin:/bin", "READINGLIST_DB": str(tmp_path / "x.db")},
+    )
+    assert out.returncode == 2
+    assert "no terminal" in out.stderr and "set DISCORD_TOKEN" in out.stderr
