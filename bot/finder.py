@@ -85,7 +85,15 @@ def find_reply(library: Library, text: str, lang: str = "en") -> Reply:
             embeds.extend(paper_card(library, paper, lang=lang).embeds)
     lines = []
     if papers:
-        lines.append(t(lang, "find.found", found=len(papers), total=len(refs)))
+        found, total = len(papers), len(refs)
+        key = "find.found"
+        if total == 1:
+            key = "find.found_single"
+        elif found == total:
+            key = "find.found_all"
+        elif found == 1:
+            key = "find.found_one"
+        lines.append(t(lang, key, found=found, total=total))
     if len(papers) > MAX_CARDS:
         lines.append(t(lang, "find.first", n=MAX_CARDS))
     for ref in missing:

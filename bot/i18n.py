@@ -77,6 +77,10 @@ MESSAGES: Mapping[str, tuple[str, str]] = {
         "Page {page}/{pages} · {n} papers, best first · /search",
         "第 {page}/{pages} 页 · 共 {n} 篇，按相关度排列 · /search",
     ),
+    "search.footer_one": (
+        "Page {page}/{pages} · 1 paper · /search",
+        "第 {page}/{pages} 页 · 共 1 篇 · /search",
+    ),
     "search.topic": (
         "Several papers fit {query}; here they are, best first. Open one below.",
         "有多篇论文与 {query} 相关，按相关度排列如下。可在下方打开其中一篇。",
@@ -134,6 +138,11 @@ MESSAGES: Mapping[str, tuple[str, str]] = {
     ),
     "author.title": ("Papers by {name}", "{name} 的论文"),
     "author.footer": ("{n} papers in the reading list", "阅读列表中共 {n} 篇"),
+    "author.footer_one": ("1 paper in the reading list", "阅读列表中共 1 篇"),
+    "author.empty": (
+        "Type an author's name after /author: a surname is enough, with or without accents.",
+        "请在 /author 后输入作者姓名：姓氏即可，可不带重音符号。",
+    ),
     "author.also": ("Also matching: {names}", "其他匹配的作者：{names}"),
     # /help and /about
     "help.title": ("readinglist-bot", "阅读列表机器人"),
@@ -168,6 +177,7 @@ MESSAGES: Mapping[str, tuple[str, str]] = {
     "about.sections": ("Sections", "章节"),
     "about.loaded": ("Loaded", "加载时间"),
     "about.problems": ("{n} entries could not be read", "{n} 个条目无法读取"),
+    "about.problems_one": ("1 entry could not be read", "1 个条目无法读取"),
     # the weekly paper
     "weekly.heading": ("Paper of the week", "本周论文"),
     "weekly.heading_in": ("Paper of the week · {section}", "本周论文 · {section}"),
@@ -235,6 +245,15 @@ MESSAGES: Mapping[str, tuple[str, str]] = {
         "{found} of the {total} references are in the reading list.",
         "{total} 个引用中有 {found} 个在阅读列表中。",
     ),
+    "find.found_one": (
+        "1 of the {total} references is in the reading list.",
+        "{total} 个引用中有 1 个在阅读列表中。",
+    ),
+    "find.found_all": (
+        "All {total} references are in the reading list.",
+        "{total} 个引用都在阅读列表中。",
+    ),
+    "find.found_single": ("The reference is in the reading list.", "这个引用在阅读列表中。"),
     "find.first": ("Showing the first {n}.", "只显示前 {n} 个。"),
     "find.missing": ("Not in the reading list: {ref}", "不在阅读列表中：{ref}"),
     "find.propose": (
@@ -275,7 +294,10 @@ def lang_of(locale: object) -> str:
 
 
 def t(lang: str, key: str, **values: object) -> str:
-    """The message `key` in `lang`, with its {placeholders} filled."""
+    """The message `key` in `lang`, with its {placeholders} filled. A count `n` of 1 takes
+    the message's singular form `key_one` where it has one ("1 paper", not "1 papers")."""
+    if values.get("n") == 1 and f"{key}_one" in MESSAGES:
+        key = f"{key}_one"
     english, chinese = MESSAGES[key]
     return (chinese if lang == "zh" else english).format(**values)
 

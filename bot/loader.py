@@ -191,8 +191,8 @@ def summary_lines(report: LoadReport, db: Path) -> list[str]:
     """The load summary as lines of text for a terminal."""
     catalogue = report.catalogue
     lines = [
-        f"{len(catalogue.papers)} papers ({catalogue.entries} entries) in "
-        f"{len(catalogue.sections)} sections from {', '.join(catalogue.sources)}",
+        f"{_count(len(catalogue.papers), 'paper')} ({_count(catalogue.entries, 'entry')}) in "
+        f"{_count(len(catalogue.sections), 'section')} from {', '.join(catalogue.sources)}",
     ]
     width = max((len(s.slug) for s in catalogue.sections), default=0)
     lines += [
@@ -201,7 +201,7 @@ def summary_lines(report: LoadReport, db: Path) -> list[str]:
         for s in catalogue.sections
     ]
     if catalogue.problems:
-        lines.append(f"{len(catalogue.problems)} problems:")
+        lines.append(f"{_count(len(catalogue.problems), 'problem')}:")
         lines += [
             f"  {p.source}:{p.line}: {p.message}" + (f": {p.text[:70]!r}" if p.text else "")
             for p in catalogue.problems
@@ -212,3 +212,9 @@ def summary_lines(report: LoadReport, db: Path) -> list[str]:
         lines += ["changes:", *(f"  {line}" for line in report.diff.summary())]
     lines.append(f"database {db}: {'updated' if report.changed else 'unchanged'}")
     return lines
+
+
+def _count(n: int, noun: str) -> str:
+    """`1 paper`, `2 papers`, `3 entries` (the CLI's English summary)."""
+    plural = noun[:-1] + "ies" if noun.endswith("y") else noun + "s"
+    return f"{n} {noun if n == 1 else plural}"

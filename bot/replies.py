@@ -595,7 +595,9 @@ def section_choices(library: Library, query: str, lang: str = "en") -> list[Opti
 
 def author_reply(library: Library, query: str, lang: str = "en") -> Reply:
     """/author: the papers of the author who fits best, in list order."""
-    found = library.authors.rank(query, 5) if query.strip() else []
+    if not query.strip():
+        return notice(t(lang, "author.empty"))
+    found = library.authors.rank(query, 5)
     if not found:
         return notice(t(lang, "author.no_match", query=_quote(query)))
     name, _ = found[0]
