@@ -19,7 +19,7 @@ from dotenv import dotenv_values
 
 from bot.catalogue import CatalogueError
 from bot.client import ReadingListBot
-from bot.config import Settings, SettingsError
+from bot.config import Settings, SettingsError, list_database
 from bot.console import run_console, search_line
 from bot.health import check
 from bot.i18n import lang_of
@@ -148,10 +148,14 @@ def _quiet(args: argparse.Namespace, settings: Settings) -> bool:
 def _settings(args: argparse.Namespace) -> Settings:
     env = {**{k: v for k, v in dotenv_values(".env").items() if v is not None}, **os.environ}
     settings = Settings.from_mapping(env)
-    if getattr(args, "catalogue", None):
-        settings = replace(settings, catalogues=tuple(args.catalogue))
     if getattr(args, "db", None):
         settings = replace(settings, db_path=Path(args.db))
+    if getattr(args, "catalogue", None):
+        catalogues = tuple(args.catalogue)
+        if not getattr(args, "db", None) and catalogues != settings.catalogues:
+            # A one-off list gets a database of its own: the default one keeps its list.
+            settings = replace(settings, db_path=list_database(settings.db_path, catalogues))
+        settings = replace(settings, catalogues=catalogues)
     return settings
 
 

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import logging
+import re
 import socket
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import timedelta
-from pathlib import Path
+from pathlib import Path, PurePosixPath
+from urllib.parse import urlsplit
 
 from bot.weekly import parse_day, parse_time, parse_timezone
 
@@ -96,6 +98,19 @@ class Settings:
     def logging_level(self) -> int:
         """The numeric logging level."""
         return logging.getLevelNamesMapping()[self.log_level]
+
+
+def list_database(default: Path, catalogues: Sequence[str]) -> Path:
+    """The database of a list given with `--catalogue` but no `--db`: beside the default
+    one, named after the list (`readinglist-foundations-of-llms-paper-list.db`), so a
+    one-off look at another list never replaces the default list in the default database."""
+    names = [_slug(PurePosixPath(urlsplit(c).path if "://" in c else c).stem) for c in catalogues]
+    slug = "+".join(n for n in names if n)[:80] or "list"
+    return default.with_name(f"{default.stem}-{slug}{default.suffix or '.db'}")
+
+
+def _slug(name: str) -> str:
+    return re.sub(r"[^\w]+", "-", name.lower(), flags=re.ASCII).strip("-_")
 
 
 def _split(value: str) -> tuple[str, ...]:

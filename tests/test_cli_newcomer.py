@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import json
 import tomllib
 from pathlib import Path
 
-from tests.conftest import ROOT
+from bot.config import list_database
+from tests.conftest import FULL_LIST, ROOT
 from tests.test_cli import cli
 
 BUNDLED = ROOT / "data" / "reading-list.md"
@@ -90,3 +92,35 @@ def test_run_without_a_token_or_a_terminal_fails_with_the_reason(tmp_path: Path)
     )
     assert out.returncode == 2
     assert "no terminal" in out.stderr and "set DISCORD_TOKEN" in out.stderr
+
+
+def test_a_one_off_catalogue_gets_its_own_database_and_the_default_keeps_its_list(
+    tmp_path: Path,
+) -> None:
+    default = tmp_path / "readinglist.db"
+    env = {"READINGLIST_DB": str(default)}
+    assert cli("load", env=env).returncode == 0
+    other = cli("load", "--catalogue", str(FULL_LIST), "--json", env=env)
+    assert other.returncode == 0, other.stderr
+    assert json.loads(other.stdout)["papers"] == 217
+    assert (tmp_path / "readinglist-foundations-of-llms-paper-list.db").exists()
+    back = cli("load", env=env)
+    assert back.returncode == 0, back.stderr
+    assert back.stdout.startswith("20 papers") and f"database {default}: unchanged" in back.stdout
+    asked = cli("ask", "--catalogue", str(FULL_LIST), "/about", env=env)
+    assert asked.returncode == 0, asked.stderr
+    assert "217" in asked.stdout
+    # --db still means that database, whatever the list
+    pinned = tmp_path / "pinned.db"
+    assert cli("load", "--catalogue", str(FULL_LIST), "--db", str(pinned), env=env).returncode == 0
+    assert pinned.exists()
+
+
+def test_list_database_is_named_after_the_list() -> None:
+    default = Path("/srv/data/readinglist.db")
+    assert list_database(default, ["../shared/Foundations of LLMs.md"]) == Path(
+        "/srv/data/readinglist-foundations-of-llms.db"
+    )
+    assert list_database(default, ["a.md", "https://example.org/lists/b.md?raw=1"]) == Path(
+        "/srv/data/readinglist-a+b.db"
+    )
