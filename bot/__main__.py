@@ -20,7 +20,7 @@ from dotenv import dotenv_values
 from bot.catalogue import CatalogueError
 from bot.client import ReadingListBot
 from bot.config import Settings, SettingsError, list_database
-from bot.console import run_console, search_line
+from bot.console import locale_of, run_console, search_line
 from bot.health import check
 from bot.i18n import lang_of
 from bot.loader import load_catalogue, open_library, summary, summary_lines
@@ -73,7 +73,10 @@ def build_parser() -> argparse.ArgumentParser:
         "--json", action="store_true", help="print each reply as its Discord message payload"
     )
     ask.add_argument(
-        "--locale", default="en-US", help="answer as for a Discord client in this locale (zh-CN)"
+        "--locale",
+        default="en-US",
+        type=_locale,
+        help="answer as for a Discord client in this locale (zh-CN)",
     )
     data_options(ask)
     search = sub.add_parser(
@@ -91,6 +94,13 @@ def build_parser() -> argparse.ArgumentParser:
     search.add_argument("--limit", type=int, default=10, metavar="N", help="results a query")
     data_options(search)
     return parser
+
+
+def _locale(text: str) -> str:
+    try:
+        return locale_of(text)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -201,6 +211,7 @@ async def _console(
         interactive=not commands and sys.stdin.isatty(),
         out=sys.stdout,
         lang=lang_of(locale),
+        history=settings.db_path.parent / "console-history",
     )
 
 

@@ -102,6 +102,25 @@ MESSAGES: Mapping[str, tuple[str, str]] = {
         "按主题列出论文，最相关的在前，并标出匹配的词：可以是问题、中文或引用。",
     ),
     "button.invalid": ("This button is no longer valid.", "这个按钮已失效。"),
+    # the console's previews of autocomplete and buttons
+    "complete.heading": (
+        "Typing /{command} {query}, Discord would offer:",
+        "输入 /{command} {query} 时，Discord 会提示：",
+    ),
+    "complete.none": ("(no suggestions)", "（没有提示）"),
+    "complete.usage": (
+        "Type /complete, a command with autocomplete ({commands}) and what you would type: /complete paper mamb",
+        "请输入 /complete、一个带自动补全的命令（{commands}）和要输入的内容：/complete paper mamb",
+    ),
+    "console.press": (
+        "Press a button or menu entry by number or label: {choices}",
+        "按编号或名称按下按钮或菜单项：{choices}",
+    ),
+    "console.button_off": ("That button is off.", "这个按钮当前不可用。"),
+    "console.bad_locale": (
+        "unknown locale {locale}: use a Discord locale such as en-US or zh-CN",
+        "未知的语言区域 {locale}：请使用 Discord 的语言区域，例如 en-US 或 zh-CN",
+    ),
     # /random
     "random.heading": ("Random paper", "随机论文"),
     "random.none_in_list": (
