@@ -51,8 +51,8 @@ MESSAGES: Mapping[str, tuple[str, str]] = {
         "有 {n} 篇论文与 {query} 同样匹配，这是第一篇。可在下方选择其他论文。",
     ),
     "paper.empty_query": (
-        "Type a title, a nickname (t5, gpt-3), an author or an arXiv id.",
-        "请输入标题、简称（如 t5、gpt-3）、作者或 arXiv 编号。",
+        "Type a title, a nickname (t5, rwkv), an author or an arXiv id.",
+        "请输入标题、简称（如 t5、rwkv）、作者或 arXiv 编号。",
     ),
     "paper.no_match": (
         "No paper in the reading list matches {query}.",

@@ -695,12 +695,12 @@ HELP = (
     (
         "/paper query",
         "help.paper",
-        "/paper rwkv · /paper gpt-3 · /paper tri dao · /paper 2305.13048",
+        "/paper rwkv · /paper t5 · /paper tri dao · /paper 2305.13048",
     ),
     (
         "/search question",
         "help.search",
-        "/search mixture of experts · /search 上下文学习 · /search raffel 2020",
+        "/search state space models · /search 上下文学习 · /search raffel 2020",
     ),
     ("/section name", "help.section", "/section non-transformer · /section 非 Transformer 架构"),
     ("/author name", "help.author", "/author vaswani · /author gu albert"),

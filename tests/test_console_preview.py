@@ -84,3 +84,23 @@ def test_ask_rejects_an_unknown_locale_in_one_line(tmp_path: Path) -> None:
     out = cli("ask", "--locale", "klingon", "/about", "--db", str(tmp_path / "x.db"))
     assert out.returncode == 2 and out.stdout == ""
     assert "unknown locale 'klingon': use a Discord locale such as en-US or zh-CN" in out.stderr
+
+
+def test_every_help_example_answers_on_the_bundled_list(tmp_path: Path) -> None:
+    from bot.catalogue import SectionTable, parse_catalogue
+
+    bundled = DATA / "reading-list.md"
+    table = SectionTable.from_toml(DATA / "sections.toml")
+    catalogue = parse_catalogue(bundled.read_text(encoding="utf-8"), str(bundled), table)
+    library = Library.build(catalogue, DATA / "aliases.toml")
+    examples = [
+        e.strip()
+        for _, _, line in replies.HELP
+        for e in line.split(" · ")
+        if e.startswith("/") and not e.startswith("/weekly")
+    ]
+    assert len(examples) >= 10
+    for example in examples:
+        reply = answer(library, example, random.Random(0))
+        assert reply.embeds, example  # a card or a listing, never "no match"
+        assert "No paper" not in reply.content and "No section" not in reply.content, example
