@@ -20,8 +20,8 @@ from dotenv import dotenv_values
 
 from bot.catalogue import CatalogueError
 from bot.client import bot_class
-from bot.config import Settings, SettingsError
-from bot.console import run_console, search_line
+from bot.config import Settings, SettingsError, list_database
+from bot.console import locale_of, run_console, search_line
 from bot.health import check_process
 from bot.i18n import lang_of
 from bot.loader import load_catalogue, open_library, summary, summary_lines
@@ -78,7 +78,10 @@ def build_parser() -> argparse.ArgumentParser:
         "--json", action="store_true", help="print each reply as its Discord message payload"
     )
     ask.add_argument(
-        "--locale", default="en-US", help="answer as for a Discord client in this locale (zh-CN)"
+        "--locale",
+        default="en-US",
+        type=_locale,
+        help="answer as for a Discord client in this locale (zh-CN)",
     )
     data_options(ask)
     enrich = sub.add_parser(
@@ -114,6 +117,13 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _locale(text: str) -> str:
+    try:
+        return locale_of(text)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the console script; returns the exit status."""
     args = build_parser().parse_args(argv)
@@ -122,11 +132,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     except SettingsError as exc:
         print(f"readinglist-bot: {exc}", file=sys.stderr)
         return 2
-    logging.basicConfig(
-        level=settings.logging_level(),
-        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
-        stream=sys.stderr,
-    )
+    configure_logging(settings, quiet=_quiet(args, settings))
     commands = {
         "load": _load,
         "run": _run,
@@ -149,13 +155,40 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 130
 
 
+def configure_logging(settings: Settings, *, quiet: bool) -> None:
+    """Log to standard error at LOG_LEVEL; a command whose output is its answer (`ask`,
+    `load`, `search`, the console) logs only warnings unless LOG_LEVEL was set. At DEBUG only
+    the bot's own loggers go to DEBUG: discord.py and aiosqlite stay at INFO."""
+    level = logging.WARNING if quiet else settings.logging_level()
+    logging.basicConfig(
+        level=max(level, logging.INFO),
+        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
+        stream=sys.stderr,
+        force=True,
+    )
+    logging.getLogger("bot").setLevel(level)
+
+
+def _quiet(args: argparse.Namespace, settings: Settings) -> bool:
+    """Whether the command's output is for a person reading answers (no INFO lines in it)."""
+    if settings.log_level_set:
+        return False
+    if args.command == "run":
+        return not settings.token  # without a token, `run` is the console
+    return args.command in ("ask", "load", "search")
+
+
 def _settings(args: argparse.Namespace) -> Settings:
     env = {**{k: v for k, v in dotenv_values(".env").items() if v is not None}, **os.environ}
     settings = Settings.from_mapping(env)
-    if getattr(args, "catalogue", None):
-        settings = replace(settings, catalogues=tuple(args.catalogue))
     if getattr(args, "db", None):
         settings = replace(settings, db_path=Path(args.db))
+    if getattr(args, "catalogue", None):
+        catalogues = tuple(args.catalogue)
+        if not getattr(args, "db", None) and catalogues != settings.catalogues:
+            # A one-off list gets a database of its own: the default one keeps its list.
+            settings = replace(settings, db_path=list_database(settings.db_path, catalogues))
+        settings = replace(settings, catalogues=catalogues)
     return settings
 
 
@@ -175,7 +208,8 @@ async def _load(args: argparse.Namespace, settings: Settings) -> int:
 
 
 async def _ask(args: argparse.Namespace, settings: Settings) -> int:
-    return await _console(settings, args.commands, as_json=args.json, locale=args.locale)
+    await _console(settings, args.commands, as_json=args.json, locale=args.locale)
+    return 0
 
 
 async def _search(args: argparse.Namespace, settings: Settings) -> int:
@@ -194,15 +228,15 @@ async def _console(
     async with await Store.open(settings.db_path) as store:
         library = await open_library(store, settings, now=_clock())
         library = library.with_metadata(await stored_metadata(store))
-    run_console(
+    return run_console(
         library,
         commands or None,
         as_json=as_json,
         interactive=not commands and sys.stdin.isatty(),
         out=sys.stdout,
         lang=lang_of(locale),
+        history=settings.db_path.parent / "console-history",
     )
-    return 0
 
 
 async def _run(args: argparse.Namespace, settings: Settings) -> int:
@@ -212,7 +246,18 @@ async def _run(args: argparse.Namespace, settings: Settings) -> int:
             "starting the console instead: type the commands Discord users would (see README.md).",
             file=sys.stderr,
         )
-        return await _console(settings, [])
+        answered = await _console(settings, [])
+        if answered == 0 and not sys.stdin.isatty():
+            # Docker, CI, a service manager: no terminal and nothing on standard input, so
+            # this is a start that failed for want of a token, not a console session.
+            print(
+                "readinglist-bot: no terminal and no commands on standard input for the "
+                "console, so nothing ran: set DISCORD_TOKEN (in .env or the environment) to "
+                "connect to Discord",
+                file=sys.stderr,
+            )
+            return 2
+        return 0
     async with await Store.open(settings.db_path) as store:
         library = await open_library(store, settings, now=_clock())
         bot = bot_class(settings)(store=store, library=library, settings=settings, clock=_clock)

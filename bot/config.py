@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import logging
+import re
 import socket
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import timedelta
-from pathlib import Path
+from pathlib import Path, PurePosixPath
+from urllib.parse import urlsplit
 
 from bot.weekly import parse_day, parse_time, parse_timezone
 
@@ -54,6 +56,7 @@ class Settings:
     token: str | None = field(default=None, repr=False)
     guild_id: int | None = None
     log_level: str = "INFO"
+    log_level_set: bool = False  # LOG_LEVEL was given (else the console and `ask` stay quiet)
     refresh: timedelta | None = None  # re-read the list this often (READINGLIST_REFRESH)
     reload_access: str = "managers"  # who may /reload: "managers" (and the owner) or "owner"
     weekly_channel_id: int | None = None  # a default weekly channel (single-server setups)
@@ -106,6 +109,7 @@ class Settings:
             token=_token(env),
             guild_id=_snowflake(env, "DISCORD_GUILD_ID"),
             log_level=level,
+            log_level_set=bool(env.get("LOG_LEVEL", "").strip()),
             refresh=_duration(env, "READINGLIST_REFRESH", minimum=timedelta(minutes=1)),
             reload_access=_choice(env, "READINGLIST_RELOAD", ("managers", "owner")),
             weekly_channel_id=_snowflake(env, "WEEKLY_CHANNEL_ID"),
@@ -146,6 +150,19 @@ class Settings:
     def logging_level(self) -> int:
         """The numeric logging level."""
         return logging.getLevelNamesMapping()[self.log_level]
+
+
+def list_database(default: Path, catalogues: Sequence[str]) -> Path:
+    """The database of a list given with `--catalogue` but no `--db`: beside the default
+    one, named after the list (`readinglist-foundations-of-llms-paper-list.db`), so a
+    one-off look at another list never replaces the default list in the default database."""
+    names = [_slug(PurePosixPath(urlsplit(c).path if "://" in c else c).stem) for c in catalogues]
+    slug = "+".join(n for n in names if n)[:80] or "list"
+    return default.with_name(f"{default.stem}-{slug}{default.suffix or '.db'}")
+
+
+def _slug(name: str) -> str:
+    return re.sub(r"[^\w]+", "-", name.lower(), flags=re.ASCII).strip("-_")
 
 
 def _split(value: str) -> tuple[str, ...]:

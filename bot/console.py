@@ -5,22 +5,50 @@ It calls the same functions as the Discord cogs (bot.replies), so it is an hones
 
 from __future__ import annotations
 
+import contextlib
 import json
 import random
 import re
 import shutil
 import textwrap
 import unicodedata
+from collections.abc import Callable
 from datetime import UTC, datetime
+from pathlib import Path
 from typing import Any, TextIO
+
+import discord
 
 from bot import cards, replies
 from bot.i18n import t
 from bot.library import Library
-from bot.replies import Reply
+from bot.replies import Button, Option, Reply
 from bot.search import decide
+from bot.translator import ZH
 
-COMMANDS = ("paper", "search", "section", "author", "random", "cite", "find", "help", "about")
+COMMANDS = (
+    "paper",
+    "search",
+    "section",
+    "author",
+    "random",
+    "cite",
+    "find",
+    "help",
+    "about",
+    "complete",
+)
+# The names a zh-CN client shows (/论文), accepted as the English ones are.
+LOCALISED = {ZH[c]: c for c in COMMANDS if c in ZH}
+# Commands whose option autocompletes in Discord, and the function that answers it.
+_COMPLETERS: dict[str, Callable[[Library, str, str], list[Option]]] = {
+    "paper": lambda library, query, lang: replies.paper_choices(library, query),
+    "cite": lambda library, query, lang: replies.paper_choices(library, query),
+    "author": lambda library, query, lang: replies.author_choices(library, query),
+    "section": replies.section_choices,
+    "random": replies.section_choices,
+}
+_QUIT = ("exit", "quit", ":q")
 _LINK = re.compile(r"\[([^\]]*)\]\((\S+?)\)")
 _ESCAPED = re.compile(r"\\([^\w\s])")
 _BOLD = re.compile(r"\*\*(.+?)\*\*")
@@ -37,7 +65,7 @@ def answer(
     if not text.startswith("/"):
         return replies.paper_reply(library, text, lang)
     name, _, arg = text[1:].partition(" ")
-    name = name.lower()
+    name = command_name(name)
     if name == "paper":
         return replies.paper_reply(library, arg, lang)
     if name == "search":
@@ -56,11 +84,93 @@ def answer(
         return replies.help_reply(lang)
     if name == "find":
         return replies.find_reply(library, arg, lang)
+    if name == "complete":
+        return complete_reply(library, arg, lang)
     known = ", ".join(f"/{c}" for c in COMMANDS)
     # The typed name is echoed like any user text: escaped (no mention, markdown or control
     # character) and short (a pasted line must not break the 2,000-character limit).
     shown = cards.escape(cards.truncate(name, _NAME_ECHO))
     return replies.notice(t(lang, "error.unknown_command", name=shown, known=known))
+
+
+def command_name(typed: str) -> str:
+    """The English name of a typed command name: `论文` is `paper`, `PAPER` is `paper`."""
+    name = typed.strip().lstrip("/").lower()
+    return LOCALISED.get(name, name)
+
+
+def locale_of(text: str) -> str:
+    """A Discord locale as typed (`zh-cn` is `zh-CN`); ValueError for anything else."""
+    for locale in discord.Locale:
+        if locale.value.lower() == text.strip().lower():
+            return locale.value
+    raise ValueError(t("en", "console.bad_locale", locale=repr(text)))
+
+
+def complete_reply(library: Library, arg: str, lang: str = "en") -> Reply:
+    """`/complete paper mamb`: the choices Discord's autocomplete offers as the user types,
+    from the same functions the cogs' autocomplete calls."""
+    typed, _, query = arg.strip().partition(" ")
+    command = command_name(typed)
+    completer = _COMPLETERS.get(command)
+    if completer is None:
+        known = ", ".join(_COMPLETERS)
+        return replies.notice(t(lang, "complete.usage", commands=known))
+    options = completer(library, query, lang)
+    heading = t(lang, "complete.heading", command=command, query=cards.escape(query))
+    lines = [f"{n}. {cards.escape(o.label)}  ({o.value})" for n, o in enumerate(options, 1)]
+    return Reply(content="\n".join([heading, *(lines or [t(lang, "complete.none")])]))
+
+
+def pressables(reply: Reply) -> list[Button | Option]:
+    """A reply's buttons, then its menu's entries, in the order the console numbers them."""
+    items: list[Button | Option] = [b for row in reply.buttons for b in row]
+    if reply.menu:
+        items += reply.menu.options
+    return items
+
+
+def press(
+    library: Library, reply: Reply, choice: str, asker: int = 0, lang: str = "en"
+) -> Reply | None:
+    """What pressing one of `reply`'s buttons or menu entries answers, chosen by its number
+    or a word of its label (`next`, `cite`, `2`); None when nothing matches. It calls what
+    Discord's buttons call (replies.click), as the person who asked."""
+    items = pressables(reply)
+    key = choice.strip().casefold()
+    picked: Button | Option | None = None
+    if key.isdigit():
+        picked = items[int(key) - 1] if 0 < int(key) <= len(items) else None
+    elif key:
+        picked = next((i for i in items if key in i.label.casefold()), None)
+    if picked is None:
+        return None
+    if isinstance(picked, Option):
+        assert reply.menu is not None
+        return replies.click(library, reply.menu.custom_id, picked.value, asker, asker, lang).reply
+    if picked.disabled:
+        return replies.notice(t(lang, "console.button_off"))
+    if picked.url:
+        return Reply(content=picked.url, ephemeral=True)
+    action = replies.click(library, picked.custom_id or "", "", asker, asker, lang)
+    return action.reply
+
+
+def press_hint(reply: Reply, lang: str = "en") -> str:
+    """The line under a reply at the prompt saying what can be pressed, or ""."""
+    items = pressables(reply)
+    if not items:
+        return ""
+    shown = "  ".join(f"{n} [{i.label}]" for n, i in enumerate(items, 1))
+    return t(lang, "console.press", choices=shown)
+
+
+def complete_command(text: str, state: int) -> str | None:
+    """readline's completer: the `state`-th command name (English or localised) starting
+    with `text`."""
+    names = [f"/{c}" for c in COMMANDS] + [f"/{name}" for name in LOCALISED]
+    matches = [n + " " for n in names if n.startswith(text if text.startswith("/") else "/" + text)]
+    return matches[state] if state < len(matches) else None
 
 
 def search_line(library: Library, query: str, limit: int, *, as_json: bool) -> str:
@@ -166,31 +276,85 @@ def run_console(
     out: TextIO,
     rng: random.Random | None = None,
     lang: str = "en",
-) -> None:
+    history: Path | None = None,
+) -> int:
     """Answer the given command lines, or read them: one per line of standard input, or at
-    an interactive prompt."""
+    an interactive prompt (line editing, `history` kept across sessions, Tab completing
+    command names). After a reply, a number or a word of a button's label presses it.
+    Returns how many lines were answered."""
     rng = rng or random.Random()
+    answered = 0
+    last: Reply | None = None
 
     def show(line: str) -> None:
-        reply = answer(library, line, rng, lang=lang)
+        nonlocal last
+        word = line.strip().casefold()
+        pressed = press(library, last, line, lang=lang) if last and word[:1] != "/" else None
+        reply = pressed or answer(library, "/help" if word == "help" else line, rng, lang=lang)
+        # What answers only the presser (a citation, a link) leaves the reply to press on.
+        last = reply if pressed is None or not pressed.ephemeral else last
         print(payload_line(reply) if as_json else render(reply), file=out, flush=True)
+        if interactive and not as_json and (hint := press_hint(last or reply, lang)):
+            print(hint, file=out, flush=True)
 
     if lines is not None:
         for line in lines:
             show(line)
-        return
+        return len(lines)
     if interactive:
         catalogue = library.catalogue
         print(
             f"readinglist-bot console: {len(catalogue.papers)} papers in "
             f"{len(catalogue.sections)} sections. Type /help, or a paper to look up; "
-            "Ctrl-D quits.",
+            "Tab completes commands; exit or Ctrl-D quits.",
             file=out,
         )
-    while True:
+    saved = _line_editing(history) if interactive else None
+    try:
+        while True:
+            try:
+                line = input("> " if interactive else "")
+            except EOFError:
+                break
+            word = line.strip().casefold()
+            if word in _QUIT:
+                break
+            if word == "clear":
+                if interactive:
+                    print("\033[H\033[2J", end="", file=out, flush=True)
+                continue
+            if word:
+                show(line)
+                answered += 1
+    finally:
+        if saved is not None:
+            saved()
+    return answered
+
+
+def _line_editing(history: Path | None) -> Callable[[], None] | None:
+    """Turn on readline (arrows, history, Tab); returns what saves the history at the end,
+    or None where the platform has no readline."""
+    try:
+        import readline
+    except ImportError:  # Windows without pyreadline: plain input() still works
+        return None
+    readline.set_completer(complete_command)
+    readline.set_completer_delims(" \t\n")
+    # libedit (macOS) and GNU readline spell the Tab binding differently.
+    binding = "bind ^I rl_complete" if "libedit" in (readline.__doc__ or "") else "tab: complete"
+    readline.parse_and_bind(binding)
+    if history is None:
+        return None
+    with contextlib.suppress(OSError):  # the first session: no history yet
+        readline.read_history_file(history)
+    readline.set_history_length(1000)
+
+    def save() -> None:
         try:
-            line = input("> " if interactive else "")
-        except EOFError:
-            break
-        if line.strip():
-            show(line)
+            history.parent.mkdir(parents=True, exist_ok=True)
+            readline.write_history_file(history)
+        except OSError:
+            pass  # a read-only data folder must not turn quitting into an error
+
+    return save

@@ -61,8 +61,8 @@ MESSAGES: Mapping[str, tuple[str, str]] = {
         "有 {n} 篇论文与 {query} 同样匹配，这是第一篇。可在下方选择其他论文。",
     ),
     "paper.empty_query": (
-        "Type a title, a nickname (t5, gpt-3), an author or an arXiv id.",
-        "请输入标题、简称（如 t5、gpt-3）、作者或 arXiv 编号。",
+        "Type a title, a nickname (t5, rwkv), an author or an arXiv id.",
+        "请输入标题、简称（如 t5、rwkv）、作者或 arXiv 编号。",
     ),
     "paper.no_match": (
         "No paper in the reading list matches {query}.",
@@ -87,6 +87,10 @@ MESSAGES: Mapping[str, tuple[str, str]] = {
         "Page {page}/{pages} · {n} papers, best first · /search",
         "第 {page}/{pages} 页 · 共 {n} 篇，按相关度排列 · /search",
     ),
+    "search.footer_one": (
+        "Page {page}/{pages} · 1 paper · /search",
+        "第 {page}/{pages} 页 · 共 1 篇 · /search",
+    ),
     "search.topic": (
         "Several papers fit {query}; here they are, best first. Open one below.",
         "有多篇论文与 {query} 相关，按相关度排列如下。可在下方打开其中一篇。",
@@ -108,6 +112,25 @@ MESSAGES: Mapping[str, tuple[str, str]] = {
         "按主题列出论文，最相关的在前，并标出匹配的词：可以是问题、中文或引用。",
     ),
     "button.invalid": ("This button is no longer valid.", "这个按钮已失效。"),
+    # the console's previews of autocomplete and buttons
+    "complete.heading": (
+        "Typing /{command} {query}, Discord would offer:",
+        "输入 /{command} {query} 时，Discord 会提示：",
+    ),
+    "complete.none": ("(no suggestions)", "（没有提示）"),
+    "complete.usage": (
+        "Type /complete, a command with autocomplete ({commands}) and what you would type: /complete paper mamb",
+        "请输入 /complete、一个带自动补全的命令（{commands}）和要输入的内容：/complete paper mamb",
+    ),
+    "console.press": (
+        "Press a button or menu entry by number or label: {choices}",
+        "按编号或名称按下按钮或菜单项：{choices}",
+    ),
+    "console.button_off": ("That button is off.", "这个按钮当前不可用。"),
+    "console.bad_locale": (
+        "unknown locale {locale}: use a Discord locale such as en-US or zh-CN",
+        "未知的语言区域 {locale}：请使用 Discord 的语言区域，例如 en-US 或 zh-CN",
+    ),
     # /random
     "random.heading": ("Random paper", "随机论文"),
     "random.none_in_list": (
@@ -144,6 +167,11 @@ MESSAGES: Mapping[str, tuple[str, str]] = {
     ),
     "author.title": ("Papers by {name}", "{name} 的论文"),
     "author.footer": ("{n} papers in the reading list", "阅读列表中共 {n} 篇"),
+    "author.footer_one": ("1 paper in the reading list", "阅读列表中共 1 篇"),
+    "author.empty": (
+        "Type an author's name after /author: a surname is enough, with or without accents.",
+        "请在 /author 后输入作者姓名：姓氏即可，可不带重音符号。",
+    ),
     "author.also": ("Also matching: {names}", "其他匹配的作者：{names}"),
     # /help and /about
     "help.title": ("readinglist-bot", "阅读列表机器人"),
@@ -194,6 +222,7 @@ MESSAGES: Mapping[str, tuple[str, str]] = {
         "Not fetched (READINGLIST_METADATA=off).",
         "未获取（READINGLIST_METADATA=off）。",
     ),
+    "about.problems_one": ("1 entry could not be read", "1 个条目无法读取"),
     # the weekly paper
     "weekly.heading": ("Paper of the week", "本周论文"),
     "weekly.heading_in": ("Paper of the week · {section}", "本周论文 · {section}"),
@@ -265,6 +294,15 @@ MESSAGES: Mapping[str, tuple[str, str]] = {
         "{found} of the {total} references are in the reading list.",
         "{total} 个引用中有 {found} 个在阅读列表中。",
     ),
+    "find.found_one": (
+        "1 of the {total} references is in the reading list.",
+        "{total} 个引用中有 1 个在阅读列表中。",
+    ),
+    "find.found_all": (
+        "All {total} references are in the reading list.",
+        "{total} 个引用都在阅读列表中。",
+    ),
+    "find.found_single": ("The reference is in the reading list.", "这个引用在阅读列表中。"),
     "find.first": ("Showing the first {n}.", "只显示前 {n} 个。"),
     "find.missing": ("Not in the reading list: {ref}", "不在阅读列表中：{ref}"),
     "find.propose": (
@@ -310,7 +348,10 @@ def lang_of(locale: object) -> str:
 
 
 def t(lang: str, key: str, **values: object) -> str:
-    """The message `key` in `lang`, with its {placeholders} filled."""
+    """The message `key` in `lang`, with its {placeholders} filled. A count `n` of 1 takes
+    the message's singular form `key_one` where it has one ("1 paper", not "1 papers")."""
+    if values.get("n") == 1 and f"{key}_one" in MESSAGES:
+        key = f"{key}_one"
     english, chinese = MESSAGES[key]
     return (chinese if lang == "zh" else english).format(**values)
 

@@ -138,18 +138,29 @@ async def open_library(store: Store, settings: Settings, *, now: datetime) -> Li
     """Load the configured list into the store if it changed, and index it (in a worker
     thread).
 
-    A list that cannot be read keeps the catalogue stored before, with a warning; only when
-    nothing was ever stored does the error stop start-up.
+    A list that cannot be read (a URL down, a file gone) keeps the copy of that same list
+    stored before, and says so in one warning line. When the database holds no copy of it
+    (nothing stored, or another list: a typo in READINGLIST_CATALOGUE must not serve the
+    old list as if it were the new one), the error stops start-up.
     """
+    info = None
     try:
         catalogue = (await load_catalogue(store, settings, now=now)).catalogue
     except CatalogueError as exc:
         stored = await store.load_catalogue()
         if stored is None:
             raise
-        log.warning("keeping the stored catalogue: %s", exc)
+        if set(stored.sources) != set(settings.catalogues):
+            raise CatalogueError(
+                f"{exc} (the database {settings.db_path} holds another list, "
+                f"{', '.join(stored.sources)}, which is not served in its place)"
+            ) from exc
+        info = await store.catalogue_info()
+        loaded = info.loaded_at if info else None
+        when = f" on {loaded:%Y-%m-%d %H:%M}" if loaded else ""
+        log.warning("%s; serving the copy stored%s (%d papers)", exc, when, len(stored.papers))
         catalogue = stored
-    info = await store.catalogue_info()
+    info = info or await store.catalogue_info()
     return await build_library(catalogue, settings, info.loaded_at if info else None)
 
 
@@ -186,8 +197,8 @@ def summary_lines(report: LoadReport, db: Path) -> list[str]:
     """The load summary as lines of text for a terminal."""
     catalogue = report.catalogue
     lines = [
-        f"{len(catalogue.papers)} papers ({catalogue.entries} entries) in "
-        f"{len(catalogue.sections)} sections from {', '.join(catalogue.sources)}",
+        f"{_count(len(catalogue.papers), 'paper')} ({_count(catalogue.entries, 'entry')}) in "
+        f"{_count(len(catalogue.sections), 'section')} from {', '.join(catalogue.sources)}",
     ]
     width = max((len(s.slug) for s in catalogue.sections), default=0)
     lines += [
@@ -196,7 +207,7 @@ def summary_lines(report: LoadReport, db: Path) -> list[str]:
         for s in catalogue.sections
     ]
     if catalogue.problems:
-        lines.append(f"{len(catalogue.problems)} problems:")
+        lines.append(f"{_count(len(catalogue.problems), 'problem')}:")
         lines += [
             f"  {p.source}:{p.line}: {p.message}" + (f": {p.text[:70]!r}" if p.text else "")
             for p in catalogue.problems
@@ -207,3 +218,9 @@ def summary_lines(report: LoadReport, db: Path) -> list[str]:
         lines += ["changes:", *(f"  {line}" for line in report.diff.summary())]
     lines.append(f"database {db}: {'updated' if report.changed else 'unchanged'}")
     return lines
+
+
+def _count(n: int, noun: str) -> str:
+    """`1 paper`, `2 papers`, `3 entries` (the CLI's English summary)."""
+    plural = noun[:-1] + "ies" if noun.endswith("y") else noun + "s"
+    return f"{n} {noun if n == 1 else plural}"

@@ -535,6 +535,15 @@ def _gone(lang: str) -> Reply:
     return notice(t(lang, "paper.gone"))
 
 
+def _found_key(found: int, total: int) -> str:
+    """The sentence for `found` of `total` references found, in the right number."""
+    if total == 1:
+        return "find.found_single"
+    if found == total:
+        return "find.found_all"
+    return "find.found_one" if found == 1 else "find.found"
+
+
 def find_reply(library: Library, text: str, lang: str = "en") -> Reply:
     """Find in reading list: the cards of the papers a message refers to, and what is not in
     the list (with an entry to propose for an arXiv paper)."""
@@ -545,7 +554,14 @@ def find_reply(library: Library, text: str, lang: str = "en") -> Reply:
     embeds = [e for p in papers[:FIND_CARDS] for e in paper_card(library, p, lang=lang).embeds]
     lines = []
     if papers:
-        lines.append(t(lang, "find.found", found=len(papers), total=len(found.references)))
+        lines.append(
+            t(
+                lang,
+                _found_key(len(papers), len(found.references)),
+                found=len(papers),
+                total=len(found.references),
+            )
+        )
     if len(papers) > FIND_CARDS:
         lines.append(t(lang, "find.first", n=FIND_CARDS))
     for ref in found.missing:
@@ -675,7 +691,9 @@ def section_choices(library: Library, query: str, lang: str = "en") -> list[Opti
 
 def author_reply(library: Library, query: str, lang: str = "en") -> Reply:
     """/author: the papers of the author who fits best, in list order."""
-    found = library.authors.rank(query, 5) if query.strip() else []
+    if not query.strip():
+        return notice(t(lang, "author.empty"))
+    found = library.authors.rank(query, 5)
     if not found:
         return notice(t(lang, "author.no_match", query=_quote(query)))
     name, _ = found[0]
@@ -773,12 +791,12 @@ HELP = (
     (
         "/paper query",
         "help.paper",
-        "/paper rwkv · /paper gpt-3 · /paper tri dao · /paper 2305.13048",
+        "/paper rwkv · /paper t5 · /paper tri dao · /paper 2305.13048",
     ),
     (
         "/search question",
         "help.search",
-        "/search mixture of experts · /search 上下文学习 · /search raffel 2020",
+        "/search state space models · /search 上下文学习 · /search raffel 2020",
     ),
     ("/section name", "help.section", "/section non-transformer · /section 非 Transformer 架构"),
     ("/author name", "help.author", "/author vaswani · /author gu albert"),

@@ -46,7 +46,7 @@ def test_two_arxiv_links_one_listed_one_not(library: Library) -> None:
     )
     assert reply.ephemeral
     assert [e.title for e in reply.embeds] == ["RWKV: Reinventing RNNs for the Transformer Era"]
-    assert "1 of the 2 references are in the reading list." in reply.content
+    assert "1 of the 2 references is in the reading list." in reply.content
     assert "Not in the reading list: https://arxiv.org/abs/2501.01234v1" in reply.content
     assert proposed_entry("2501.01234") in reply.content
     assert limits.message_errors(reply.payload()) == []

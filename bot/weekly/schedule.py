@@ -72,6 +72,18 @@ _ZONE_ALIASES = {
     **dict.fromkeys(("bangalore", "bengaluru", "mumbai", "delhi", "new_delhi"), "Asia/Kolkata"),
     **dict.fromkeys(("munich", "frankfurt", "hamburg"), "Europe/Berlin"),
 }
+# Abbreviations that name several zones: asked about, never guessed (CST is China Standard
+# Time to most of this list's readers, US Central to tzdata's fuzzy neighbour CST6CDT).
+_AMBIGUOUS = {
+    "cst": (("China Standard Time", "Asia/Shanghai"), ("US Central Time", "America/Chicago")),
+    "ist": (
+        ("India Standard Time", "Asia/Kolkata"),
+        ("Israel Standard Time", "Asia/Jerusalem"),
+        ("Irish Standard Time", "Europe/Dublin"),
+    ),
+    "bst": (("British Summer Time", "Europe/London"), ("Bangladesh Time", "Asia/Dhaka")),
+    "ast": (("Arabia Standard Time", "Asia/Riyadh"), ("Atlantic Time", "America/Halifax")),
+}
 # In the zone folder but not places: the host's own setting, and tzdata's placeholder.
 _NOT_ZONES = frozenset({"localtime", "Factory", "posixrules"})
 _LEGACY_AREAS = ("Etc/", "US/", "SystemV/", "Brazil/", "Canada/", "Chile/", "Mexico/")
@@ -122,6 +134,11 @@ def parse_timezone(text: str) -> str:
     query = _zone_key(text)
     if not query:
         return "UTC"
+    if query in _AMBIGUOUS:
+        meanings = [f"{zone} ({what})" for what, zone in _AMBIGUOUS[query]]
+        raise ScheduleError(
+            f"{_echo(text)} names several time zones: type the one you mean, {_or(meanings)}."
+        )
     name = _zones_by_key().get(query)
     if name is not None:
         return name

@@ -177,6 +177,13 @@ def test_parse_timezone(text: str, tz: str) -> None:
         ("UTC+8", "offsets do not follow daylight saving time. Type the time zone of a place"),
         ("GMT -5", "offsets do not follow daylight saving time"),
         ("+05:30", "offsets do not follow daylight saving time"),
+        (
+            "CST",
+            "'CST' names several time zones: type the one you mean, Asia/Shanghai (China Standard Time) or America/Chicago (US Central Time).",
+        ),
+        ("cst", "Asia/Shanghai (China Standard Time) or America/Chicago"),
+        ("IST", "Asia/Kolkata (India Standard Time), Asia/Jerusalem"),
+        ("BST", "Europe/London (British Summer Time) or Asia/Dhaka"),
     ],
 )
 def test_parse_timezone_says_what_to_type(text: str, message: str) -> None:

@@ -1,0 +1,106 @@
+"""The console as a preview of every command (issue 15): localised names, autocomplete,
+buttons and menus pressed by number or label, bare words, the prompt's completion."""
+
+from __future__ import annotations
+
+import io
+import random
+from pathlib import Path
+
+import pytest
+
+from bot import replies
+from bot.console import answer, complete_command, locale_of, press, run_console
+from bot.library import Library
+from bot.models import Catalogue
+from tests.conftest import DATA
+from tests.test_cli import cli
+
+
+@pytest.fixture(scope="module")
+def library(full: Catalogue) -> Library:
+    return Library.build(full, DATA / "aliases.toml")
+
+
+def test_localised_command_names_answer_as_the_english_ones(library: Library) -> None:
+    rng = random.Random(0)
+    assert answer(library, "/论文 rwkv", rng, lang="zh") == answer(
+        library, "/paper rwkv", rng, lang="zh"
+    )
+    assert answer(library, "/作者 vaswani", rng).embeds[0].title == "Papers by Ashish Vaswani"
+
+
+def test_complete_previews_the_autocomplete_the_cogs_offer(library: Library) -> None:
+    reply = answer(library, "/complete paper mamb", random.Random(0))
+    first = replies.paper_choices(library, "mamb")[0]
+    assert reply.content.splitlines()[1] == f"1. {first.label}  ({first.value})"
+    assert "Mamba" in first.label
+    sections = answer(library, "/complete section low", random.Random(0)).content
+    assert "(low-rank-adaptation)" in sections
+    assert "/complete paper mamb" in answer(library, "/complete weekly x", random.Random(0)).content
+
+
+def test_buttons_are_pressed_by_label_or_number_as_discord_would(library: Library) -> None:
+    first = answer(library, "/section low-rank-adaptation", random.Random(0))
+    second = press(library, first, "next")
+    assert second is not None and second.papers != first.papers
+    assert second == replies.section_reply(library, "low-rank-adaptation", 1)
+    back = press(library, second, "1")  # ◀ previous
+    assert back is not None and back.papers == first.papers
+    opened = press(library, first, "4")  # the menu's second paper, after two buttons
+    assert opened is not None and opened.papers == (first.papers[1],)
+    assert press(library, first, "99") is None and press(library, first, "banana") is None
+    card = answer(library, "/paper lora", random.Random(0))
+    cite = press(library, card, "cite")
+    assert cite is not None and cite.ephemeral and "@" in cite.embeds[0].description
+
+
+def test_the_console_presses_on_and_bare_words_do_what_they_say(
+    library: Library, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    typed = iter(["/section low-rank-adaptation", "next", "help", "clear", "exit", "/about"])
+    monkeypatch.setattr("builtins.input", lambda prompt="": next(typed))
+    out = io.StringIO()
+    answered = run_console(library, None, as_json=False, interactive=False, out=out)
+    assert answered == 3  # the section, its next page, /help; exit stopped before /about
+    text = out.getvalue()
+    assert "Page 2/" in text and "/paper" in text and "Reading list" not in text
+
+
+def test_tab_completes_command_names() -> None:
+    assert complete_command("/pa", 0) == "/paper "
+    assert complete_command("/pa", 1) is None
+    assert complete_command("se", 0) == "/search " and complete_command("se", 1) == "/section "
+    assert complete_command("/论", 0) == "/论文 "
+
+
+def test_locales_are_checked() -> None:
+    assert locale_of("zh-cn") == "zh-CN" and locale_of("en-US") == "en-US"
+    with pytest.raises(ValueError, match="unknown locale 'klingon'"):
+        locale_of("klingon")
+
+
+def test_ask_rejects_an_unknown_locale_in_one_line(tmp_path: Path) -> None:
+    out = cli("ask", "--locale", "klingon", "/about", "--db", str(tmp_path / "x.db"))
+    assert out.returncode == 2 and out.stdout == ""
+    assert "unknown locale 'klingon': use a Discord locale such as en-US or zh-CN" in out.stderr
+
+
+def test_every_help_example_answers_on_the_bundled_list(tmp_path: Path) -> None:
+    from bot.catalogue import SectionTable, parse_catalogue
+
+    bundled = DATA / "reading-list.md"
+    table = SectionTable.from_toml(DATA / "sections.toml")
+    catalogue = parse_catalogue(bundled.read_text(encoding="utf-8"), str(bundled), table)
+    library = Library.build(catalogue, DATA / "aliases.toml")
+    examples = [
+        e.strip()
+        for _, _, line in replies.HELP
+        for e in line.split(" · ")
+        if e.startswith("/") and not e.startswith("/weekly")
+    ]
+    assert len(examples) >= 10
+    for example in examples:
+        reply = answer(library, example, random.Random(0))
+        assert reply.embeds, example  # a card or a listing, never "no match"
+        assert "No paper" not in reply.content and "No section" not in reply.content, example
