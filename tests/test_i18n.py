@@ -110,3 +110,9 @@ def test_search_accepts_chinese(library: Library) -> None:
     assert replies.paper_reply(library, "低秩适配 lora").papers[0] == "2106.09685"
     assert replies.section_reply(library, "思维链").papers[0] == "2201.11903"
     assert replies.paper_reply(library, "ｌｏｒａ").papers[0] == "2106.09685"
+
+
+def test_section_buttons_say_section_not_chapter_in_chinese() -> None:
+    # 节 is a section of the list; 章 would be one of the textbook's chapters.
+    for key in ("button.previous_in_section", "button.next_in_section"):
+        assert "本节" in t("zh", key) and "章" not in t("zh", key)
