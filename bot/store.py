@@ -27,6 +27,7 @@ import aiosqlite
 
 from bot.metadata.models import Facts, SourceRecord
 from bot.models import Catalogue, Paper, Problem, Section
+from bot.reading import Kind, Mark, toggled
 from bot.weekly.plan import WeeklyState
 
 T = TypeVar("T")
@@ -115,6 +116,19 @@ MIGRATIONS: tuple[str, ...] = (
         fetched_at TEXT NOT NULL,
         facts TEXT,
         PRIMARY KEY (paper_id, source)
+    );
+    """,
+    # 5: reading progress, per reader (a Discord user id) and stable paper id, with when it
+    # was read or saved and the paper's title then: a paper that leaves the list stays in
+    # the reader's history. A row with neither time is deleted, so forgetting is one DELETE.
+    """
+    CREATE TABLE reading (
+        user_id INTEGER NOT NULL,
+        paper_id TEXT NOT NULL,
+        title TEXT NOT NULL,
+        read_at TEXT,
+        saved_at TEXT,
+        PRIMARY KEY (user_id, paper_id)
     );
     """,
 )
@@ -443,6 +457,53 @@ class Store:
                 ],
             )
 
+    # Reading progress (bot.reading) -----------------------------------------------------------
+
+    async def reading_marks(self, user_id: int) -> list[Mark]:
+        """Everything stored about one reader: their marks, oldest first."""
+        async with self._read.execute(
+            f"SELECT {_READING_COLUMNS} FROM reading WHERE user_id = ? ORDER BY rowid", (user_id,)
+        ) as cur:
+            return [_mark(row) async for row in cur]
+
+    async def toggle_reading(
+        self, user_id: int, paper: Paper, kind: Kind, *, now: datetime
+    ) -> Mark:
+        """Turn a reader's read (or saved) mark of a paper on when it is off, off when it is
+        on, in one transaction; the mark as it is now."""
+        async with self.transaction() as db:
+            async with db.execute(
+                f"SELECT {_READING_COLUMNS} FROM reading WHERE user_id = ? AND paper_id = ?",
+                (user_id, paper.id),
+            ) as cur:
+                row = await cur.fetchone()
+            mark = toggled(_mark(row) if row else None, paper, kind, now)
+            if mark.empty:
+                await db.execute(
+                    "DELETE FROM reading WHERE user_id = ? AND paper_id = ?", (user_id, paper.id)
+                )
+            else:
+                await db.execute(
+                    "INSERT INTO reading (user_id, paper_id, title, read_at, saved_at)"
+                    " VALUES (?, ?, ?, ?, ?) ON CONFLICT (user_id, paper_id) DO UPDATE"
+                    " SET title = excluded.title, read_at = excluded.read_at,"
+                    " saved_at = excluded.saved_at",
+                    (
+                        user_id,
+                        paper.id,
+                        mark.title,
+                        mark.read_at.isoformat() if mark.read_at else None,
+                        mark.saved_at.isoformat() if mark.saved_at else None,
+                    ),
+                )
+        return mark
+
+    async def forget_reader(self, user_id: int) -> int:
+        """Delete everything stored about a reader; how many marks there were."""
+        async with self.transaction() as db:
+            cur = await db.execute("DELETE FROM reading WHERE user_id = ?", (user_id,))
+            return cur.rowcount
+
     async def integrity_check(self) -> str:
         """SQLite's own verdict on the database file: "ok" when it is sound."""
         async with self._read.execute("PRAGMA integrity_check") as cur:
@@ -618,6 +679,19 @@ def _weekly(row: Any) -> WeeklyState:
         last_message_id=message,
         active_from=datetime.fromisoformat(active_from) if active_from else None,
         sending_since=datetime.fromisoformat(sending_since) if sending_since else None,
+    )
+
+
+_READING_COLUMNS = "paper_id, title, read_at, saved_at"
+
+
+def _mark(row: Any) -> Mark:
+    paper_id, title, read_at, saved_at = row
+    return Mark(
+        paper_id=paper_id,
+        title=title,
+        read_at=datetime.fromisoformat(read_at) if read_at else None,
+        saved_at=datetime.fromisoformat(saved_at) if saved_at else None,
     )
 
 

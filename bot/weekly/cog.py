@@ -12,6 +12,7 @@ from discord import app_commands
 from discord.ext import commands, tasks
 
 from bot import replies
+from bot.cogs import server_only
 from bot.cogs.papers import choices
 from bot.i18n import day_name, lang_of, t
 from bot.views import send, to_view
@@ -35,7 +36,7 @@ log = logging.getLogger(__name__)
 DAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
 
 
-@app_commands.guild_only()
+@server_only
 @app_commands.default_permissions(manage_guild=True)
 class Weekly(commands.GroupCog, group_name="weekly", group_description="The paper of the week"):
     """One paper a week, in a channel each server chooses."""

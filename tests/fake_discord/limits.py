@@ -40,6 +40,9 @@ NAME_MAX = 32
 DESCRIPTION_MAX = 100
 OPTIONS_MAX = 25
 CHAT_INPUT_COMMANDS_MAX = 100
+MESSAGE_FILES = 10  # attachments of one message
+INTEGRATION_TYPES = {0, 1}  # guild install, user install
+CONTEXTS = {0, 1, 2}  # guild, bot DM, private channel
 
 IS_COMPONENTS_V2 = 1 << 15
 _LINK_STYLE, _PREMIUM_STYLE = 5, 6
@@ -186,6 +189,10 @@ def command_errors(commands: Sequence[Json]) -> list[str]:
             errors.append(f"{index}.name: Application command names must be unique.")
         seen.add(key)
         errors += _command_errors(command, str(index))
+        for field, allowed in (("integration_types", INTEGRATION_TYPES), ("contexts", CONTEXTS)):
+            values = command.get(field)
+            if values is not None and (not values or not set(values) <= allowed):
+                errors.append(f"{index}.{field}: {values!r} is not a subset of {sorted(allowed)}")
     return errors
 
 
@@ -298,3 +305,8 @@ def _at(path: str, key: str) -> str:
 
 def _get(mapping: Json, outer: str, inner: str) -> Any:
     return (mapping.get(outer) or {}).get(inner)
+
+
+def too_many_files(files: Sequence[object]) -> str:
+    """The error for a message with more attachments than Discord takes."""
+    return f"files: {len(files)} attachments, at most {MESSAGE_FILES}"

@@ -38,6 +38,11 @@ NONCE_WINDOW = timedelta(minutes=5)  # how long Discord remembers an enforced no
 EPHEMERAL = 1 << 6
 LOADING = 1 << 7  # a deferred response that is still "thinking"
 ADMINISTRATOR = 1 << 3
+USER_INSTALL_FOLLOWUPS = 5  # follow-ups a user-installed app may send to one interaction
+# What a user-installed app may do where it is not a member: embed, attach, use emoji.
+USER_INSTALL_PERMISSIONS = discord.Permissions(
+    embed_links=True, attach_files=True, use_external_emojis=True, send_messages=True
+).value
 # What @everyone may do in the fake guilds, and what the bot may do in every channel.
 TEXT_PERMISSIONS = (discord.Permissions.text() | discord.Permissions(view_channel=True)).value
 # The callback types Discord accepts per interaction type: command, component, autocomplete.
@@ -101,6 +106,24 @@ class Role:
         }
 
 
+@dataclass(frozen=True)
+class Elsewhere:
+    """Where a reader uses the app they installed to their account, without the bot: a DM
+    with the bot (context 1), a group DM or a DM between users (context 2), or a server the
+    bot is not in (context 0, ``guild_id`` set). The bot can reach it only through the
+    interaction's webhook."""
+
+    context: int
+    channel: Channel
+    guild_id: int | None = None
+
+    def channel_payload(self) -> Json:
+        if self.guild_id is not None:
+            return self.channel.payload(self.guild_id) | {"permissions": "0"}
+        kind = 1 if self.context == 1 else 3  # a DM with the bot, or a group DM
+        return {"id": str(self.channel.id), "type": kind, "name": self.channel.name}
+
+
 @dataclass
 class Guild:
     """A guild; the @everyone role (whose id is the guild's id) is added if missing."""
@@ -157,6 +180,7 @@ class Message:
     nonce: str | None = None
     webhook_id: int | None = None  # set on interaction responses, as on Discord
     interaction_metadata: Json | None = None  # who ran the command this message answers
+    elsewhere: Elsewhere | None = None  # sent to a user-install interaction outside the bot
     edits: list[Json] = field(default_factory=list)
     edited_at: datetime | None = None
     deleted: bool = False
@@ -341,6 +365,9 @@ class FakeDiscord:
         self.rejections: list[Rejection] = []
         self.unknown_routes: list[str] = []
         self.messages: dict[int, Message] = {}
+        self.elsewheres: dict[int, Elsewhere] = {}  # by channel id
+        self.files: dict[str, bytes] = {}  # uploaded attachments by id
+        self.forbidden: list[str] = []  # requests the bot could not make where it is not
         self.interactions: list[FakeInteraction] = []
         self.commands: dict[int | None, list[Json]] = {}  # synced, by guild id (None: global)
         # Commands a server admin opened to everyone in Server Settings > Integrations, which
@@ -470,7 +497,21 @@ class FakeDiscord:
             *(f"rejected {r.method} {r.path}: {'; '.join(r.errors)}" for r in self.rejections),
             *(f"no such route: {route}" for route in self.unknown_routes),
             *(f"interaction {i.describe()!r} expired" for i in self.interactions if i.expired),
+            *self.forbidden,
         ]
+
+    def elsewhere(self, context: int, *, guild_id: int | None = None) -> Elsewhere:
+        """A place the bot is not in, where a reader may use the app installed to their
+        account (see ``Elsewhere``)."""
+        if context not in (0, 1, 2) or (context == 0) != (guild_id is not None):
+            raise ValueError("context 0 needs a guild_id; contexts 1 and 2 have none")
+        place = Elsewhere(context, Channel(self.new_id(), f"elsewhere-{context}"), guild_id)
+        self.elsewheres[place.channel.id] = place
+        return place
+
+    def attachment_data(self, attachment: Json) -> bytes:
+        """The bytes of an uploaded attachment."""
+        return self.files[str(attachment["id"])]
 
     async def wait_until(self, predicate: Callable[[], bool], timeout: float = 5.0) -> None:
         """Wait until ``predicate()`` holds; it is checked after every request and gateway event."""
@@ -493,14 +534,23 @@ class FakeDiscord:
         channel: Channel | int | str | None = None,
         locale: str = "en-US",
         permissions: str = "0",
+        elsewhere: Elsewhere | None = None,
     ) -> FakeInteraction:
         """Run the synced slash command ``name`` ("group sub" for subcommands) as ``user``.
 
         ``options`` maps option names to values (a channel option takes a Channel, id or name);
         a list is sent as raw option payloads. Types and choices come from the synced command.
+        With ``elsewhere``, the reader runs it from the app installed to their account, in a
+        place the bot is not in: only global commands synced for user installs and that
+        context can be run there.
         """
-        guild, chosen = self._locate(channel, guild)
         command, *path = name.split()
+        if elsewhere is not None:
+            spec = self._synced_for_user_install(command, 1, elsewhere)
+            data = _command_data(spec)
+            data["options"] = self._options(spec, path, options, {}, self.guilds[0])
+            return await self._interact_elsewhere(2, data, user, elsewhere, locale, permissions)
+        guild, chosen = self._locate(channel, guild)
         spec = self._synced(command, 1, guild, permissions)
         resolved: Json = {}
         data = _command_data(spec)
@@ -601,6 +651,11 @@ class FakeDiscord:
     ) -> FakeInteraction:
         if message.deleted:
             raise ValueError(f"message {message.id} was deleted")
+        if message.elsewhere is not None:
+            where = message.elsewhere
+            return await self._interact_elsewhere(
+                3, data, user, where, locale, permissions, message
+            )
         guild, channel = self._locate(message.channel_id, None)
         return await self._interact(3, data, user, guild, channel, locale, permissions, message)
 
@@ -646,6 +701,66 @@ class FakeDiscord:
         self.interactions.append(interaction)
         await self.gateway.dispatch("INTERACTION_CREATE", payload)
         return interaction
+
+    async def _interact_elsewhere(
+        self,
+        kind: int,
+        data: Json,
+        user: User | None,
+        where: Elsewhere,
+        locale: str,
+        permissions: str,
+        source: Message | None = None,
+    ) -> FakeInteraction:
+        """An interaction from a user install where the bot is not: authorised by the user
+        (``{"1": user_id}``), ``user`` instead of ``member`` outside servers."""
+        who = user or self.member
+        interaction_id = self.new_id()
+        payload: Json = {
+            "id": str(interaction_id),
+            "application_id": str(self.application_id),
+            "type": kind,
+            "token": secrets.token_hex(24),
+            "version": 1,
+            "attachment_size_limit": ATTACHMENT_SIZE_LIMIT,
+            "data": data,
+            "channel_id": str(where.channel.id),
+            "channel": where.channel_payload(),
+            "locale": locale,
+            # What Discord lets a user-installed app do where it is no member: answer.
+            "app_permissions": str(USER_INSTALL_PERMISSIONS),
+            "entitlements": [],
+            "authorizing_integration_owners": {"1": str(who.id)},
+            "context": where.context,
+        }
+        if where.guild_id is not None:
+            payload["guild_id"] = str(where.guild_id)
+            payload["guild_locale"] = "en-US"
+            payload["guild"] = {"id": str(where.guild_id), "locale": "en-US", "features": []}
+            payload["member"] = _member_payload(who, permissions)
+        else:
+            payload["user"] = who.payload()
+        if source is not None:
+            payload["message"] = source.payload()
+        deadline = time.monotonic() + self.response_window
+        interaction = FakeInteraction(
+            self, interaction_id, payload["token"], payload, deadline, source
+        )
+        self.interactions.append(interaction)
+        await self.gateway.dispatch("INTERACTION_CREATE", payload)
+        return interaction
+
+    def _synced_for_user_install(self, name: str, kind: int, where: Elsewhere) -> Json:
+        """A global command a user install may run in ``where``: Discord offers only those
+        synced with integration type 1 (user install) and that context."""
+        for spec in self.commands.get(None, []):
+            if spec["name"] == name and spec["type"] == kind:
+                if 1 not in (spec.get("integration_types") or [0]):
+                    raise PermissionError(f"{name!r} is not available to user installs")
+                if where.context not in (spec.get("contexts") or [0, 1, 2]):
+                    raise PermissionError(f"{name!r} is not available in context {where.context}")
+                return spec
+        raise LookupError(f"command {name!r} (type {kind}) was never synced globally")
 
     def _locate(
         self, ref: Channel | int | str | None, guild: Guild | None
@@ -766,6 +881,8 @@ class FakeDiscord:
         self.requests.append(RecordedRequest(request.method, path, dict(request.query), body))
         call = _Call(request.method, path, request.query, body, files)
         try:
+            if len(files) > limits.MESSAGE_FILES:
+                raise _Failure(400, 50035, "Invalid Form Body", [limits.too_many_files(files)])
             response = self._answer(call)
         except (LookupError, TypeError, ValueError) as error:
             # A body the fake cannot read: refuse it as Discord would. (A 500 would make
@@ -809,7 +926,9 @@ class FakeDiscord:
                 continue
             attachment_id, filename = self.new_id(), part.filename or "file"
             url = f"{self.url}/attachments/{attachment_id}/{filename}"
-            size = len(await part.read())
+            data = bytes(await part.read())
+            self.files[str(attachment_id)] = data
+            size = len(data)
             files.append(
                 {"id": str(attachment_id), "filename": filename, "size": size, "url": url}
                 | {"proxy_url": url}
@@ -906,11 +1025,12 @@ class FakeDiscord:
         self, channel_id: int, body: Json, attachments: list[Json], *, webhook: bool
     ) -> Message:
         """Store a new message from the bot; ``webhook`` for responses to interactions."""
-        guild, _ = self._locate(channel_id, None)
+        where = self.elsewheres.get(channel_id)
+        guild_id = (where.guild_id or 0) if where else self._locate(channel_id, None)[0].id
         message = Message(
             self.new_id(),
             channel_id,
-            guild.id,
+            guild_id,
             self.bot,
             content=body.get("content") or "",
             embeds=body.get("embeds") or [],
@@ -920,6 +1040,7 @@ class FakeDiscord:
             allowed_mentions=body.get("allowed_mentions"),
             nonce=body.get("nonce"),
             webhook_id=self.application_id if webhook else None,
+            elsewhere=where,
         )
         self.messages[message.id] = message
         return message
@@ -934,6 +1055,10 @@ class FakeDiscord:
 
     def _followup(self, call: _Call) -> web.Response:
         interaction = self._webhook_interaction(call)
+        owners = interaction.payload.get("authorizing_integration_owners") or {}
+        if "0" not in owners and len(interaction.followups) >= USER_INSTALL_FOLLOWUPS:
+            errors = [f"followups: at most {USER_INSTALL_FOLLOWUPS} for a user install"]
+            raise _Failure(400, 40094, "Maximum number of follow-up messages reached", errors)
         _check(limits.message_errors(call.body))
         _check_not_empty(call.body, call.files)
         original = interaction.message
@@ -994,6 +1119,9 @@ class FakeDiscord:
         return _json(message.payload())
 
     def _channel_or_404(self, call: _Call) -> Channel:
+        if int(call.params["channel"]) in self.elsewheres:
+            self.forbidden.append(f"{call.method} {call.path}: the bot is not in that channel")
+            raise _Failure(403, 50001, "Missing Access")
         try:
             return self._locate(int(call.params["channel"]), None)[1]
         except LookupError:
