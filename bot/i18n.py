@@ -230,6 +230,16 @@ MESSAGES: Mapping[str, tuple[str, str]] = {
         "Only members with the Manage Server permission can change the weekly paper.",
         "只有拥有“管理服务器”权限的成员可以修改每周论文。",
     ),
+    "weekly.discussion": (
+        "Discussion thread on each post: {thread}. Vote on the next paper a day before: {vote}.",
+        "每篇发布开讨论串：{thread}。提前一天投票选下一篇：{vote}。",
+    ),
+    "weekly.on": ("on", "开启"),
+    "weekly.off": ("off", "关闭"),
+    "weekly.poll_question": (
+        "Which paper should we read next week?",
+        "下周我们读哪一篇论文？",
+    ),
     # /reload
     "reload.not_owner": (
         "Only the bot's owner can reload the reading list.",

@@ -21,6 +21,7 @@ from bot.library import Library
 from bot.models import Paper, Section
 from bot.reading import Mark
 from bot.search import SearchResult, decide, rank_sections
+from bot.text import plain
 from bot.weekly import Schedule
 
 # Custom ids of persistent components: "rl:<action>:<arguments>", at most 100 characters.
@@ -753,6 +754,23 @@ def weekly_status(
     if status:
         lines.append(t(lang, "weekly.last", status=cards.escape(status)))
     return notice("\n".join(lines))
+
+
+def discussion_settings(thread: bool, vote: bool, status: str, lang: str) -> str:
+    """/weekly show and set: whether posts get a thread and a vote, and how they last went."""
+    on, off = t(lang, "weekly.on"), t(lang, "weekly.off")
+    text = t(lang, "weekly.discussion", thread=on if thread else off, vote=on if vote else off)
+    return text + (("\n" + t(lang, "weekly.last", status=cards.escape(status))) if status else "")
+
+
+def poll_question(lang: str) -> str:
+    """The vote's question (at most 300 characters)."""
+    return t(lang, "weekly.poll_question")
+
+
+def poll_answer(paper: Paper) -> str:
+    """A paper as a vote's answer: its title, one line, at most 55 characters."""
+    return _label(plain(paper.title), 55)
 
 
 def bad_setting(error: Exception, lang: str = "en") -> Reply:

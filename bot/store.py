@@ -121,6 +121,8 @@ MIGRATIONS: tuple[str, ...] = (
     # 5: reading progress, per reader (a Discord user id) and stable paper id, with when it
     # was read or saved and the paper's title then: a paper that leaves the list stays in
     # the reader's history. A row with neither time is deleted, so forgetting is one DELETE.
+    # And the weekly discussion: a thread per post (`thread_due`: a post whose thread is
+    # still to be opened), a vote on the next post (`poll_*`: the week, message, candidates).
     """
     CREATE TABLE reading (
         user_id INTEGER NOT NULL,
@@ -130,6 +132,14 @@ MIGRATIONS: tuple[str, ...] = (
         saved_at TEXT,
         PRIMARY KEY (user_id, paper_id)
     );
+    ALTER TABLE weekly ADD COLUMN thread INTEGER NOT NULL DEFAULT 0;
+    ALTER TABLE weekly ADD COLUMN vote INTEGER NOT NULL DEFAULT 0;
+    ALTER TABLE weekly ADD COLUMN thread_due INTEGER;
+    ALTER TABLE weekly ADD COLUMN thread_id INTEGER;
+    ALTER TABLE weekly ADD COLUMN poll_key TEXT;
+    ALTER TABLE weekly ADD COLUMN poll_message_id INTEGER;
+    ALTER TABLE weekly ADD COLUMN poll_candidates TEXT NOT NULL DEFAULT '[]';
+    ALTER TABLE weekly ADD COLUMN extras_status TEXT NOT NULL DEFAULT '';
     """,
 )
 
@@ -365,6 +375,17 @@ class Store:
             )
             return cur.rowcount > 0
 
+    async def set_weekly_discussion(
+        self, guild_id: int, *, thread: bool | None, vote: bool | None
+    ) -> None:
+        """Turn a server's weekly thread and vote on or off (None: leave it as it is)."""
+        async with self.transaction() as db:
+            await db.execute(
+                "UPDATE weekly SET thread = COALESCE(?, thread), vote = COALESCE(?, vote)"
+                " WHERE guild_id = ?",
+                (thread, vote, guild_id),
+            )
+
     async def disable_weekly(self, guild_id: int, *, now: datetime) -> bool:
         """Turn the weekly paper off for a server; False if it was not on."""
         async with self.transaction() as db:
@@ -390,6 +411,19 @@ class Store:
             if state is None or (changed := change(state)) is None:
                 return None
             new, result = changed
+            await db.execute(
+                "UPDATE weekly SET thread_due = ?, thread_id = ?, poll_key = ?,"
+                " poll_message_id = ?, poll_candidates = ?, extras_status = ? WHERE guild_id = ?",
+                (
+                    new.thread_due,
+                    new.thread_id,
+                    new.poll_key,
+                    new.poll_message_id,
+                    json.dumps(list(new.poll_candidates)),
+                    new.extras_status,
+                    guild_id,
+                ),
+            )
             await db.execute(
                 "UPDATE weekly SET rotation = ?, done_key = ?, pending_key = ?,"
                 " pending_paper = ?, pending_nonce = ?, attempts = ?, last_status = ?,"
@@ -655,13 +689,15 @@ def read_health(path: Path) -> Health:
 _WEEKLY_COLUMNS = (
     "guild_id, channel_id, weekday, at, tz, enabled, rotation, done_key, pending_key,"
     " pending_paper, pending_nonce, attempts, last_status, last_message_id, active_from,"
-    " sending_since"
+    " sending_since, thread, vote, thread_due, thread_id, poll_key, poll_message_id,"
+    " poll_candidates, extras_status"
 )
 
 
 def _weekly(row: Any) -> WeeklyState:
     (guild, channel, weekday, at, tz, enabled, rotation, done, pending, paper, nonce, attempts,
-     status, message, active_from, sending_since) = row  # fmt: skip
+     status, message, active_from, sending_since, thread, vote, thread_due, thread_id,
+     poll_key, poll_message_id, poll_candidates, extras_status) = row  # fmt: skip
     return WeeklyState(
         guild_id=guild,
         channel_id=channel,
@@ -679,6 +715,14 @@ def _weekly(row: Any) -> WeeklyState:
         last_message_id=message,
         active_from=datetime.fromisoformat(active_from) if active_from else None,
         sending_since=datetime.fromisoformat(sending_since) if sending_since else None,
+        thread=bool(thread),
+        vote=bool(vote),
+        thread_due=thread_due,
+        thread_id=thread_id,
+        poll_key=poll_key,
+        poll_message_id=poll_message_id,
+        poll_candidates=tuple(json.loads(poll_candidates or "[]")),
+        extras_status=extras_status,
     )
 
 

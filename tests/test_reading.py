@@ -60,7 +60,13 @@ def test_progress_per_section_and_next(full: Catalogue) -> None:
 
 @pytest.mark.parametrize(
     ("done", "total", "bar"),
-    [(0, 5, "▱" * 10), (1, 5, "▰▰" + "▱" * 8), (5, 5, "▰" * 10), (3, 0, "▱" * 10), (9, 3, "▰" * 10)],
+    [
+        (0, 5, "▱" * 10),
+        (1, 5, "▰▰" + "▱" * 8),
+        (5, 5, "▰" * 10),
+        (3, 0, "▱" * 10),
+        (9, 3, "▰" * 10),
+    ],
 )
 def test_bar(done: int, total: int, bar: str) -> None:
     assert reading.bar(done, total) == bar
@@ -82,6 +88,7 @@ def test_export_of_the_whole_list_parses_back(full: Catalogue) -> None:
     parsed = parse_catalogue(reading.export_markdown(full, marks, HEADINGS), "export")
     assert parsed.problems == ()
     assert [s.heading for s in parsed.sections] == ["Read", "Saved", "Gone"]
+
     # A paper is the same paper when it reads back: its arXiv id, or its title and year (a
     # title id may differ: "-2024" tells editions apart only beside the other edition).
     def same(paper_ids: tuple[str, ...]) -> list[tuple[str, int | None]]:
@@ -95,7 +102,9 @@ def test_export_of_the_whole_list_parses_back(full: Catalogue) -> None:
     assert same(parsed.sections[1].paper_ids) == originals(ids[1::3])
     by_title = {(p.title, p.year): p for p in full.papers}
     for paper in parsed.papers:
-        original = full.paper(paper.id) if paper.arxiv_id else by_title.get((paper.title, paper.year))
+        original = (
+            full.paper(paper.id) if paper.arxiv_id else by_title.get((paper.title, paper.year))
+        )
         if paper.title == "A 'gone' (paper)":  # the paper no longer listed: its title alone
             continue
         assert original is not None, paper
@@ -122,7 +131,9 @@ def test_reading_is_pure() -> None:
     assert out.stdout.strip() == "[]"
 
 
-async def test_store_keeps_marks_per_reader_and_forgets_them(tmp_path: Path, full: Catalogue) -> None:
+async def test_store_keeps_marks_per_reader_and_forgets_them(
+    tmp_path: Path, full: Catalogue
+) -> None:
     rwkv, mamba = full.paper("2305.13048"), full.paper("2312.00752")
     assert rwkv is not None and mamba is not None
     async with await Store.open(tmp_path / "db") as store:

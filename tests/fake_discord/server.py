@@ -38,6 +38,7 @@ NONCE_WINDOW = timedelta(minutes=5)  # how long Discord remembers an enforced no
 EPHEMERAL = 1 << 6
 LOADING = 1 << 7  # a deferred response that is still "thinking"
 ADMINISTRATOR = 1 << 3
+FORUM = 15  # the channel type of a forum
 USER_INSTALL_FOLLOWUPS = 5  # follow-ups a user-installed app may send to one interaction
 # What a user-installed app may do where it is not a member: embed, attach, use emoji.
 USER_INSTALL_PERMISSIONS = discord.Permissions(
@@ -72,19 +73,58 @@ class User:
 
 @dataclass(frozen=True)
 class Channel:
-    """A guild text channel."""
+    """A guild channel: text (``kind`` 0) or forum (15)."""
 
     id: int
     name: str
     position: int = 0
+    kind: int = 0
 
     def payload(self, guild_id: int) -> Json:
-        return {
+        payload: Json = {
             "id": str(self.id),
-            "type": 0,
+            "type": self.kind,
             "guild_id": str(guild_id),
             "name": self.name,
             "position": self.position,
+        }
+        if self.kind == FORUM:
+            payload |= {"available_tags": [], "default_sort_order": None, "flags": 0}
+        return payload
+
+
+@dataclass
+class Thread:
+    """A public thread: started from a message (its id is the message's), or a forum post
+    (its first message has the thread's id)."""
+
+    id: int
+    parent_id: int
+    guild_id: int
+    owner_id: int
+    name: str
+    message_count: int = 0
+
+    def payload(self) -> Json:
+        return {
+            "id": str(self.id),
+            "type": 11,
+            "guild_id": str(self.guild_id),
+            "parent_id": str(self.parent_id),
+            "owner_id": str(self.owner_id),
+            "name": self.name,
+            "last_message_id": None,
+            "message_count": self.message_count,
+            "member_count": 1,
+            "rate_limit_per_user": 0,
+            "flags": 0,
+            "applied_tags": [],
+            "thread_metadata": {
+                "archived": False,
+                "auto_archive_duration": 10080,
+                "archive_timestamp": datetime.now(UTC).isoformat(),
+                "locked": False,
+            },
         }
 
 
@@ -184,6 +224,9 @@ class Message:
     edits: list[Json] = field(default_factory=list)
     edited_at: datetime | None = None
     deleted: bool = False
+    poll: Json | None = None  # as sent, with answer ids
+    votes: dict[int, set[int]] = field(default_factory=dict)  # answer id -> voters
+    thread: Thread | None = None  # the thread started from this message
 
     @property
     def created_at(self) -> datetime:
@@ -229,6 +272,17 @@ class Message:
             payload["webhook_id"] = str(self.webhook_id)
         if self.interaction_metadata is not None:
             payload["interaction_metadata"] = self.interaction_metadata
+        if self.thread is not None:
+            payload["thread"] = self.thread.payload()
+        if self.poll is not None:
+            counts = [
+                {"id": answer_id, "count": len(voters), "me_voted": False}
+                for answer_id, voters in sorted(self.votes.items())
+                if voters
+            ]
+            payload["poll"] = self.poll | {
+                "results": {"is_finalized": False, "answer_counts": counts}
+            }
         return payload
 
 
@@ -368,6 +422,9 @@ class FakeDiscord:
         self.elsewheres: dict[int, Elsewhere] = {}  # by channel id
         self.files: dict[str, bytes] = {}  # uploaded attachments by id
         self.forbidden: list[str] = []  # requests the bot could not make where it is not
+        self.threads: dict[int, Thread] = {}
+        # Permissions the bot lacks, by channel id: "create_public_threads", "send_polls".
+        self.denied: dict[int, set[str]] = {}
         self.interactions: list[FakeInteraction] = []
         self.commands: dict[int | None, list[Json]] = {}  # synced, by guild id (None: global)
         # Commands a server admin opened to everyone in Server Settings > Integrations, which
@@ -389,6 +446,9 @@ class FakeDiscord:
             ("POST", "/interactions/{interaction}/{token}/callback", self._callback),
             ("POST", "/webhooks/{app}/{token}", self._followup),
             ("POST", "/channels/{channel}/messages", self._create_message),
+            ("POST", "/channels/{channel}/messages/{message}/threads", self._thread_from_message),
+            ("POST", "/channels/{channel}/threads", self._forum_post),
+            ("GET", "/guilds/{guild}/threads/active", self._active_threads),
             ("GET", "/channels/{channel}", self._get_channel),
             ("GET", "/guilds/{guild}", self._get_guild),
         ]
@@ -508,6 +568,24 @@ class FakeDiscord:
         place = Elsewhere(context, Channel(self.new_id(), f"elsewhere-{context}"), guild_id)
         self.elsewheres[place.channel.id] = place
         return place
+
+    def deny(self, channel: Channel | int | str, permission: str) -> None:
+        """Take a permission ("create_public_threads", "send_polls") from the bot in a channel."""
+        self.denied.setdefault(self.channel(channel).id, set()).add(permission)
+
+    def vote(self, message: Message, answer_id: int, user: User | None = None) -> None:
+        """A member votes for answer ``answer_id`` (from 1) of the poll in ``message``."""
+        if message.poll is None:
+            raise ValueError(f"message {message.id} has no poll")
+        voter = (user or self.member).id
+        if not message.poll.get("allow_multiselect"):
+            for voters in message.votes.values():
+                voters.discard(voter)
+        message.votes.setdefault(answer_id, set()).add(voter)
+
+    def thread_messages(self, thread: Thread) -> list[Message]:
+        """The messages in a thread, oldest first."""
+        return [m for m in self.messages.values() if m.channel_id == thread.id and not m.deleted]
 
     def attachment_data(self, attachment: Json) -> bytes:
         """The bytes of an uploaded attachment."""
@@ -1026,7 +1104,12 @@ class FakeDiscord:
     ) -> Message:
         """Store a new message from the bot; ``webhook`` for responses to interactions."""
         where = self.elsewheres.get(channel_id)
-        guild_id = (where.guild_id or 0) if where else self._locate(channel_id, None)[0].id
+        if where is not None:
+            guild_id = where.guild_id or 0
+        elif channel_id in self.threads:
+            guild_id = self.threads[channel_id].guild_id
+        else:
+            guild_id = self._locate(channel_id, None)[0].id
         message = Message(
             self.new_id(),
             channel_id,
@@ -1041,6 +1124,7 @@ class FakeDiscord:
             nonce=body.get("nonce"),
             webhook_id=self.application_id if webhook else None,
             elsewhere=where,
+            poll=body.get("poll"),
         )
         self.messages[message.id] = message
         return message
@@ -1083,24 +1167,83 @@ class FakeDiscord:
         return self._message_request(call, message)
 
     def _create_message(self, call: _Call) -> web.Response:
-        channel = self._channel_or_404(call)
+        thread = self.threads.get(int(call.params["channel"]))
+        channel = self._channel_or_404(call) if thread is None else None
+        if channel is not None and channel.kind == FORUM:
+            raise _Failure(400, 50008, "Cannot send messages in a non-text channel")
         _check(limits.message_errors(call.body))
         _check_not_empty(call.body, call.files)
-        nonce = (channel.id, str(call.body.get("nonce")))
+        channel_id = thread.id if thread is not None else channel.id  # type: ignore[union-attr]
+        if call.body.get("poll") is not None and "send_polls" in self.denied.get(channel_id, ()):
+            raise _Failure(403, 50013, "Missing Permissions")
+        nonce = (channel_id, str(call.body.get("nonce")))
         enforced = bool(call.body.get("enforce_nonce")) and call.body.get("nonce") is not None
         seen = self._nonces.get(nonce) if enforced else None
         if seen is not None and datetime.now(UTC) - seen.created_at < NONCE_WINDOW:
             return _json(seen.payload())
-        message = self._store(channel.id, call.body, call.files, webhook=False)
+        message = self._store(channel_id, call.body, call.files, webhook=False)
+        if message.poll is not None:
+            message.poll = self._sent_poll(message)
         if enforced:
             self._nonces[nonce] = message
         return _json(message.payload())
 
-    def _channel_msg(self, call: _Call) -> web.Response:
+    def _sent_poll(self, message: Message) -> Json:
+        """A poll as Discord keeps it: answers numbered from 1, an expiry."""
+        poll = dict(message.poll or {})
+        hours = float(poll.pop("duration", 24))
+        poll["answers"] = [
+            {"answer_id": n, **answer} for n, answer in enumerate(poll.get("answers", []), 1)
+        ]
+        poll["expiry"] = (message.created_at + timedelta(hours=hours)).isoformat()
+        return poll
+
+    def _thread_from_message(self, call: _Call) -> web.Response:
         channel = self._channel_or_404(call)
         message = self.messages.get(int(call.params["message"]))
+        if message is None or message.deleted or message.channel_id != channel.id:
+            raise _Failure(404, 10008, "Unknown Message")
+        if "create_public_threads" in self.denied.get(channel.id, ()):
+            raise _Failure(403, 50013, "Missing Permissions")
+        _check(limits.thread_name_errors(call.body.get("name")))
+        if message.thread is not None:
+            raise _Failure(400, 160004, "A thread has already been created for this message")
+        guild, _ = self._locate(channel.id, None)
+        thread = Thread(message.id, channel.id, guild.id, self.bot.id, call.body["name"])
+        self.threads[thread.id] = thread
+        message.thread = thread
+        return _json(thread.payload())
+
+    def _forum_post(self, call: _Call) -> web.Response:
+        forum = self._channel_or_404(call)
+        if forum.kind != FORUM:
+            raise _Failure(400, 50024, "Cannot execute action on this channel type")
+        if "create_public_threads" in self.denied.get(forum.id, ()):
+            raise _Failure(403, 50013, "Missing Permissions")
+        first = call.body.get("message") or {}
+        _check(limits.thread_name_errors(call.body.get("name")) + limits.message_errors(first))
+        _check_not_empty(first, call.files)
+        guild, _ = self._locate(forum.id, None)
+        thread_id = self.new_id()
+        thread = Thread(thread_id, forum.id, guild.id, self.bot.id, call.body["name"], 1)
+        self.threads[thread_id] = thread
+        message = self._store(thread_id, first, call.files, webhook=False)
+        # A forum post's first message has the thread's id.
+        del self.messages[message.id]
+        message.id = thread_id
+        self.messages[thread_id] = message
+        return _json(thread.payload() | {"message": message.payload()})
+
+    def _active_threads(self, call: _Call) -> web.Response:
+        threads = [t for t in self.threads.values() if str(t.guild_id) == call.params["guild"]]
+        return _json({"threads": [t.payload() for t in threads], "members": []})
+
+    def _channel_msg(self, call: _Call) -> web.Response:
+        thread = self.threads.get(int(call.params["channel"]))
+        channel_id = thread.id if thread is not None else self._channel_or_404(call).id
+        message = self.messages.get(int(call.params["message"]))
         # Ephemeral messages can only be reached through their interaction's webhook.
-        if message is not None and (message.channel_id != channel.id or message.ephemeral):
+        if message is not None and (message.channel_id != channel_id or message.ephemeral):
             message = None
         return self._message_request(call, message)
 
@@ -1128,6 +1271,9 @@ class FakeDiscord:
             raise _Failure(404, 10003, "Unknown Channel") from None
 
     def _get_channel(self, call: _Call) -> web.Response:
+        thread = self.threads.get(int(call.params["channel"]))
+        if thread is not None:
+            return _json(thread.payload())
         guild, channel = self._locate(self._channel_or_404(call), None)
         return _json(channel.payload(guild.id))
 
