@@ -236,6 +236,7 @@ async def _console(
         out=sys.stdout,
         lang=lang_of(locale),
         history=settings.db_path.parent / "console-history",
+        clock=_clock,
     )
 
 

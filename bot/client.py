@@ -37,6 +37,7 @@ EXTENSIONS = (
     "bot.weekly.cog",
     "bot.cogs.admin",
     "bot.cogs.finder",
+    "bot.cogs.reading",
 )
 
 

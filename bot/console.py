@@ -13,15 +13,18 @@ import shutil
 import textwrap
 import unicodedata
 from collections.abc import Callable
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, TextIO
 
 import discord
 
-from bot import cards, replies
+from bot import cards, reading, replies
 from bot.i18n import t
 from bot.library import Library
+from bot.models import Paper
+from bot.reading import Mark
 from bot.replies import Button, Option, Reply
 from bot.search import decide
 from bot.translator import ZH
@@ -36,6 +39,9 @@ COMMANDS = (
     "find",
     "help",
     "about",
+    "progress",
+    "next",
+    "reading",
     "complete",
 )
 # The names a zh-CN client shows (/论文), accepted as the English ones are.
@@ -56,11 +62,36 @@ _TIMESTAMP = re.compile(r"<t:(\d{1,12})(?::\w)?>")  # Discord's <t:unix:style> m
 _NAME_ECHO = 32  # characters of an unknown command's name echoed (Discord's names are 1-32)
 
 
+@dataclass
+class ConsoleReader:
+    """The console's reader: their Mark read / Save for later marks, kept for the session
+    (the console writes nothing to the database), and the clock the marks are stamped by."""
+
+    clock: Callable[[], datetime]
+    marks: dict[str, Mark] = field(default_factory=dict)
+
+    def all(self) -> list[Mark]:
+        """The marks, oldest first."""
+        return list(self.marks.values())
+
+    def toggle(self, paper: Paper, kind: reading.Kind) -> Mark:
+        """Mark read (or saved), or undo it, as the card's button does."""
+        mark = reading.toggled(self.marks.get(paper.id), paper, kind, self.clock())
+        self.marks[paper.id] = mark
+        return mark
+
+
 def answer(
-    library: Library, line: str, rng: random.Random, asker: int = 0, lang: str = "en"
+    library: Library,
+    line: str,
+    rng: random.Random,
+    asker: int = 0,
+    lang: str = "en",
+    reader: ConsoleReader | None = None,
 ) -> Reply:
     """The reply to one console line such as `/paper rwkv` (a line without a command is a
-    /paper query), in `lang` ("en" or "zh")."""
+    /paper query), in `lang` ("en" or "zh"); `reader` holds the session's reading marks."""
+    marks = reader.all() if reader else []
     text = line.strip()
     if not text.startswith("/"):
         return replies.paper_reply(library, text, lang)
@@ -86,6 +117,17 @@ def answer(
         return replies.find_reply(library, arg, lang)
     if name == "complete":
         return complete_reply(library, arg, lang)
+    if name == "progress":
+        return replies.progress_reply(library, marks, arg.strip() or None, lang)
+    if name == "next":
+        return replies.next_reply(library, marks, arg.strip() or None, lang)
+    if name == "reading":
+        sub = arg.strip().casefold()
+        if sub == "export":
+            return replies.export_reply(library, marks, lang)
+        if sub == "forget":
+            return replies.forget_prompt(marks, asker, lang)
+        return replies.reading_list_reply(library, marks, 0, asker, lang)
     known = ", ".join(f"/{c}" for c in COMMANDS)
     # The typed name is echoed like any user text: escaped (no mention, markdown or control
     # character) and short (a pasted line must not break the 2,000-character limit).
@@ -131,7 +173,12 @@ def pressables(reply: Reply) -> list[Button | Option]:
 
 
 def press(
-    library: Library, reply: Reply, choice: str, asker: int = 0, lang: str = "en"
+    library: Library,
+    reply: Reply,
+    choice: str,
+    asker: int = 0,
+    lang: str = "en",
+    reader: ConsoleReader | None = None,
 ) -> Reply | None:
     """What pressing one of `reply`'s buttons or menu entries answers, chosen by its number
     or a word of its label (`next`, `cite`, `2`); None when nothing matches. It calls what
@@ -152,8 +199,38 @@ def press(
         return replies.notice(t(lang, "console.button_off"))
     if picked.url:
         return Reply(content=picked.url, ephemeral=True)
-    action = replies.click(library, picked.custom_id or "", "", asker, asker, lang)
+    custom_id = picked.custom_id or ""
+    if custom_id.startswith(_READER_IDS):
+        if reader is None:
+            return replies.notice(t(lang, "console.button_off"))
+        return _press_reader(library, custom_id, asker, lang, reader)
+    action = replies.click(library, custom_id, "", asker, asker, lang)
     return action.reply
+
+
+_READER_IDS = ("rl:read:", "rl:save:", "rl:mine:", "rl:forget:", "rl:del:")
+
+
+def _press_reader(
+    library: Library, custom_id: str, asker: int, lang: str, reader: ConsoleReader
+) -> Reply:
+    """A reader's button pressed in the console: what bot.views.answer_reader does, on the
+    session's marks."""
+    action, _, rest = custom_id.removeprefix("rl:").partition(":")
+    if action in ("read", "save"):
+        paper = library.paper(rest)
+        if paper is None:
+            return replies.notice(t(lang, "paper.gone"))
+        kind: reading.Kind = "read" if action == "read" else "saved"
+        return replies.mark_reply(reader.toggle(paper, kind), kind, lang)
+    if action == "mine":
+        turned = replies.reading_page_turn(library, reader.all(), custom_id, asker, lang)
+        return replies.notice(turned) if isinstance(turned, str) else turned
+    if action == "forget":
+        n = len(reader.marks)
+        reader.marks.clear()
+        return replies.forgotten(n, lang)
+    return replies.notice(t(lang, "console.button_off"))  # delete: nothing to delete here
 
 
 def press_hint(reply: Reply, lang: str = "en") -> str:
@@ -277,6 +354,7 @@ def run_console(
     rng: random.Random | None = None,
     lang: str = "en",
     history: Path | None = None,
+    clock: Callable[[], datetime] | None = None,
 ) -> int:
     """Answer the given command lines, or read them: one per line of standard input, or at
     an interactive prompt (line editing, `history` kept across sessions, Tab completing
@@ -285,12 +363,19 @@ def run_console(
     rng = rng or random.Random()
     answered = 0
     last: Reply | None = None
+    reader = ConsoleReader(clock or (lambda: datetime.now(UTC)))
 
     def show(line: str) -> None:
         nonlocal last
         word = line.strip().casefold()
-        pressed = press(library, last, line, lang=lang) if last and word[:1] != "/" else None
-        reply = pressed or answer(library, "/help" if word == "help" else line, rng, lang=lang)
+        pressed = (
+            press(library, last, line, lang=lang, reader=reader)
+            if last and word[:1] != "/"
+            else None
+        )
+        reply = pressed or answer(
+            library, "/help" if word == "help" else line, rng, lang=lang, reader=reader
+        )
         # What answers only the presser (a citation, a link) leaves the reply to press on.
         last = reply if pressed is None or not pressed.ephemeral else last
         print(payload_line(reply) if as_json else render(reply), file=out, flush=True)

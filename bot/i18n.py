@@ -259,6 +259,16 @@ MESSAGES: Mapping[str, tuple[str, str]] = {
         "Only members with the Manage Server permission can change the weekly paper.",
         "只有拥有“管理服务器”权限的成员可以修改每周论文。",
     ),
+    "weekly.discussion": (
+        "Discussion thread on each post: {thread}. Vote on the next paper a day before: {vote}.",
+        "每篇发布开讨论串：{thread}。提前一天投票选下一篇：{vote}。",
+    ),
+    "weekly.on": ("on", "开启"),
+    "weekly.off": ("off", "关闭"),
+    "weekly.poll_question": (
+        "Which paper should we read next week?",
+        "下周我们读哪一篇论文？",
+    ),
     # /reload
     "reload.not_owner": (
         "Only the bot's owner can reload the reading list.",
@@ -308,6 +318,93 @@ MESSAGES: Mapping[str, tuple[str, str]] = {
     "find.propose": (
         "To propose it, fill in this entry for the list's maintainers:",
         "如需推荐，请填写以下条目并提交给列表维护者：",
+    ),
+    # reading progress
+    "button.read": ("Mark read / Unread", "标记已读 / 未读"),
+    "button.save": ("Save for later", "稍后阅读"),
+    "button.delete": ("🗑", "🗑"),
+    "button.forget": ("Delete my reading history", "删除我的阅读记录"),
+    "reading.marked_read": ("Marked as read: {title}", "已标记为已读：{title}"),
+    "reading.unmarked_read": ("Marked as unread: {title}", "已标记为未读：{title}"),
+    "reading.saved": ("Saved for later: {title}", "已加入稍后阅读：{title}"),
+    "reading.unsaved": ("No longer saved for later: {title}", "已移出稍后阅读：{title}"),
+    "reading.again": (
+        "Press the same button again to undo. Only you see this; /progress shows how far you are.",
+        "再按一次同一按钮即可撤销。只有你能看到这条消息；/progress 显示你的阅读进度。",
+    ),
+    "reading.empty": (
+        "You have not marked any paper yet: press Mark read or Save for later on a paper card.",
+        "你还没有标记任何论文：在论文卡片上按“标记已读”或“稍后阅读”。",
+    ),
+    "reading.title": ("Your reading list", "你的阅读记录"),
+    "reading.read_on": ("read {date}", "{date} 已读"),
+    "reading.saved_on": ("saved {date}", "{date} 收藏"),
+    "reading.unlisted": ("no longer listed", "已不在列表中"),
+    "reading.not_yours": (
+        "Only the person who asked can remove this card.",
+        "只有提问的人可以删除这张卡片。",
+    ),
+    "progress.title": ("Your reading progress", "你的阅读进度"),
+    "progress.line": (
+        "`{bar}` {section}: {read} of {total} read",
+        "`{bar}` {section}：已读 {read}/{total}",
+    ),
+    "progress.saved": ("{n} saved", "收藏 {n} 篇"),
+    "progress.total": (
+        "In all: {read} of {total} papers read, {saved} saved for later",
+        "合计：{total} 篇中已读 {read} 篇，稍后阅读 {saved} 篇",
+    ),
+    "progress.how": (
+        "mark papers with the buttons on their cards",
+        "用论文卡片上的按钮标记论文",
+    ),
+    "progress.more": (
+        "… and {n} more sections: /progress section",
+        "……另有 {n} 个章节：/progress section",
+    ),
+    "next.heading": ("Next for you", "你的下一篇"),
+    "next.done": (
+        "You have read every paper of the reading list.",
+        "你已经读完了阅读列表中的所有论文。",
+    ),
+    "next.done_section": (
+        "You have read every paper in {section}.",
+        "你已经读完了 {section} 的所有论文。",
+    ),
+    "export.title": ("My reading list", "我的阅读列表"),
+    "export.read": ("Read", "已读"),
+    "export.saved": ("Saved for later", "稍后阅读"),
+    "export.gone": ("No longer listed", "已不在列表中"),
+    "export.done": (
+        "Your list: {read} papers read, {saved} saved for later, as markdown and BibTeX.",
+        "你的列表：已读 {read} 篇，稍后阅读 {saved} 篇，附 markdown 和 BibTeX 文件。",
+    ),
+    "forget.nothing": ("Nothing is stored about you.", "没有存储任何关于你的信息。"),
+    "forget.confirm": (
+        "This deletes everything stored about you: {n} marked papers (read and saved, with "
+        "their times). It cannot be undone.",
+        "这将删除存储的关于你的所有信息：{n} 篇标记过的论文（已读和稍后阅读及其时间），且无法撤销。",
+    ),
+    "forget.done": (
+        "Done: {n} marks deleted. Nothing is stored about you any more.",
+        "已完成：删除了 {n} 条标记。不再存储任何关于你的信息。",
+    ),
+    "about.stored": ("What is stored about you", "存储了你的哪些信息"),
+    "about.stored_text": (
+        "Only what you mark: for each paper you mark read or save for later, your Discord user "
+        "id, the paper's id and title, and when. Nothing else (no messages, no names). "
+        "/reading export gives you all of it, /reading forget deletes it.",
+        "只有你标记的内容：每篇你标记为已读或稍后阅读的论文，记录你的 Discord 用户 ID、论文编号和标题以及时间。"
+        "不存储其他任何信息（没有消息，没有名字）。/reading export 导出全部，/reading forget 删除全部。",
+    ),
+    "help.progress": ("Your reading progress, per section.", "按章节显示你的阅读进度。"),
+    "help.next": (
+        "The first paper you have not read, in the list's order.",
+        "按列表顺序，你还没读的第一篇论文。",
+    ),
+    "help.reading": (
+        "Your marked papers; export them (markdown, BibTeX) or delete them.",
+        "你标记的论文；导出（markdown、BibTeX）或删除。",
     ),
     # errors
     "error.sorry": (

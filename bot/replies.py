@@ -16,13 +16,15 @@ from typing import Any
 
 import discord
 
-from bot import cards
+from bot import cards, reading
 from bot.catalogue.diff import CatalogueDiff
 from bot.finder import find, proposed_entry
 from bot.i18n import day_name, t
 from bot.library import Library
 from bot.models import Paper, Section
+from bot.reading import Mark
 from bot.search import SearchResult, decide, rank_sections
+from bot.text import plain
 from bot.weekly import Schedule
 
 # Custom ids of persistent components: "rl:<action>:<arguments>", at most 100 characters.
@@ -32,6 +34,12 @@ NAV = "rl:nav"  # rl:nav:<section slug>:<paper id>
 PAGE = "rl:page"  # rl:page:<section slug>:<page>:<asker id>
 OPEN = "rl:open"  # a select menu whose values are paper ids
 SEARCH = "rl:search"  # rl:search:<page>:<asker id>:<query, cut to fit>
+READ = "rl:read"  # rl:read:<paper id>: the clicker's read mark, on or off
+SAVE = "rl:save"  # rl:save:<paper id>: the clicker's saved-for-later mark, on or off
+DELETE = "rl:del"  # rl:del:<asker id>: remove a public card (its asker only)
+MINE = "rl:mine"  # rl:mine:<page>:<reader id>: a page of a reader's list
+FORGET = "rl:forget"  # rl:forget:<reader id>: the confirmation of /reading forget
+READING_PAGE = 10  # papers a page of /reading list
 SEARCH_PAGE = 10  # papers a page of search results
 SEARCH_LIMIT = 50  # papers a search lists at most
 CHOICE_LIMIT = 25  # autocomplete choices and select options
@@ -52,12 +60,13 @@ class Button:
     custom_id: str | None = None
     disabled: bool = False
     primary: bool = False
+    danger: bool = False
 
     def payload(self) -> dict[str, Any]:
         """The Discord component JSON."""
         if self.url:
             return {"type": 2, "style": 5, "label": self.label, "url": self.url}
-        style = 1 if self.primary else 2
+        style = 4 if self.danger else 1 if self.primary else 2
         return {
             "type": 2,
             "style": style,
@@ -98,6 +107,14 @@ class Menu:
         }
 
 
+@dataclass(frozen=True, slots=True)
+class Attachment:
+    """A file sent with a reply."""
+
+    filename: str
+    data: bytes
+
+
 @dataclass(frozen=True)
 class Reply:
     """One answer: a message and its components."""
@@ -107,6 +124,7 @@ class Reply:
     buttons: tuple[tuple[Button, ...], ...] = ()  # rows of buttons
     menu: Menu | None = None
     ephemeral: bool = False
+    files: tuple[Attachment, ...] = ()
     papers: tuple[str, ...] = field(default=(), compare=False)  # ids shown, for tests and logs
 
     def payload(self) -> dict[str, Any]:
@@ -144,9 +162,12 @@ def paper_card(
     section: str | None = None,
     heading: str | None = None,
     lang: str = "en",
+    asker: int = 0,
 ) -> Reply:
     """A paper's card with its buttons: PDF, arXiv, Code (links), Abstract and Cite (to the
-    clicker alone), and previous/next in section.
+    clicker alone), previous/next in section, Mark read and Save for later (each clicker's
+    own marks, answered to them alone), and, on a public card answering `asker`, a button
+    that lets them remove it.
 
     The card says where the paper sits in `section` (default: the first section it is
     listed in), and the browse buttons walk that section in the curator's order; a section
@@ -190,6 +211,13 @@ def paper_card(
                 ),
             )
         )
+    reading = [
+        Button(t(lang, "button.read"), custom_id=f"{READ}:{paper.id}"),
+        Button(t(lang, "button.save"), custom_id=f"{SAVE}:{paper.id}"),
+    ]
+    if asker:
+        reading.append(Button(t(lang, "button.delete"), custom_id=f"{DELETE}:{asker}"))
+    rows.append(tuple(reading))
     return Reply(embeds=(embed,), buttons=tuple(rows), papers=(paper.id,))
 
 
@@ -219,7 +247,7 @@ def paper_reply(library: Library, query: str, lang: str = "en", asker: int = 0) 
     if decision == "list":
         listed = library.index.search(query, SEARCH_LIMIT, browse=True)
         return search_page(library, query, listed, 0, asker, lang, topic=True)
-    reply = paper_card(library, best.paper, lang=lang)
+    reply = paper_card(library, best.paper, lang=lang, asker=asker)
     if not result.ambiguous:
         return reply
     close = result.close
@@ -451,15 +479,19 @@ def _citation_embed(library: Library, paper: Paper, lang: str, room: int) -> dis
     return cards.citation_card(paper, lang, doi=metadata.doi if metadata else "", limit=room)
 
 
-def browse(library: Library, custom_id: str, lang: str = "en") -> Reply | None:
+def browse(library: Library, custom_id: str, lang: str = "en", asker: int = 0) -> Reply | None:
     """The card a browse button leads to; None when the paper left the list."""
     _, _, slug, paper_id, _ = [*custom_id.split(":", 4), "", "", ""][:5]
     paper = library.paper(paper_id)
-    return paper_card(library, paper, section=slug, lang=lang) if paper else None
+    return paper_card(library, paper, section=slug, lang=lang, asker=asker) if paper else None
 
 
 def random_reply(
-    library: Library, rng: random.Random, section: str | None = None, lang: str = "en"
+    library: Library,
+    rng: random.Random,
+    section: str | None = None,
+    lang: str = "en",
+    asker: int = 0,
 ) -> Reply:
     """/random: a paper picked at random, optionally from one section."""
     chosen: Section | None = None
@@ -474,7 +506,8 @@ def random_reply(
             return notice(t(lang, "random.none_in_section", name=cards.escape(chosen.name)))
         return notice(t(lang, "random.none_in_list"))
     slug = chosen.slug if chosen else None
-    return paper_card(library, paper, section=slug, heading=t(lang, "random.heading"), lang=lang)
+    heading = t(lang, "random.heading")
+    return paper_card(library, paper, section=slug, heading=heading, lang=lang, asker=asker)
 
 
 @dataclass(frozen=True)
@@ -507,10 +540,11 @@ def click(
         paper = library.paper(custom_id.removeprefix(ABSTRACT + ":"))
         return Action(abstract_reply(library, paper, lang) if paper else _gone(lang))
     if custom_id.startswith(NAV + ":"):
-        reply = browse(library, custom_id, lang)
+        mine = asker == clicker
+        reply = browse(library, custom_id, lang, asker=clicker if mine else 0)
         if reply is None:
             return Action(_gone(lang))
-        if asker == clicker:
+        if mine:
             return Action(reply, edit=True)
         return Action(replace(reply, ephemeral=True))
     if custom_id.startswith(SEARCH + ":"):
@@ -774,6 +808,23 @@ def weekly_status(
     return notice("\n".join(lines))
 
 
+def discussion_settings(thread: bool, vote: bool, status: str, lang: str) -> str:
+    """/weekly show and set: whether posts get a thread and a vote, and how they last went."""
+    on, off = t(lang, "weekly.on"), t(lang, "weekly.off")
+    text = t(lang, "weekly.discussion", thread=on if thread else off, vote=on if vote else off)
+    return text + (("\n" + t(lang, "weekly.last", status=cards.escape(status))) if status else "")
+
+
+def poll_question(lang: str) -> str:
+    """The vote's question (at most 300 characters)."""
+    return t(lang, "weekly.poll_question")
+
+
+def poll_answer(paper: Paper) -> str:
+    """A paper as a vote's answer: its title, one line, at most 55 characters."""
+    return _label(plain(paper.title), 55)
+
+
 def bad_setting(error: Exception, lang: str = "en") -> Reply:
     """A /weekly value that could not be read: the parser's sentence, which repeats what was
     typed, so it is escaped like any user text."""
@@ -803,6 +854,9 @@ HELP = (
     ("/random [section]", "help.random", "/random · /random encoder-only"),
     ("/cite query", "help.cite", "/cite attention is all you need"),
     ("Find in reading list", "help.find", "https://arxiv.org/abs/2305.13048"),
+    ("/progress [section]", "help.progress", "/progress · /progress encoder-decoder"),
+    ("/next [section]", "help.next", "/next · /next non-transformer"),
+    ("/reading list | export | forget", "help.reading", "/reading export"),
     (
         "/weekly set | show | off | now",
         "help.weekly",
@@ -842,6 +896,7 @@ def about_reply(library: Library, lang: str = "en", *, metadata_on: bool = True)
         value=_metadata_credits(library, lang, metadata_on),
         inline=False,
     )
+    embed.add_field(name=t(lang, "about.stored"), value=t(lang, "about.stored_text"), inline=False)
     if catalogue.problems:
         embed.set_footer(text=t(lang, "about.problems", n=len(catalogue.problems)))
     return Reply(embeds=(embed,))
@@ -902,3 +957,202 @@ def reload_kept(reason: object, lang: str) -> str:
     """After a reload that kept the current list: why, with URLs cut to their public names."""
     text = t(lang, "reload.kept", reason=public_text(str(reason)))
     return cards.truncate(text, CONTENT_LIMIT)
+
+
+# --- reading progress ---------------------------------------------------------------------
+
+
+def mark_reply(mark: Mark, kind: reading.Kind, lang: str) -> Reply:
+    """What a click on Mark read / Save for later answers, to the clicker alone: the mark
+    as it is now."""
+    title = cards.escape(cards.truncate(mark.title, 200))
+    on = reading.is_on(mark, kind)
+    key = {("read", True): "reading.marked_read", ("read", False): "reading.unmarked_read"}.get(
+        (kind, on), "reading.saved" if on else "reading.unsaved"
+    )
+    return notice(t(lang, key, title=title) + "\n" + t(lang, "reading.again"))
+
+
+def progress_reply(
+    library: Library, marks: Sequence[Mark], section: str | None, lang: str
+) -> Reply:
+    """/progress: read and saved papers per section (or in one), with bars, to the reader."""
+    catalogue = library.catalogue
+    chosen: Section | None = None
+    if section and section.strip():
+        found = rank_sections(catalogue, section, 1)
+        if not found:
+            return unknown_section(library, section, lang)
+        chosen = found[0]
+    rows = reading.progress(catalogue, marks, chosen.slug if chosen else None)
+    lines = [
+        t(
+            lang,
+            "progress.line",
+            bar=reading.bar(r.read, r.total),
+            section=cards.escape(section_name(r.section, lang)),
+            read=r.read,
+            total=r.total,
+        )
+        + (" · " + t(lang, "progress.saved", n=r.saved) if r.saved else "")
+        for r in rows
+    ]
+    read, saved, total = reading.totals(catalogue, marks)
+    embed = discord.Embed(
+        title=t(lang, "progress.title"),
+        description=_fit_lines(lines, cards.DESCRIPTION_LIMIT, lang),
+        colour=cards.COLOUR,
+    )
+    if chosen is None:
+        embed.set_footer(
+            text=t(lang, "progress.total", read=read, total=total, saved=saved)
+            + ("" if marks else " · " + t(lang, "progress.how"))
+        )
+    return Reply(embeds=(embed,), ephemeral=True)
+
+
+def _fit_lines(lines: Sequence[str], limit: int, lang: str) -> str:
+    """As many lines as fit in `limit` characters, and how many did not."""
+    kept: list[str] = []
+    used = 0
+    for n, line in enumerate(lines):
+        more = t(lang, "progress.more", n=len(lines) - n)
+        if used + len(line) + 1 + len(more) > limit:
+            return "\n".join([*kept, more])
+        kept.append(line)
+        used += len(line) + 1
+    return "\n".join(kept) or "—"
+
+
+def next_reply(library: Library, marks: Sequence[Mark], section: str | None, lang: str) -> Reply:
+    """/next: the first paper in the curator's order the reader has not read, as a card for
+    them alone."""
+    chosen: Section | None = None
+    if section and section.strip():
+        found = rank_sections(library.catalogue, section, 1)
+        if not found:
+            return unknown_section(library, section, lang)
+        chosen = found[0]
+    paper = reading.next_unread(library.catalogue, marks, chosen)
+    if paper is None:
+        if chosen is not None:
+            return notice(t(lang, "next.done_section", section=cards.escape(chosen.name)))
+        return notice(t(lang, "next.done"))
+    card = paper_card(
+        library,
+        paper,
+        section=chosen.slug if chosen else None,
+        heading=t(lang, "next.heading"),
+        lang=lang,
+    )
+    return replace(card, ephemeral=True)
+
+
+def reading_list_reply(
+    library: Library, marks: Sequence[Mark], page: int, reader: int, lang: str
+) -> Reply:
+    """/reading list: the reader's read and saved papers, 10 a page, papers no longer listed
+    last and marked so, with page buttons and a menu to open the listed ones."""
+    entries = reading.history(library.catalogue, marks)
+    if not entries:
+        return notice(t(lang, "reading.empty"))
+    pages = max(1, -(-len(entries) // READING_PAGE))
+    page = max(0, min(page, pages - 1))
+    start = page * READING_PAGE
+    shown = entries[start : start + READING_PAGE]
+    lines = []
+    for n, entry in enumerate(shown, start + 1):
+        mark = entry.mark
+        states = []
+        if mark.read_at:
+            states.append(t(lang, "reading.read_on", date=mark.read_at.date().isoformat()))
+        if mark.saved_at:
+            states.append(t(lang, "reading.saved_on", date=mark.saved_at.date().isoformat()))
+        if not entry.listed:
+            states.append(t(lang, "reading.unlisted"))
+        title = cards.escape(cards.truncate(mark.title, 150))
+        year = f" ({entry.paper.year})" if entry.paper and entry.paper.year else ""
+        lines.append(f"**{n}.** {title}{year}\n  {' · '.join(states)}")
+    embed = discord.Embed(
+        title=t(lang, "reading.title"),
+        description=cards.truncate("\n".join(lines), cards.DESCRIPTION_LIMIT),
+        colour=cards.COLOUR,
+    )
+    embed.set_footer(text=t(lang, "search.footer", page=page + 1, pages=pages, n=len(entries)))
+    buttons: tuple[tuple[Button, ...], ...] = ()
+    if pages > 1:
+        buttons = (
+            (
+                Button(
+                    t(lang, "button.previous"),
+                    custom_id=f"{MINE}:{page - 1}:{reader}",
+                    disabled=page == 0,
+                ),
+                Button(
+                    t(lang, "button.next"),
+                    custom_id=f"{MINE}:{page + 1}:{reader}",
+                    disabled=page + 1 >= pages,
+                ),
+            ),
+        )
+    listed = [e.paper for e in shown if e.paper is not None]
+    menu = _paper_menu(listed, t(lang, "menu.from_page")) if listed else None
+    return Reply(
+        embeds=(embed,),
+        buttons=buttons,
+        menu=menu,
+        ephemeral=True,
+        papers=tuple(e.mark.paper_id for e in shown),
+    )
+
+
+def reading_page_turn(
+    library: Library, marks: Sequence[Mark], custom_id: str, clicker: int, lang: str
+) -> Reply | str:
+    """The page of a reader's list a page button leads to (their own list only)."""
+    parts = custom_id.split(":")
+    if len(parts) != 4 or not parts[2].lstrip("-").isdigit() or not parts[3].isdigit():
+        return t(lang, "section.page_invalid")
+    if int(parts[3]) != clicker:
+        return t(lang, "section.not_yours")
+    return reading_list_reply(library, marks, int(parts[2]), clicker, lang)
+
+
+def export_reply(library: Library, marks: Sequence[Mark], lang: str) -> Reply:
+    """/reading export: the reader's list as markdown (in the list's own format) and BibTeX,
+    as attachments for them alone."""
+    if not any(not m.empty for m in marks):
+        return notice(t(lang, "reading.empty"))
+    headings = {
+        "title": t(lang, "export.title"),
+        "read": t(lang, "export.read"),
+        "saved": t(lang, "export.saved"),
+        "gone": t(lang, "export.gone"),
+    }
+    markdown = reading.export_markdown(library.catalogue, marks, headings)
+    bib = reading.export_bibtex(library.catalogue, marks)
+    read, saved, _ = reading.totals(library.catalogue, marks)
+    files = [Attachment("reading-list.md", markdown.encode())]
+    if bib:
+        files.append(Attachment("reading-list.bib", bib.encode()))
+    return Reply(
+        content=t(lang, "export.done", read=read, saved=saved),
+        files=tuple(files),
+        ephemeral=True,
+    )
+
+
+def forget_prompt(marks: Sequence[Mark], reader: int, lang: str) -> Reply:
+    """/reading forget: what will be deleted, and the button that deletes it."""
+    if not marks:
+        return notice(t(lang, "forget.nothing"))
+    return Reply(
+        content=t(lang, "forget.confirm", n=len(marks)),
+        buttons=((Button(t(lang, "button.forget"), custom_id=f"{FORGET}:{reader}", danger=True),),),
+        ephemeral=True,
+    )
+
+
+def forgotten(n: int, lang: str) -> Reply:
+    """After /reading forget's confirmation."""
+    return notice(t(lang, "forget.done", n=n))

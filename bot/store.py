@@ -27,6 +27,7 @@ import aiosqlite
 
 from bot.metadata.models import Facts, SourceRecord
 from bot.models import Catalogue, Paper, Problem, Section
+from bot.reading import Kind, Mark, toggled
 from bot.weekly.plan import WeeklyState
 
 T = TypeVar("T")
@@ -116,6 +117,29 @@ MIGRATIONS: tuple[str, ...] = (
         facts TEXT,
         PRIMARY KEY (paper_id, source)
     );
+    """,
+    # 5: reading progress, per reader (a Discord user id) and stable paper id, with when it
+    # was read or saved and the paper's title then: a paper that leaves the list stays in
+    # the reader's history. A row with neither time is deleted, so forgetting is one DELETE.
+    # And the weekly discussion: a thread per post (`thread_due`: a post whose thread is
+    # still to be opened), a vote on the next post (`poll_*`: the week, message, candidates).
+    """
+    CREATE TABLE reading (
+        user_id INTEGER NOT NULL,
+        paper_id TEXT NOT NULL,
+        title TEXT NOT NULL,
+        read_at TEXT,
+        saved_at TEXT,
+        PRIMARY KEY (user_id, paper_id)
+    );
+    ALTER TABLE weekly ADD COLUMN thread INTEGER NOT NULL DEFAULT 0;
+    ALTER TABLE weekly ADD COLUMN vote INTEGER NOT NULL DEFAULT 0;
+    ALTER TABLE weekly ADD COLUMN thread_due INTEGER;
+    ALTER TABLE weekly ADD COLUMN thread_id INTEGER;
+    ALTER TABLE weekly ADD COLUMN poll_key TEXT;
+    ALTER TABLE weekly ADD COLUMN poll_message_id INTEGER;
+    ALTER TABLE weekly ADD COLUMN poll_candidates TEXT NOT NULL DEFAULT '[]';
+    ALTER TABLE weekly ADD COLUMN extras_status TEXT NOT NULL DEFAULT '';
     """,
 )
 
@@ -351,6 +375,17 @@ class Store:
             )
             return cur.rowcount > 0
 
+    async def set_weekly_discussion(
+        self, guild_id: int, *, thread: bool | None, vote: bool | None
+    ) -> None:
+        """Turn a server's weekly thread and vote on or off (None: leave it as it is)."""
+        async with self.transaction() as db:
+            await db.execute(
+                "UPDATE weekly SET thread = COALESCE(?, thread), vote = COALESCE(?, vote)"
+                " WHERE guild_id = ?",
+                (thread, vote, guild_id),
+            )
+
     async def disable_weekly(self, guild_id: int, *, now: datetime) -> bool:
         """Turn the weekly paper off for a server; False if it was not on."""
         async with self.transaction() as db:
@@ -376,6 +411,19 @@ class Store:
             if state is None or (changed := change(state)) is None:
                 return None
             new, result = changed
+            await db.execute(
+                "UPDATE weekly SET thread_due = ?, thread_id = ?, poll_key = ?,"
+                " poll_message_id = ?, poll_candidates = ?, extras_status = ? WHERE guild_id = ?",
+                (
+                    new.thread_due,
+                    new.thread_id,
+                    new.poll_key,
+                    new.poll_message_id,
+                    json.dumps(list(new.poll_candidates)),
+                    new.extras_status,
+                    guild_id,
+                ),
+            )
             await db.execute(
                 "UPDATE weekly SET rotation = ?, done_key = ?, pending_key = ?,"
                 " pending_paper = ?, pending_nonce = ?, attempts = ?, last_status = ?,"
@@ -442,6 +490,53 @@ class Store:
                     for r in records
                 ],
             )
+
+    # Reading progress (bot.reading) -----------------------------------------------------------
+
+    async def reading_marks(self, user_id: int) -> list[Mark]:
+        """Everything stored about one reader: their marks, oldest first."""
+        async with self._read.execute(
+            f"SELECT {_READING_COLUMNS} FROM reading WHERE user_id = ? ORDER BY rowid", (user_id,)
+        ) as cur:
+            return [_mark(row) async for row in cur]
+
+    async def toggle_reading(
+        self, user_id: int, paper: Paper, kind: Kind, *, now: datetime
+    ) -> Mark:
+        """Turn a reader's read (or saved) mark of a paper on when it is off, off when it is
+        on, in one transaction; the mark as it is now."""
+        async with self.transaction() as db:
+            async with db.execute(
+                f"SELECT {_READING_COLUMNS} FROM reading WHERE user_id = ? AND paper_id = ?",
+                (user_id, paper.id),
+            ) as cur:
+                row = await cur.fetchone()
+            mark = toggled(_mark(row) if row else None, paper, kind, now)
+            if mark.empty:
+                await db.execute(
+                    "DELETE FROM reading WHERE user_id = ? AND paper_id = ?", (user_id, paper.id)
+                )
+            else:
+                await db.execute(
+                    "INSERT INTO reading (user_id, paper_id, title, read_at, saved_at)"
+                    " VALUES (?, ?, ?, ?, ?) ON CONFLICT (user_id, paper_id) DO UPDATE"
+                    " SET title = excluded.title, read_at = excluded.read_at,"
+                    " saved_at = excluded.saved_at",
+                    (
+                        user_id,
+                        paper.id,
+                        mark.title,
+                        mark.read_at.isoformat() if mark.read_at else None,
+                        mark.saved_at.isoformat() if mark.saved_at else None,
+                    ),
+                )
+        return mark
+
+    async def forget_reader(self, user_id: int) -> int:
+        """Delete everything stored about a reader; how many marks there were."""
+        async with self.transaction() as db:
+            cur = await db.execute("DELETE FROM reading WHERE user_id = ?", (user_id,))
+            return cur.rowcount
 
     async def integrity_check(self) -> str:
         """SQLite's own verdict on the database file: "ok" when it is sound."""
@@ -594,13 +689,15 @@ def read_health(path: Path) -> Health:
 _WEEKLY_COLUMNS = (
     "guild_id, channel_id, weekday, at, tz, enabled, rotation, done_key, pending_key,"
     " pending_paper, pending_nonce, attempts, last_status, last_message_id, active_from,"
-    " sending_since"
+    " sending_since, thread, vote, thread_due, thread_id, poll_key, poll_message_id,"
+    " poll_candidates, extras_status"
 )
 
 
 def _weekly(row: Any) -> WeeklyState:
     (guild, channel, weekday, at, tz, enabled, rotation, done, pending, paper, nonce, attempts,
-     status, message, active_from, sending_since) = row  # fmt: skip
+     status, message, active_from, sending_since, thread, vote, thread_due, thread_id,
+     poll_key, poll_message_id, poll_candidates, extras_status) = row  # fmt: skip
     return WeeklyState(
         guild_id=guild,
         channel_id=channel,
@@ -618,6 +715,27 @@ def _weekly(row: Any) -> WeeklyState:
         last_message_id=message,
         active_from=datetime.fromisoformat(active_from) if active_from else None,
         sending_since=datetime.fromisoformat(sending_since) if sending_since else None,
+        thread=bool(thread),
+        vote=bool(vote),
+        thread_due=thread_due,
+        thread_id=thread_id,
+        poll_key=poll_key,
+        poll_message_id=poll_message_id,
+        poll_candidates=tuple(json.loads(poll_candidates or "[]")),
+        extras_status=extras_status,
+    )
+
+
+_READING_COLUMNS = "paper_id, title, read_at, saved_at"
+
+
+def _mark(row: Any) -> Mark:
+    paper_id, title, read_at, saved_at = row
+    return Mark(
+        paper_id=paper_id,
+        title=title,
+        read_at=datetime.fromisoformat(read_at) if read_at else None,
+        saved_at=datetime.fromisoformat(saved_at) if saved_at else None,
     )
 
 

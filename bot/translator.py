@@ -35,6 +35,12 @@ ZH: dict[str, str] = {
     "timezone": "时区",
     "force": "强制",
     "Find in reading list": "在阅读列表中查找",
+    "progress": "进度",
+    "next": "下一篇",
+    "reading": "阅读记录",
+    "list": "列表",
+    "export": "导出",
+    "forget": "删除记录",
     # descriptions
     "Find a paper by title, nickname, author or arXiv id": "按标题、简称、作者或 arXiv 编号查找论文",
     "A title, a model name (rwkv, t5), an author or an arXiv link": "标题、模型名（rwkv、t5）、作者或 arXiv 链接",
@@ -61,6 +67,17 @@ ZH: dict[str, str] = {
     "Post a paper of the week now": "立即发布一篇每周论文",
     "Read the reading list again and report what changed": "重新读取阅读列表并报告变化",
     "Take the new list even if it removes most papers": "即使新列表删除了大部分论文也采用",
+    "Your marked papers": "你标记的论文",
+    "thread": "讨论串",
+    "vote": "投票",
+    "Open a discussion thread on each post": "为每篇发布开一个讨论串",
+    "Let members vote a day before on the next paper": "让成员提前一天投票选出下一篇论文",
+    "The papers you marked read or saved": "你标记为已读或稍后阅读的论文",
+    "Your papers as a markdown list and a BibTeX file": "以 markdown 列表和 BibTeX 文件导出你的论文",
+    "Delete everything stored about you": "删除存储的关于你的所有信息",
+    "How many papers you have read, per section": "按章节显示你读了多少篇论文",
+    "Only this section (optional)": "只看这个章节（可选）",
+    "The first paper you have not read yet": "你还没读的第一篇论文",
 }
 
 

@@ -6,9 +6,12 @@ start-up, so buttons and menus keep working after a restart and nothing is kept 
 
 from __future__ import annotations
 
+import io
 import logging
 import re
-from typing import Any, Protocol, cast
+from collections.abc import Callable
+from datetime import datetime
+from typing import TYPE_CHECKING, Any, Protocol, cast
 
 import discord
 from discord import app_commands
@@ -18,6 +21,9 @@ from bot.i18n import lang_of, t
 from bot.library import Library
 from bot.replies import Reply
 
+if TYPE_CHECKING:
+    from bot.store import Store
+
 log = logging.getLogger(__name__)
 
 
@@ -25,6 +31,13 @@ class HasLibrary(Protocol):
     """The bot, as the components see it."""
 
     library: Library
+
+
+class HasReaders(HasLibrary, Protocol):
+    """The bot, as the reading-progress components see it."""
+
+    store: Store
+    clock: Callable[[], datetime]
 
 
 class ActionButton(
@@ -69,6 +82,72 @@ class OpenMenu(discord.ui.DynamicItem[discord.ui.Select[Any]], template=r"rl:ope
         await answer_component(interaction, replies.OPEN, str(values[0]))
 
 
+class ReaderButton(
+    discord.ui.DynamicItem[discord.ui.Button[Any]],
+    template=r"rl:(?:read|save|del|mine|forget):.+",
+):
+    """The buttons about the clicker: their read and saved marks, their list's pages, the
+    removal of their card, the confirmation of /reading forget (see bot.replies)."""
+
+    def __init__(self, button: discord.ui.Button[Any]) -> None:
+        super().__init__(button)
+
+    @classmethod
+    async def from_custom_id(
+        cls,
+        interaction: discord.Interaction[Any],
+        item: discord.ui.Item[Any],
+        match: re.Match[str],
+    ) -> ReaderButton:
+        return cls(discord.ui.Button(custom_id=match.group(0)))
+
+    async def callback(self, interaction: discord.Interaction[Any]) -> None:
+        custom_id = self.item.custom_id or ""
+        try:
+            await answer_reader(interaction, custom_id)
+        except Exception:
+            log.exception("component %s failed", custom_id)
+            await apologise(interaction)
+
+
+async def answer_reader(interaction: discord.Interaction[Any], custom_id: str) -> None:
+    """A click on a reader's button: only the clicker's own data is read or changed, and
+    the answer goes to them alone (the public card does not change)."""
+    bot = cast(HasReaders, interaction.client)
+    lang = lang_of(interaction.locale)
+    reader = interaction.user.id
+    action, _, rest = custom_id.removeprefix("rl:").partition(":")
+    if action in ("read", "save"):
+        paper = bot.library.paper(rest)
+        if paper is None:
+            await send(interaction, replies.notice(t(lang, "paper.gone")))
+            return
+        kind: Any = "read" if action == "read" else "saved"
+        mark = await bot.store.toggle_reading(reader, paper, kind, now=bot.clock())
+        await send(interaction, replies.mark_reply(mark, kind, lang))
+    elif action == "del":
+        if rest != str(reader):
+            await send(interaction, replies.notice(t(lang, "reading.not_yours")))
+            return
+        # Through the interaction's webhook: needs none of the bot's permissions, so it
+        # works where the bot is not a member (a user install).
+        await interaction.response.defer()
+        await interaction.delete_original_response()
+    elif action == "mine":
+        marks = await bot.store.reading_marks(reader)
+        turned = replies.reading_page_turn(bot.library, marks, custom_id, reader, lang)
+        if isinstance(turned, str):
+            await send(interaction, replies.notice(turned))
+        else:
+            await edit(interaction, turned)
+    elif action == "forget":
+        if rest != str(reader):
+            await send(interaction, replies.notice(t(lang, "reading.not_yours")))
+            return
+        n = await bot.store.forget_reader(reader)
+        await edit(interaction, replies.forgotten(n, lang))
+
+
 async def answer_component(
     interaction: discord.Interaction[Any], custom_id: str, value: str
 ) -> None:
@@ -103,11 +182,18 @@ def to_view(reply: Reply) -> discord.ui.View | None:
             if b.url:
                 view.add_item(discord.ui.Button(label=b.label, url=b.url, row=row))
                 continue
-            style = discord.ButtonStyle.primary if b.primary else discord.ButtonStyle.secondary
+            style = (
+                discord.ButtonStyle.danger
+                if b.danger
+                else discord.ButtonStyle.primary
+                if b.primary
+                else discord.ButtonStyle.secondary
+            )
             button: discord.ui.Button[Any] = discord.ui.Button(
                 label=b.label, custom_id=b.custom_id, style=style, disabled=b.disabled, row=row
             )
-            view.add_item(ActionButton(button))
+            reader = ReaderButton.__discord_ui_compiled_template__.fullmatch(b.custom_id or "")
+            view.add_item(ReaderButton(button) if reader else ActionButton(button))
     if reply.menu:
         select: discord.ui.Select[Any] = discord.ui.Select(
             custom_id=reply.menu.custom_id,
@@ -131,6 +217,10 @@ async def send(interaction: discord.Interaction[Any], reply: Reply) -> None:
         kwargs["content"] = reply.content
     if (view := to_view(reply)) is not None:
         kwargs["view"] = view
+    if reply.files:
+        kwargs["files"] = [
+            discord.File(io.BytesIO(f.data), filename=f.filename) for f in reply.files
+        ]
     if interaction.response.is_done():
         await interaction.followup.send(**kwargs)
     else:

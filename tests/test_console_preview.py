@@ -10,10 +10,10 @@ from pathlib import Path
 import pytest
 
 from bot import replies
-from bot.console import answer, complete_command, locale_of, press, run_console
+from bot.console import ConsoleReader, answer, complete_command, locale_of, press, run_console
 from bot.library import Library
 from bot.models import Catalogue
-from tests.conftest import DATA
+from tests.conftest import DATA, Clock
 from tests.test_cli import cli
 
 
@@ -102,5 +102,27 @@ def test_every_help_example_answers_on_the_bundled_list(tmp_path: Path) -> None:
     assert len(examples) >= 10
     for example in examples:
         reply = answer(library, example, random.Random(0))
+        if example.startswith("/reading"):  # a reader who marked nothing yet is told how to
+            assert "Mark read" in reply.content, example
+            continue
         assert reply.embeds, example  # a card or a listing, never "no match"
         assert "No paper" not in reply.content and "No section" not in reply.content, example
+
+
+def test_the_console_previews_reading_progress(library: Library) -> None:
+    reader = ConsoleReader(Clock())
+    rng = random.Random(0)
+    card = answer(library, "/paper rwkv", rng, reader=reader)
+    marked = press(library, card, "mark read", reader=reader)
+    assert marked is not None and marked.ephemeral and "RWKV" in marked.content
+    assert [m.paper_id for m in reader.all()] == ["2305.13048"]
+    progress = answer(library, "/progress", rng, reader=reader)
+    assert progress.embeds and "1 of 217" in str(progress.embeds[0].to_dict())
+    listed = answer(library, "/reading list", rng, reader=reader)
+    assert "RWKV" in str(listed.embeds[0].to_dict())
+    exported = answer(library, "/reading export", rng, reader=reader)
+    assert {f.filename for f in exported.files} == {"reading-list.md", "reading-list.bib"}
+    again = press(library, card, "mark read", reader=reader)  # undone, as on Discord
+    assert again is not None and not reader.all()[0].read_at
+    nxt = answer(library, "/next", rng, reader=reader)
+    assert nxt.embeds  # the first paper in the curator's order, none read

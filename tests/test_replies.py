@@ -48,6 +48,8 @@ def test_paper_card_with_links_citation_and_browse_buttons(library: Library) -> 
         "rl:cite:2305.13048",
         "rl:nav:non-transformer:2206.11893:p",
         "rl:nav:non-transformer:2312.00752:n",
+        "rl:read:2305.13048",
+        "rl:save:2305.13048",
     ]
     assert not reply.ephemeral and reply.content == ""
 
@@ -67,7 +69,8 @@ def test_browse_stays_in_the_section_it_came_from(library: Library) -> None:
     lstm = library.paper("long-short-term-memory")
     assert lstm is not None
     reply = replies.paper_card(library, lstm, section="in-context-learning")
-    assert all(":in-context-learning:" in c for c in custom_ids(reply)[1:])
+    nav = [c for c in custom_ids(reply) if c.startswith("rl:nav:")]
+    assert len(nav) == 2 and all(":in-context-learning:" in c for c in nav)
 
 
 def test_ambiguous_query_offers_the_others(library: Library) -> None:
@@ -190,7 +193,8 @@ def test_a_card_with_metadata_has_an_abstract_button(library: Library) -> None:
 
 def test_a_one_paper_section_has_no_browse_buttons(library: Library) -> None:
     reply = valid(replies.paper_reply(library, "attention is all you need"))
-    assert len(reply.buttons) == 1  # links and Cite; no row of two disabled buttons
+    # links and Cite, then the reader's marks; no row of two disabled buttons
+    assert [len(row) for row in reply.buttons] == [3, 2]
     assert reply.embeds[0].footer.text == "the only paper in Overview of LLM architectures"
 
 

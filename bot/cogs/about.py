@@ -9,6 +9,7 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot import replies
+from bot.cogs import everywhere
 from bot.i18n import lang_of
 from bot.views import send
 
@@ -22,10 +23,12 @@ class About(commands.Cog):
     def __init__(self, bot: ReadingListBot) -> None:
         self.bot = bot
 
+    @everywhere
     @app_commands.command(name="help", description="What each command does, with examples")
     async def help_(self, interaction: discord.Interaction) -> None:
         await send(interaction, replies.help_reply(lang_of(interaction.locale)))
 
+    @everywhere
     @app_commands.command(description="Which reading list is loaded, and when")
     async def about(self, interaction: discord.Interaction) -> None:
         lang = lang_of(interaction.locale)

@@ -12,6 +12,7 @@ from discord.ext import commands, tasks
 
 from bot import replies
 from bot.catalogue import CatalogueError
+from bot.cogs import server_only
 from bot.i18n import lang_of, t
 from bot.store import StoreError
 from bot.views import send
@@ -48,6 +49,7 @@ class Admin(commands.Cog):
         """The loops the health check expects to be running."""
         return [self.refresh] if self.bot.settings.refresh else []
 
+    @server_only
     @app_commands.command(description="Read the reading list again and report what changed")
     @app_commands.describe(force="Take the new list even if it removes most papers")
     @app_commands.default_permissions(manage_guild=True)

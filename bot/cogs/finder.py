@@ -9,6 +9,7 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot import replies
+from bot.cogs import everywhere
 from bot.i18n import lang_of
 from bot.views import send
 
@@ -22,7 +23,9 @@ class Finder(commands.Cog):
 
     def __init__(self, bot: ReadingListBot) -> None:
         self.bot = bot
-        self.menu = app_commands.ContextMenu(name="Find in reading list", callback=self.find)
+        self.menu = everywhere(
+            app_commands.ContextMenu(name="Find in reading list", callback=self.find)
+        )
 
     async def cog_load(self) -> None:
         self.bot.tree.add_command(self.menu)

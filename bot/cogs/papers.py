@@ -9,6 +9,7 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot import replies
+from bot.cogs import everywhere
 from bot.i18n import lang_of
 from bot.views import choices, send
 
@@ -22,6 +23,7 @@ class Papers(commands.Cog):
     def __init__(self, bot: ReadingListBot) -> None:
         self.bot = bot
 
+    @everywhere
     @app_commands.command(description="Find a paper by title, nickname, author or arXiv id")
     @app_commands.describe(query="A title, a model name (rwkv, t5), an author or an arXiv link")
     async def paper(self, interaction: discord.Interaction, query: str) -> None:
@@ -31,6 +33,7 @@ class Papers(commands.Cog):
             replies.paper_reply(self.bot.library, query, lang, asker=interaction.user.id),
         )
 
+    @everywhere
     @app_commands.command(description="Papers on a topic, best first, 10 a page")
     @app_commands.describe(question="A question, topic words, Chinese words or a pasted citation")
     async def search(self, interaction: discord.Interaction, question: str) -> None:
@@ -46,6 +49,7 @@ class Papers(commands.Cog):
     ) -> list[app_commands.Choice[str]]:
         return choices(replies.paper_choices(self.bot.library, current))
 
+    @everywhere
     @app_commands.command(description="The BibTeX entry of a paper")
     @app_commands.describe(query="A title, a model name, an author or an arXiv link")
     async def cite(self, interaction: discord.Interaction, query: str) -> None:
@@ -59,6 +63,7 @@ class Papers(commands.Cog):
     ) -> list[app_commands.Choice[str]]:
         return choices(replies.paper_choices(self.bot.library, current))
 
+    @everywhere
     @app_commands.command(description="The papers of one author")
     @app_commands.describe(name="An author's name or surname, any order, accents optional")
     async def author(self, interaction: discord.Interaction, name: str) -> None:
@@ -72,11 +77,15 @@ class Papers(commands.Cog):
     ) -> list[app_commands.Choice[str]]:
         return choices(replies.author_choices(self.bot.library, current))
 
+    @everywhere
     @app_commands.command(description="A paper from the reading list, picked at random")
     @app_commands.describe(section="Only from this section (optional)")
     async def random(self, interaction: discord.Interaction, section: str | None = None) -> None:
         lang = lang_of(interaction.locale)
-        await send(interaction, replies.random_reply(self.bot.library, self.bot.rng, section, lang))
+        reply = replies.random_reply(
+            self.bot.library, self.bot.rng, section, lang, asker=interaction.user.id
+        )
+        await send(interaction, reply)
 
     @random.autocomplete("section")
     async def random_section(

@@ -9,6 +9,7 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot import replies
+from bot.cogs import everywhere
 from bot.i18n import lang_of
 from bot.views import choices, send
 
@@ -22,6 +23,7 @@ class Sections(commands.Cog):
     def __init__(self, bot: ReadingListBot) -> None:
         self.bot = bot
 
+    @everywhere
     @app_commands.command(description="List a section of the reading list, page by page")
     @app_commands.describe(name="A section: its English name, slug or original heading")
     async def section(self, interaction: discord.Interaction, name: str) -> None:

@@ -4,7 +4,8 @@ glue of the weekly package (what to post, and its bookkeeping, live beside it)."
 from __future__ import annotations
 
 import logging
-from datetime import datetime
+from collections.abc import Mapping
+from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
 import discord
@@ -12,7 +13,9 @@ from discord import app_commands
 from discord.ext import commands, tasks
 
 from bot import replies
+from bot.cogs import server_only
 from bot.i18n import day_name, lang_of, t
+from bot.text import plain
 from bot.views import choices, send, to_view
 from bot.weekly import (
     Schedule,
@@ -23,7 +26,7 @@ from bot.weekly import (
     parse_timezone,
     timezone_choices,
 )
-from bot.weekly.plan import Step, WeeklyState, schedule_of
+from bot.weekly.plan import PollStep, Step, WeeklyState, schedule_of, thread_name
 from bot.weekly.poster import Poster, SendFailed
 
 if TYPE_CHECKING:
@@ -34,14 +37,20 @@ log = logging.getLogger(__name__)
 DAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
 
 
-@app_commands.guild_only()
+@server_only
 @app_commands.default_permissions(manage_guild=True)
 class Weekly(commands.GroupCog, group_name="weekly", group_description="The paper of the week"):
     """One paper a week, in a channel each server chooses."""
 
     def __init__(self, bot: ReadingListBot) -> None:
         self.bot = bot
-        self.poster = Poster(bot.store, self._send, grace=bot.settings.weekly_grace, rng=bot.rng)
+        self.poster = Poster(
+            bot.store,
+            self._send,
+            grace=bot.settings.weekly_grace,
+            rng=bot.rng,
+            discussion=Discussion(bot),
+        )
         super().__init__()
 
     async def cog_load(self) -> None:
@@ -70,14 +79,18 @@ class Weekly(commands.GroupCog, group_name="weekly", group_description="The pape
         day="Day of the week",
         time="Local time, e.g. 09:00",
         timezone="IANA time zone, e.g. Asia/Shanghai (default UTC)",
+        thread="Open a discussion thread on each post",
+        vote="Let members vote a day before on the next paper",
     )
     async def set_(
         self,
         interaction: discord.Interaction,
-        channel: discord.TextChannel,
+        channel: discord.TextChannel | discord.ForumChannel,
         day: str,
         time: str,
         timezone: str = "UTC",
+        thread: bool | None = None,
+        vote: bool | None = None,
     ) -> None:
         lang = lang_of(interaction.locale)
         try:
@@ -96,6 +109,8 @@ class Weekly(commands.GroupCog, group_name="weekly", group_description="The pape
             schedule.tz,
             now=moment,
         )
+        await self.bot.store.set_weekly_discussion(interaction.guild_id, thread=thread, vote=vote)
+        state = await self.bot.store.weekly_state(interaction.guild_id)
         due = int(next_due(schedule, moment).timestamp())
         text = t(
             lang,
@@ -104,7 +119,9 @@ class Weekly(commands.GroupCog, group_name="weekly", group_description="The pape
             schedule=replies.describe_schedule(schedule, lang),
             when=f"<t:{due}:F>",
         )
-        missing = _missing_permissions(channel)
+        if state is not None:
+            text += "\n" + replies.discussion_settings(state.thread, state.vote, "", lang)
+        missing = _missing_permissions(channel, state)
         if missing:
             text += "\n" + t(lang, "weekly.cant_post", permissions=missing, channel=channel.mention)
         await send(interaction, replies.notice(text))
@@ -137,9 +154,9 @@ class Weekly(commands.GroupCog, group_name="weekly", group_description="The pape
         schedule = schedule_of(state)
         due = next_due(schedule, self.bot.clock())
         channel = f"<#{state.channel_id}>"
-        await send(
-            interaction, replies.weekly_status(channel, schedule, due, state.last_status, lang)
-        )
+        status = replies.weekly_status(channel, schedule, due, state.last_status, lang)
+        extras = replies.discussion_settings(state.thread, state.vote, state.extras_status, lang)
+        await send(interaction, replies.notice(f"{status.content}\n{extras}"))
 
     @app_commands.command(description="Stop posting the paper of the week")
     async def off(self, interaction: discord.Interaction) -> None:
@@ -204,6 +221,8 @@ class Weekly(commands.GroupCog, group_name="weekly", group_description="The pape
             channel = self.bot.get_channel(state.channel_id) or await self.bot.fetch_channel(
                 state.channel_id
             )
+            if isinstance(channel, discord.ForumChannel):
+                return await _forum_post(channel, paper.title, reply)
             if not isinstance(channel, discord.abc.Messageable):
                 raise SendFailed("the channel is not a text channel")
             embeds, view = list(reply.embeds), to_view(reply)
@@ -247,14 +266,132 @@ async def _defer(interaction: discord.Interaction) -> None:
     await interaction.response.defer(ephemeral=True, thinking=True)
 
 
-def _missing_permissions(channel: discord.TextChannel) -> str:
+def _missing_permissions(
+    channel: discord.TextChannel | discord.ForumChannel, state: WeeklyState | None
+) -> str:
     perms = channel.permissions_for(channel.guild.me)
+    forum = isinstance(channel, discord.ForumChannel)
     needed = {
         "View Channel": perms.view_channel,
-        "Send Messages": perms.send_messages,
+        "Send Messages": perms.send_messages_in_threads if forum else perms.send_messages,
         "Embed Links": perms.embed_links,
     }
+    if forum:
+        needed["Create Posts"] = perms.create_public_threads
+    elif state is not None and state.thread:
+        needed["Create Public Threads"] = perms.create_public_threads
+    if state is not None and state.vote:
+        needed["Send Polls"] = perms.send_polls
     return ", ".join(name for name, ok in needed.items() if not ok)
+
+
+async def _forum_post(
+    forum: discord.ForumChannel, title: str, reply: replies.Reply
+) -> discord.Message:
+    """The weekly post in a forum: a thread named after the paper with the card as its first
+    message. Forum posts take no nonce, so a resend first looks for the post it made."""
+    name = thread_name(title)
+    existing = [t for t in forum.threads if t.name == name and t.owner_id == forum.guild.me.id]
+    if not existing:
+        active = await forum.guild.active_threads()
+        existing = [t for t in active if t.parent_id == forum.id and t.name == name]
+    for thread in existing:
+        if thread.owner_id == forum.guild.me.id:
+            return await thread.fetch_message(thread.id)  # a post's first message has its id
+    view = to_view(reply)
+    made = (
+        await forum.create_thread(name=name, embeds=list(reply.embeds), view=view)
+        if view is not None
+        else await forum.create_thread(name=name, embeds=list(reply.embeds))
+    )
+    return made.message
+
+
+class Discussion:
+    """The Discord side of the weekly thread and vote (bot.weekly.poster.Discussion)."""
+
+    def __init__(self, bot: ReadingListBot) -> None:
+        self.bot = bot
+
+    async def _channel(self, channel_id: int) -> Any:
+        return self.bot.get_channel(channel_id) or await self.bot.fetch_channel(channel_id)
+
+    async def open_thread(self, state: WeeklyState, message_id: int) -> int:
+        try:
+            channel = await self._channel(state.channel_id)
+            if isinstance(channel, discord.ForumChannel):
+                return message_id  # the post is a thread, whose first message has its id
+            message = await channel.fetch_message(message_id)
+            if message.thread is not None:
+                return int(message.thread.id)
+            paper = self.bot.library.paper(_paper_of(message))
+            name = thread_name(plain(paper.title) if paper else "")
+            try:
+                thread = await message.create_thread(name=name, auto_archive_duration=10080)
+            except discord.HTTPException as exc:
+                if exc.code == THREAD_EXISTS:
+                    return message_id  # a thread started from a message has the message's id
+                raise
+            return int(thread.id)
+        except discord.HTTPException as exc:
+            raise SendFailed(_thread_reason(exc)) from exc
+
+    async def send_poll(self, state: WeeklyState, step: PollStep) -> discord.Message:
+        lang = _lang(self.bot, state.guild_id)
+        library = self.bot.library
+        papers = [p for i in step.candidates if (p := library.paper(i)) is not None]
+        poll = discord.Poll(
+            question=replies.poll_question(lang), duration=timedelta(hours=step.hours)
+        )
+        for paper in papers:
+            poll.add_answer(text=replies.poll_answer(paper))
+        try:
+            channel = await self._channel(state.channel_id)
+            if not isinstance(channel, discord.abc.Messageable):
+                raise SendFailed("votes cannot be posted in a forum channel")
+            return await channel.send(poll=poll)
+        except discord.HTTPException as exc:
+            if isinstance(exc, discord.Forbidden):
+                raise SendFailed("missing permission Send Polls") from exc
+            raise SendFailed(_reason(exc)) from exc
+
+    async def tally(self, state: WeeklyState) -> Mapping[str, int]:
+        try:
+            channel = await self._channel(state.channel_id)
+            message = await channel.fetch_message(state.poll_message_id)
+        except discord.HTTPException as exc:
+            raise SendFailed(_reason(exc)) from exc
+        if message.poll is None:
+            return {}
+        answers = sorted(message.poll.answers, key=lambda a: a.id)
+        return {
+            paper_id: answer.vote_count
+            for paper_id, answer in zip(state.poll_candidates, answers, strict=False)
+        }
+
+
+THREAD_EXISTS = 160004  # "A thread has already been created for this message"
+
+
+def _paper_of(message: discord.Message) -> str:
+    """The paper a card is about: its Cite button says."""
+    for row in message.components:
+        for item in getattr(row, "children", []):
+            custom_id = getattr(item, "custom_id", None) or ""
+            if custom_id.startswith(replies.CITE + ":"):
+                return custom_id.removeprefix(replies.CITE + ":")
+    return ""
+
+
+def _lang(bot: ReadingListBot, guild_id: int) -> str:
+    guild = bot.get_guild(guild_id)
+    return lang_of(guild.preferred_locale if guild else None)
+
+
+def _thread_reason(exc: discord.HTTPException) -> str:
+    if isinstance(exc, discord.Forbidden):
+        return "missing permission Create Public Threads"
+    return _reason(exc)
 
 
 def _reason(exc: discord.HTTPException) -> str:

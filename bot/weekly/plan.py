@@ -18,16 +18,19 @@ from __future__ import annotations
 
 import hashlib
 import random
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 
-from bot.weekly.rotation import Rotation, next_paper
-from bot.weekly.schedule import Schedule, parse_time, post_to_make
+from bot.weekly.rotation import Rotation, next_paper, reconcile, take
+from bot.weekly.schedule import Schedule, next_due, parse_time, post_to_make, week_key
 
 MAX_ATTEMPTS = 3  # sends of one week's post before it is given up and reported
 MANUAL = "now"  # the key of a /weekly now post, which no schedule or retry tracks
 LEASE = timedelta(minutes=2)  # how long a claimed post is left to its sender
+POLL_AHEAD = timedelta(days=1)  # a vote opens this long before the post it chooses
+POLL_SHORTEST = timedelta(hours=1)  # Discord's shortest poll
+POLL_CANDIDATES = (3, 5)  # papers a vote offers, at least and at most
 
 
 @dataclass(frozen=True, slots=True)
@@ -50,6 +53,14 @@ class WeeklyState:
     last_message_id: int | None
     active_from: datetime | None = None  # when the schedule was set: nothing due before counts
     sending_since: datetime | None = None  # when the pending post's sending began (the lease)
+    thread: bool = False  # open a discussion thread on each post
+    vote: bool = False  # let the server vote on the next post
+    thread_due: int | None = None  # a post whose thread is still to be opened
+    thread_id: int | None = None  # the last thread opened
+    poll_key: str | None = None  # the week the last vote was for
+    poll_message_id: int | None = None
+    poll_candidates: tuple[str, ...] = ()  # the papers of that vote, in rotation order
+    extras_status: str = ""  # how the last thread and vote went
 
 
 @dataclass(frozen=True, slots=True)
@@ -83,9 +94,13 @@ def claim(
     grace: timedelta,
     paper_ids: Sequence[str],
     rng: random.Random,
+    votes: Mapping[str, int] | None = None,
 ) -> tuple[WeeklyState, Step] | None:
     """The post this server is due now, and its state with the post claimed; None when
-    nothing is due, the week is done or given up, or another sender holds the lease."""
+    nothing is due, the week is done or given up, or another sender holds the lease.
+
+    `votes` (paper id -> votes) are the results of the server's vote for this week, if any:
+    the winner is posted (see `vote_winner`), else the rotation's next paper."""
     if not state.enabled:
         return None
     key = post_to_make(schedule_of(state), now, state.done_key, grace, since=state.active_from)
@@ -100,7 +115,11 @@ def claim(
         if state.sending_since is not None and now - state.sending_since < LEASE:
             return None
         return replace(state, sending_since=now), Step(key, state.pending_paper, step_nonce)
-    paper_id, rotation = next_paper(Rotation.from_json(state.rotation), paper_ids, rng)
+    winner = vote_winner(state, key, votes or {}, paper_ids)
+    if winner is not None:
+        paper_id, rotation = take(Rotation.from_json(state.rotation), winner, paper_ids, rng)
+    else:
+        paper_id, rotation = next_paper(Rotation.from_json(state.rotation), paper_ids, rng)
     if paper_id is None:
         return None
     claimed = replace(
@@ -130,7 +149,9 @@ def claim_now(
 
 
 def posted(state: WeeklyState, step: Step, message_id: int) -> WeeklyState:
-    """The state after a post was sent."""
+    """The state after a post was sent (with its thread to open, when threads are on)."""
+    if state.thread:
+        state = replace(state, thread_due=message_id)
     if not step.scheduled:
         return replace(state, last_message_id=message_id)
     if state.pending_key != step.key:
@@ -162,3 +183,124 @@ def failed(state: WeeklyState, step: Step, reason: str) -> WeeklyState:
         done_key=step.key if give_up else state.done_key,
         pending_key=None if give_up else state.pending_key,
     )
+
+
+# --- the discussion thread ----------------------------------------------------------------
+
+
+def thread_name(title: str) -> str:
+    """A thread's name from a paper's title: one line, 1 to 100 characters."""
+    name = " ".join(title.split()) or "Paper of the week"
+    return name if len(name) <= 100 else name[:99].rstrip() + "…"
+
+
+def thread_to_open(state: WeeklyState) -> tuple[WeeklyState, int] | None:
+    """The post whose thread is to be opened, if any (the state is unchanged: opening it
+    again finds the thread the post already has, so no lease is needed)."""
+    if state.thread_due is None:
+        return None
+    return state, state.thread_due
+
+
+def threaded(state: WeeklyState, message_id: int, thread_id: int) -> WeeklyState:
+    """The state after a post's thread was opened (or found)."""
+    if state.thread_due != message_id:
+        return state
+    return replace(state, thread_due=None, thread_id=thread_id, extras_status="")
+
+
+def thread_failed(state: WeeklyState, message_id: int, reason: str) -> WeeklyState:
+    """A thread that could not be opened is reported and not tried again: the post itself is
+    out, and a manager fixes the permission for the next one."""
+    if state.thread_due != message_id:
+        return state
+    return replace(state, thread_due=None, extras_status=f"no thread: {reason}")
+
+
+# --- the vote on the next paper ------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class PollStep:
+    """Open the vote for week `key`: `candidates` in rotation order, for `hours` (whole
+    hours, as Discord takes them: the vote closes by the post)."""
+
+    key: str
+    candidates: tuple[str, ...]
+    hours: int
+
+
+def claim_poll(
+    state: WeeklyState, now: datetime, paper_ids: Sequence[str], rng: random.Random
+) -> tuple[WeeklyState, PollStep] | None:
+    """The vote this server is due now, claimed (once per week); None when votes are off,
+    the next post is more than a day away or under an hour, its vote was opened already,
+    or fewer than 3 papers are left in the rotation's cycle (the rotation then decides).
+
+    The candidates are the next papers of the rotation, so the winner comes from the papers
+    not yet posted in the cycle and the no-repeat promise holds."""
+    if not (state.enabled and state.vote):
+        return None
+    schedule = schedule_of(state)
+    due = next_due(schedule, now)
+    if not POLL_SHORTEST <= due - now <= POLL_AHEAD:
+        return None
+    key = week_key(schedule, due)
+    if key == state.poll_key or key == state.pending_key:
+        return None
+    if state.done_key is not None and key <= state.done_key:
+        return None
+    rotation = reconcile(Rotation.from_json(state.rotation), paper_ids, rng)
+    least, most = POLL_CANDIDATES
+    candidates = rotation.remaining[:most]
+    if len(candidates) < least:
+        return None
+    claimed = replace(
+        state,
+        rotation=rotation.to_json(),
+        poll_key=key,
+        poll_candidates=candidates,
+        poll_message_id=None,
+    )
+    return claimed, PollStep(key, candidates, max(1, (due - now) // timedelta(hours=1)))
+
+
+def poll_sent(state: WeeklyState, step: PollStep, message_id: int) -> WeeklyState:
+    """The state after the vote was posted."""
+    if state.poll_key != step.key:
+        return state
+    return replace(state, poll_message_id=message_id, extras_status="")
+
+
+def poll_failed(state: WeeklyState, step: PollStep, reason: str) -> WeeklyState:
+    """A vote that could not be posted: reported; the rotation chooses that week."""
+    if state.poll_key != step.key:
+        return state
+    return replace(state, poll_candidates=(), extras_status=f"no vote: {reason}")
+
+
+def votes_due(state: WeeklyState) -> bool:
+    """Whether a vote's results are wanted: one was posted for a week not yet claimed."""
+    return (
+        state.poll_message_id is not None
+        and state.poll_key is not None
+        and state.poll_key != state.pending_key
+        and (state.done_key is None or state.poll_key > state.done_key)
+    )
+
+
+def vote_winner(
+    state: WeeklyState, key: str, votes: Mapping[str, int], paper_ids: Sequence[str]
+) -> str | None:
+    """The paper the vote for week `key` chose: the most votes; a tie goes to the earlier
+    in rotation order; None without votes (the rotation decides) or when the vote was for
+    another week. A candidate that left the list cannot win."""
+    if state.poll_key != key or not state.poll_candidates:
+        return None
+    listed = set(paper_ids)
+    best: tuple[int, str] | None = None
+    for paper_id in state.poll_candidates:  # rotation order: the first of a tie stays
+        count = votes.get(paper_id, 0)
+        if paper_id in listed and count > 0 and (best is None or count > best[0]):
+            best = (count, paper_id)
+    return best[1] if best else None

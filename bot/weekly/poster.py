@@ -12,12 +12,12 @@ from __future__ import annotations
 
 import logging
 import random
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import Awaitable, Callable, Mapping, Sequence
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Generic, Protocol, TypeVar
 
 from bot.weekly import plan
-from bot.weekly.plan import Step, WeeklyState
+from bot.weekly.plan import PollStep, Step, WeeklyState
 
 if TYPE_CHECKING:
     from bot.store import Store
@@ -43,8 +43,22 @@ class SendFailed(Exception):
         self.reason = reason
 
 
+class Discussion(Protocol):
+    """The Discord side of a post's thread and of the vote on the next post."""
+
+    async def open_thread(self, state: WeeklyState, message_id: int) -> int:
+        """Open the thread of a post, or find the one it already has; its id."""
+
+    async def send_poll(self, state: WeeklyState, step: PollStep) -> Sent:
+        """Post the vote."""
+
+    async def tally(self, state: WeeklyState) -> Mapping[str, int]:
+        """The votes so far of the server's vote, by paper id."""
+
+
 class Poster(Generic[M]):
-    """Makes the weekly posts of the servers one process serves."""
+    """Makes the weekly posts of the servers one process serves, with their threads and
+    votes when a server turned them on (`discussion`)."""
 
     def __init__(
         self,
@@ -53,11 +67,13 @@ class Poster(Generic[M]):
         *,
         grace: timedelta,
         rng: random.Random,
+        discussion: Discussion | None = None,
     ) -> None:
         self.store = store
         self.send = send
         self.grace = grace
         self.rng = rng
+        self.discussion = discussion
 
         self._failing: set[str] = set()  # kinds of failure logged with a traceback already
 
@@ -75,9 +91,12 @@ class Poster(Generic[M]):
         self._recovered("tick")
         sent: list[M] = []
         for state in states:
-            if not serves(state.guild_id) or not self._may_be_due(state, moment, paper_ids):
+            if not serves(state.guild_id):
                 continue
             try:
+                await self._discuss(state, moment, paper_ids)
+                if not self._may_be_due(state, moment, paper_ids):
+                    continue
                 message = await self.post_due(state.guild_id, moment, paper_ids)
             except Exception as exc:
                 self._trouble(f"guild {state.guild_id}", "a weekly post failed", exc)
@@ -106,11 +125,91 @@ class Poster(Generic[M]):
 
     async def post_due(self, guild_id: int, moment: datetime, paper_ids: Sequence[str]) -> M | None:
         """Make the post this server is due at `moment`, if any; the message, or None when
-        nothing was due or the send failed (recorded for a retry or given up)."""
+        nothing was due or the send failed (recorded for a retry or given up). A vote for
+        the week is counted first: its winner is the post."""
+        votes = await self._votes(guild_id)
         claimed = await self.store.update_weekly(
-            guild_id, lambda s: plan.claim(s, moment, self.grace, paper_ids, self.rng), now=moment
+            guild_id,
+            lambda s: plan.claim(s, moment, self.grace, paper_ids, self.rng, votes),
+            now=moment,
         )
-        return None if claimed is None else await self._send(*claimed, moment)
+        if claimed is None:
+            return None
+        message = await self._send(*claimed, moment)
+        if message is not None:
+            await self.open_thread(guild_id, moment)
+        return message
+
+    async def _votes(self, guild_id: int) -> Mapping[str, int] | None:
+        state = await self.store.weekly_state(guild_id)
+        if self.discussion is None or state is None or not plan.votes_due(state):
+            return None
+        try:
+            return await self.discussion.tally(state)
+        except SendFailed as exc:
+            log.warning("the vote in guild %s could not be counted: %s", guild_id, exc.reason)
+            return None
+
+    async def _discuss(
+        self, state: WeeklyState, moment: datetime, paper_ids: Sequence[str]
+    ) -> None:
+        """A thread still to open (its process died after the post), or a vote due now."""
+        if self.discussion is None:
+            return
+        if state.thread_due is not None:
+            await self.open_thread(state.guild_id, moment)
+        if plan.claim_poll(state, moment, paper_ids, random.Random(0)) is not None:
+            await self.open_poll(state.guild_id, moment, paper_ids)
+
+    async def open_thread(self, guild_id: int, moment: datetime) -> int | None:
+        """Open the thread a post is due, if threads are on; its id, or None. Opening
+        twice finds the thread the post already has, so a restart between the post and its
+        thread, or a retry, never opens a second one."""
+        if self.discussion is None:
+            return None
+        due = await self.store.update_weekly(guild_id, plan.thread_to_open, now=moment)
+        if due is None:
+            return None
+        state, message_id = due
+        try:
+            thread_id = await self.discussion.open_thread(state, message_id)
+        except SendFailed as exc:
+            reason = exc.reason
+            log.warning("no thread on the weekly post in guild %s: %s", guild_id, reason)
+            await self.store.update_weekly(
+                guild_id, lambda s: (plan.thread_failed(s, message_id, reason), None), now=moment
+            )
+            return None
+        await self.store.update_weekly(
+            guild_id, lambda s: (plan.threaded(s, message_id, thread_id), None), now=moment
+        )
+        return thread_id
+
+    async def open_poll(
+        self, guild_id: int, moment: datetime, paper_ids: Sequence[str]
+    ) -> int | None:
+        """Post the vote on next week's paper when it is due (once a week); its message id."""
+        if self.discussion is None:
+            return None
+        claimed = await self.store.update_weekly(
+            guild_id, lambda s: plan.claim_poll(s, moment, paper_ids, self.rng), now=moment
+        )
+        if claimed is None:
+            return None
+        state, step = claimed
+        try:
+            message = await self.discussion.send_poll(state, step)
+        except SendFailed as exc:
+            reason = exc.reason
+            log.warning("no vote in guild %s: %s", guild_id, reason)
+            await self.store.update_weekly(
+                guild_id, lambda s: (plan.poll_failed(s, step, reason), None), now=moment
+            )
+            return None
+        await self.store.update_weekly(
+            guild_id, lambda s: (plan.poll_sent(s, step, message.id), None), now=moment
+        )
+        return message.id
 
     async def post_now(
         self, guild_id: int, moment: datetime, paper_ids: Sequence[str]
@@ -121,7 +220,10 @@ class Poster(Generic[M]):
         )
         if claimed is None:
             return None
-        return claimed[1], await self._send(*claimed, moment)
+        message = await self._send(*claimed, moment)
+        if message is not None:
+            await self.open_thread(guild_id, moment)
+        return claimed[1], message
 
     async def _send(self, state: WeeklyState, step: Step, moment: datetime) -> M | None:
         try:

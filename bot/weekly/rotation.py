@@ -81,3 +81,15 @@ def next_paper(
         other = rng.randrange(1, len(order))
         order[0], order[other] = order[other], order[0]
     return order[0], Rotation(tuple(order[1:]), (order[0],))
+
+
+def take(
+    rotation: Rotation, paper_id: str, ids: Sequence[str], rng: random.Random
+) -> tuple[str | None, Rotation]:
+    """Post `paper_id` next (a vote's winner) if the cycle has not posted it yet, else the
+    rotation's next paper: within a cycle no paper is posted twice either way."""
+    rotation = reconcile(rotation, ids, rng)
+    if paper_id not in rotation.remaining:
+        return next_paper(rotation, ids, rng)
+    remaining = tuple(i for i in rotation.remaining if i != paper_id)
+    return paper_id, Rotation(remaining, (*rotation.posted, paper_id))

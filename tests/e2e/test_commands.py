@@ -26,6 +26,9 @@ COMMANDS = {
     "weekly",
     "reload",
     "Find in reading list",
+    "progress",
+    "next",
+    "reading",
 }
 
 

@@ -55,6 +55,9 @@ async def test_cards_gain_what_the_paper_is_about_after_start_up(
                 "Cite (BibTeX)",
                 "◀ Previous in section",
                 "Next in section ▶",
+                "Mark read / Unread",
+                "Save for later",
+                "🗑",
             ]
             assert buttons(card)["PDF"]["url"] == "https://arxiv.org/pdf/2305.13048"
             abstract = await (await fake.click(card, "rl:abs:2305.13048")).wait()

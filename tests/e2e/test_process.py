@@ -66,7 +66,7 @@ async def test_run_serves_commands_and_stops_cleanly_on_sigterm(
     log = "".join(lines) + rest.decode()
     assert process.returncode == 0, log
     assert "catalogue loaded: 20 papers" in log
-    assert "synced 11 commands globally" in log
+    assert "synced 14 commands globally" in log
     assert TOKEN not in log and TOKEN.split(".")[0] not in log
 
 
@@ -77,7 +77,7 @@ async def test_sync_command_syncs_even_when_unchanged(fake: FakeDiscord, tmp_pat
         assert process.returncode == 0, stderr.decode()
     puts = [r for r in fake.requests if r.method == "PUT" and r.path.endswith("/commands")]
     assert len(puts) == 2
-    assert len(fake.synced_commands()) == 11
+    assert len(fake.synced_commands()) == 14
 
 
 async def test_a_refused_token_is_one_clear_line(fake: FakeDiscord, tmp_path: Path) -> None:

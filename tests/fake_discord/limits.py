@@ -42,6 +42,14 @@ NAME_MAX = 32
 DESCRIPTION_MAX = 100
 OPTIONS_MAX = 25
 CHAT_INPUT_COMMANDS_MAX = 100
+MESSAGE_FILES = 10  # attachments of one message
+THREAD_NAME_MAX = 100
+POLL_QUESTION_MAX = 300
+POLL_ANSWER_MAX = 55
+POLL_ANSWERS_MAX = 10
+POLL_HOURS = (1, 32 * 24)  # a poll lasts from an hour to 32 days
+INTEGRATION_TYPES = {0, 1}  # guild install, user install
+CONTEXTS = {0, 1, 2}  # guild, bot DM, private channel
 
 IS_COMPONENTS_V2 = 1 << 15
 _LINK_STYLE, _PREMIUM_STYLE = 5, 6
@@ -67,6 +75,38 @@ def message_errors(message: Json, path: str = "") -> list[str]:
         )
     v2 = bool((message.get("flags") or 0) & IS_COMPONENTS_V2)
     errors += component_errors(message.get("components") or [], _at(path, "components"), v2=v2)
+    if message.get("poll") is not None:
+        errors += poll_errors(message["poll"], _at(path, "poll"))
+    return errors
+
+
+def thread_name_errors(name: object, path: str = "name") -> list[str]:
+    """A thread's name: 1 to 100 characters."""
+    if not isinstance(name, str) or not 1 <= len(name) <= THREAD_NAME_MAX:
+        return [f"{path}: Must be between 1 and {THREAD_NAME_MAX} in length."]
+    return []
+
+
+def poll_errors(poll: Json, path: str) -> list[str]:
+    """A poll: question <= 300 characters, 1 to 10 answers of <= 55, 1 hour to 32 days."""
+    question = (poll.get("question") or {}).get("text")
+    errors = []
+    if not isinstance(question, str) or not 1 <= len(question) <= POLL_QUESTION_MAX:
+        errors.append(f"{path}.question.text: Must be between 1 and {POLL_QUESTION_MAX} in length.")
+    answers = poll.get("answers") or []
+    if not 1 <= len(answers) <= POLL_ANSWERS_MAX:
+        errors.append(f"{path}.answers: Must be between 1 and {POLL_ANSWERS_MAX} in length.")
+    for index, answer in enumerate(answers):
+        text = (answer.get("poll_media") or {}).get("text")
+        if not isinstance(text, str) or not 1 <= len(text) <= POLL_ANSWER_MAX:
+            errors.append(
+                f"{path}.answers.{index}.poll_media.text: Must be between 1 and"
+                f" {POLL_ANSWER_MAX} in length."
+            )
+    hours = poll.get("duration", 24)
+    low, high = POLL_HOURS
+    if not isinstance(hours, (int, float)) or not low <= hours <= high:
+        errors.append(f"{path}.duration: Must be between {low} and {high}.")
     return errors
 
 
@@ -192,6 +232,10 @@ def command_errors(commands: Sequence[Json]) -> list[str]:
             errors.append(f"{index}.name: Application command names must be unique.")
         seen.add(key)
         errors += _command_errors(command, str(index))
+        for field, allowed in (("integration_types", INTEGRATION_TYPES), ("contexts", CONTEXTS)):
+            values = command.get(field)
+            if values is not None and (not values or not set(values) <= allowed):
+                errors.append(f"{index}.{field}: {values!r} is not a subset of {sorted(allowed)}")
     return errors
 
 
@@ -305,3 +349,8 @@ def _at(path: str, key: str) -> str:
 def _get(mapping: Json, outer: str, inner: str | None = None) -> Any:
     value = mapping.get(outer)
     return value if inner is None else (value or {}).get(inner)
+
+
+def too_many_files(files: Sequence[object]) -> str:
+    """The error for a message with more attachments than Discord takes."""
+    return f"files: {len(files)} attachments, at most {MESSAGE_FILES}"

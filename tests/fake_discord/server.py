@@ -38,6 +38,12 @@ NONCE_WINDOW = timedelta(minutes=5)  # how long Discord remembers an enforced no
 EPHEMERAL = 1 << 6
 LOADING = 1 << 7  # a deferred response that is still "thinking"
 ADMINISTRATOR = 1 << 3
+FORUM = 15  # the channel type of a forum
+USER_INSTALL_FOLLOWUPS = 5  # follow-ups a user-installed app may send to one interaction
+# What a user-installed app may do where it is not a member: embed, attach, use emoji.
+USER_INSTALL_PERMISSIONS = discord.Permissions(
+    embed_links=True, attach_files=True, use_external_emojis=True, send_messages=True
+).value
 # What @everyone may do in the fake guilds, and what the bot may do in every channel.
 TEXT_PERMISSIONS = (discord.Permissions.text() | discord.Permissions(view_channel=True)).value
 # The callback types Discord accepts per interaction type: command, component, autocomplete.
@@ -67,19 +73,58 @@ class User:
 
 @dataclass(frozen=True)
 class Channel:
-    """A guild text channel."""
+    """A guild channel: text (``kind`` 0) or forum (15)."""
 
     id: int
     name: str
     position: int = 0
+    kind: int = 0
 
     def payload(self, guild_id: int) -> Json:
-        return {
+        payload: Json = {
             "id": str(self.id),
-            "type": 0,
+            "type": self.kind,
             "guild_id": str(guild_id),
             "name": self.name,
             "position": self.position,
+        }
+        if self.kind == FORUM:
+            payload |= {"available_tags": [], "default_sort_order": None, "flags": 0}
+        return payload
+
+
+@dataclass
+class Thread:
+    """A public thread: started from a message (its id is the message's), or a forum post
+    (its first message has the thread's id)."""
+
+    id: int
+    parent_id: int
+    guild_id: int
+    owner_id: int
+    name: str
+    message_count: int = 0
+
+    def payload(self) -> Json:
+        return {
+            "id": str(self.id),
+            "type": 11,
+            "guild_id": str(self.guild_id),
+            "parent_id": str(self.parent_id),
+            "owner_id": str(self.owner_id),
+            "name": self.name,
+            "last_message_id": None,
+            "message_count": self.message_count,
+            "member_count": 1,
+            "rate_limit_per_user": 0,
+            "flags": 0,
+            "applied_tags": [],
+            "thread_metadata": {
+                "archived": False,
+                "auto_archive_duration": 10080,
+                "archive_timestamp": datetime.now(UTC).isoformat(),
+                "locked": False,
+            },
         }
 
 
@@ -99,6 +144,24 @@ class Role:
             "permissions": str(self.permissions),
             "position": self.position,
         }
+
+
+@dataclass(frozen=True)
+class Elsewhere:
+    """Where a reader uses the app they installed to their account, without the bot: a DM
+    with the bot (context 1), a group DM or a DM between users (context 2), or a server the
+    bot is not in (context 0, ``guild_id`` set). The bot can reach it only through the
+    interaction's webhook."""
+
+    context: int
+    channel: Channel
+    guild_id: int | None = None
+
+    def channel_payload(self) -> Json:
+        if self.guild_id is not None:
+            return self.channel.payload(self.guild_id) | {"permissions": "0"}
+        kind = 1 if self.context == 1 else 3  # a DM with the bot, or a group DM
+        return {"id": str(self.channel.id), "type": kind, "name": self.channel.name}
 
 
 @dataclass
@@ -157,9 +220,13 @@ class Message:
     nonce: str | None = None
     webhook_id: int | None = None  # set on interaction responses, as on Discord
     interaction_metadata: Json | None = None  # who ran the command this message answers
+    elsewhere: Elsewhere | None = None  # sent to a user-install interaction outside the bot
     edits: list[Json] = field(default_factory=list)
     edited_at: datetime | None = None
     deleted: bool = False
+    poll: Json | None = None  # as sent, with answer ids
+    votes: dict[int, set[int]] = field(default_factory=dict)  # answer id -> voters
+    thread: Thread | None = None  # the thread started from this message
 
     @property
     def created_at(self) -> datetime:
@@ -205,6 +272,17 @@ class Message:
             payload["webhook_id"] = str(self.webhook_id)
         if self.interaction_metadata is not None:
             payload["interaction_metadata"] = self.interaction_metadata
+        if self.thread is not None:
+            payload["thread"] = self.thread.payload()
+        if self.poll is not None:
+            counts = [
+                {"id": answer_id, "count": len(voters), "me_voted": False}
+                for answer_id, voters in sorted(self.votes.items())
+                if voters
+            ]
+            payload["poll"] = self.poll | {
+                "results": {"is_finalized": False, "answer_counts": counts}
+            }
         return payload
 
 
@@ -344,6 +422,12 @@ class FakeDiscord:
         self.rejections: list[Rejection] = []
         self.unknown_routes: list[str] = []
         self.messages: dict[int, Message] = {}
+        self.elsewheres: dict[int, Elsewhere] = {}  # by channel id
+        self.files: dict[str, bytes] = {}  # uploaded attachments by id
+        self.forbidden: list[str] = []  # requests the bot could not make where it is not
+        self.threads: dict[int, Thread] = {}
+        # Permissions the bot lacks, by channel id: "create_public_threads", "send_polls".
+        self.denied: dict[int, set[str]] = {}
         self.interactions: list[FakeInteraction] = []
         self.commands: dict[int | None, list[Json]] = {}  # synced, by guild id (None: global)
         # Commands a server admin opened to everyone in Server Settings > Integrations, which
@@ -366,6 +450,9 @@ class FakeDiscord:
             ("POST", "/interactions/{interaction}/{token}/callback", self._callback),
             ("POST", "/webhooks/{app}/{token}", self._followup),
             ("POST", "/channels/{channel}/messages", self._create_message),
+            ("POST", "/channels/{channel}/messages/{message}/threads", self._thread_from_message),
+            ("POST", "/channels/{channel}/threads", self._forum_post),
+            ("GET", "/guilds/{guild}/threads/active", self._active_threads),
             ("GET", "/channels/{channel}", self._get_channel),
             ("GET", "/guilds/{guild}", self._get_guild),
         ]
@@ -476,7 +563,39 @@ class FakeDiscord:
             *(f"no such route: {route}" for route in self.unknown_routes),
             *(f"interaction {i.describe()!r} expired" for i in self.interactions if i.expired),
             *(f"IDENTIFY refused: {why}" for why in self.gateway.refused_identify),
+            *self.forbidden,
         ]
+
+    def elsewhere(self, context: int, *, guild_id: int | None = None) -> Elsewhere:
+        """A place the bot is not in, where a reader may use the app installed to their
+        account (see ``Elsewhere``)."""
+        if context not in (0, 1, 2) or (context == 0) != (guild_id is not None):
+            raise ValueError("context 0 needs a guild_id; contexts 1 and 2 have none")
+        place = Elsewhere(context, Channel(self.new_id(), f"elsewhere-{context}"), guild_id)
+        self.elsewheres[place.channel.id] = place
+        return place
+
+    def deny(self, channel: Channel | int | str, permission: str) -> None:
+        """Take a permission ("create_public_threads", "send_polls") from the bot in a channel."""
+        self.denied.setdefault(self.channel(channel).id, set()).add(permission)
+
+    def vote(self, message: Message, answer_id: int, user: User | None = None) -> None:
+        """A member votes for answer ``answer_id`` (from 1) of the poll in ``message``."""
+        if message.poll is None:
+            raise ValueError(f"message {message.id} has no poll")
+        voter = (user or self.member).id
+        if not message.poll.get("allow_multiselect"):
+            for voters in message.votes.values():
+                voters.discard(voter)
+        message.votes.setdefault(answer_id, set()).add(voter)
+
+    def thread_messages(self, thread: Thread) -> list[Message]:
+        """The messages in a thread, oldest first."""
+        return [m for m in self.messages.values() if m.channel_id == thread.id and not m.deleted]
+
+    def attachment_data(self, attachment: Json) -> bytes:
+        """The bytes of an uploaded attachment."""
+        return self.files[str(attachment["id"])]
 
     async def wait_until(self, predicate: Callable[[], bool], timeout: float = 5.0) -> None:
         """Wait until ``predicate()`` holds; it is checked after every request and gateway event."""
@@ -499,14 +618,23 @@ class FakeDiscord:
         channel: Channel | int | str | None = None,
         locale: str = "en-US",
         permissions: str = "0",
+        elsewhere: Elsewhere | None = None,
     ) -> FakeInteraction:
         """Run the synced slash command ``name`` ("group sub" for subcommands) as ``user``.
 
         ``options`` maps option names to values (a channel option takes a Channel, id or name);
         a list is sent as raw option payloads. Types and choices come from the synced command.
+        With ``elsewhere``, the reader runs it from the app installed to their account, in a
+        place the bot is not in: only global commands synced for user installs and that
+        context can be run there.
         """
-        guild, chosen = self._locate(channel, guild)
         command, *path = name.split()
+        if elsewhere is not None:
+            spec = self._synced_for_user_install(command, 1, elsewhere)
+            data = _command_data(spec)
+            data["options"] = self._options(spec, path, options, {}, self.guilds[0])
+            return await self._interact_elsewhere(2, data, user, elsewhere, locale, permissions)
+        guild, chosen = self._locate(channel, guild)
         spec = self._synced(command, 1, guild, permissions)
         resolved: Json = {}
         data = _command_data(spec)
@@ -607,6 +735,11 @@ class FakeDiscord:
     ) -> FakeInteraction:
         if message.deleted:
             raise ValueError(f"message {message.id} was deleted")
+        if message.elsewhere is not None:
+            where = message.elsewhere
+            return await self._interact_elsewhere(
+                3, data, user, where, locale, permissions, message
+            )
         guild, channel = self._locate(message.channel_id, None)
         return await self._interact(3, data, user, guild, channel, locale, permissions, message)
 
@@ -652,6 +785,66 @@ class FakeDiscord:
         self.interactions.append(interaction)
         await self.gateway.dispatch("INTERACTION_CREATE", payload, guild.id)
         return interaction
+
+    async def _interact_elsewhere(
+        self,
+        kind: int,
+        data: Json,
+        user: User | None,
+        where: Elsewhere,
+        locale: str,
+        permissions: str,
+        source: Message | None = None,
+    ) -> FakeInteraction:
+        """An interaction from a user install where the bot is not: authorised by the user
+        (``{"1": user_id}``), ``user`` instead of ``member`` outside servers."""
+        who = user or self.member
+        interaction_id = self.new_id()
+        payload: Json = {
+            "id": str(interaction_id),
+            "application_id": str(self.application_id),
+            "type": kind,
+            "token": secrets.token_hex(24),
+            "version": 1,
+            "attachment_size_limit": ATTACHMENT_SIZE_LIMIT,
+            "data": data,
+            "channel_id": str(where.channel.id),
+            "channel": where.channel_payload(),
+            "locale": locale,
+            # What Discord lets a user-installed app do where it is no member: answer.
+            "app_permissions": str(USER_INSTALL_PERMISSIONS),
+            "entitlements": [],
+            "authorizing_integration_owners": {"1": str(who.id)},
+            "context": where.context,
+        }
+        if where.guild_id is not None:
+            payload["guild_id"] = str(where.guild_id)
+            payload["guild_locale"] = "en-US"
+            payload["guild"] = {"id": str(where.guild_id), "locale": "en-US", "features": []}
+            payload["member"] = _member_payload(who, permissions)
+        else:
+            payload["user"] = who.payload()
+        if source is not None:
+            payload["message"] = source.payload()
+        deadline = time.monotonic() + self.response_window
+        interaction = FakeInteraction(
+            self, interaction_id, payload["token"], payload, deadline, source
+        )
+        self.interactions.append(interaction)
+        await self.gateway.dispatch("INTERACTION_CREATE", payload)
+        return interaction
+
+    def _synced_for_user_install(self, name: str, kind: int, where: Elsewhere) -> Json:
+        """A global command a user install may run in ``where``: Discord offers only those
+        synced with integration type 1 (user install) and that context."""
+        for spec in self.commands.get(None, []):
+            if spec["name"] == name and spec["type"] == kind:
+                if 1 not in (spec.get("integration_types") or [0]):
+                    raise PermissionError(f"{name!r} is not available to user installs")
+                if where.context not in (spec.get("contexts") or [0, 1, 2]):
+                    raise PermissionError(f"{name!r} is not available in context {where.context}")
+                return spec
+        raise LookupError(f"command {name!r} (type {kind}) was never synced globally")
 
     def _locate(
         self, ref: Channel | int | str | None, guild: Guild | None
@@ -780,6 +973,8 @@ class FakeDiscord:
         self.requests.append(RecordedRequest(request.method, path, dict(request.query), body))
         call = _Call(request.method, path, request.query, body, files)
         try:
+            if len(files) > limits.MESSAGE_FILES:
+                raise _Failure(400, 50035, "Invalid Form Body", [limits.too_many_files(files)])
             response = self._answer(call)
         except (LookupError, TypeError, ValueError) as error:
             # A body the fake cannot read: refuse it as Discord would. (A 500 would make
@@ -823,7 +1018,9 @@ class FakeDiscord:
                 continue
             attachment_id, filename = self.new_id(), part.filename or "file"
             url = f"{self.url}/attachments/{attachment_id}/{filename}"
-            size = len(await part.read())
+            data = bytes(await part.read())
+            self.files[str(attachment_id)] = data
+            size = len(data)
             files.append(
                 {"id": str(attachment_id), "filename": filename, "size": size, "url": url}
                 | {"proxy_url": url}
@@ -930,11 +1127,17 @@ class FakeDiscord:
         self, channel_id: int, body: Json, attachments: list[Json], *, webhook: bool
     ) -> Message:
         """Store a new message from the bot; ``webhook`` for responses to interactions."""
-        guild, _ = self._locate(channel_id, None)
+        where = self.elsewheres.get(channel_id)
+        if where is not None:
+            guild_id = where.guild_id or 0
+        elif channel_id in self.threads:
+            guild_id = self.threads[channel_id].guild_id
+        else:
+            guild_id = self._locate(channel_id, None)[0].id
         message = Message(
             self.new_id(),
             channel_id,
-            guild.id,
+            guild_id,
             self.bot,
             content=body.get("content") or "",
             embeds=body.get("embeds") or [],
@@ -944,6 +1147,8 @@ class FakeDiscord:
             allowed_mentions=body.get("allowed_mentions"),
             nonce=body.get("nonce"),
             webhook_id=self.application_id if webhook else None,
+            elsewhere=where,
+            poll=body.get("poll"),
         )
         self.messages[message.id] = message
         return message
@@ -958,6 +1163,10 @@ class FakeDiscord:
 
     def _followup(self, call: _Call) -> web.Response:
         interaction = self._webhook_interaction(call)
+        owners = interaction.payload.get("authorizing_integration_owners") or {}
+        if "0" not in owners and len(interaction.followups) >= USER_INSTALL_FOLLOWUPS:
+            errors = [f"followups: at most {USER_INSTALL_FOLLOWUPS} for a user install"]
+            raise _Failure(400, 40094, "Maximum number of follow-up messages reached", errors)
         _check(limits.message_errors(call.body))
         _check_not_empty(call.body, call.files)
         original = interaction.message
@@ -982,24 +1191,83 @@ class FakeDiscord:
         return self._message_request(call, message)
 
     def _create_message(self, call: _Call) -> web.Response:
-        channel = self._channel_or_404(call)
+        thread = self.threads.get(int(call.params["channel"]))
+        channel = self._channel_or_404(call) if thread is None else None
+        if channel is not None and channel.kind == FORUM:
+            raise _Failure(400, 50008, "Cannot send messages in a non-text channel")
         _check(limits.message_errors(call.body))
         _check_not_empty(call.body, call.files)
-        nonce = (channel.id, str(call.body.get("nonce")))
+        channel_id = thread.id if thread is not None else channel.id  # type: ignore[union-attr]
+        if call.body.get("poll") is not None and "send_polls" in self.denied.get(channel_id, ()):
+            raise _Failure(403, 50013, "Missing Permissions")
+        nonce = (channel_id, str(call.body.get("nonce")))
         enforced = bool(call.body.get("enforce_nonce")) and call.body.get("nonce") is not None
         seen = self._nonces.get(nonce) if enforced else None
         if seen is not None and datetime.now(UTC) - seen.created_at < NONCE_WINDOW:
             return _json(seen.payload())
-        message = self._store(channel.id, call.body, call.files, webhook=False)
+        message = self._store(channel_id, call.body, call.files, webhook=False)
+        if message.poll is not None:
+            message.poll = self._sent_poll(message)
         if enforced:
             self._nonces[nonce] = message
         return _json(message.payload())
 
-    def _channel_msg(self, call: _Call) -> web.Response:
+    def _sent_poll(self, message: Message) -> Json:
+        """A poll as Discord keeps it: answers numbered from 1, an expiry."""
+        poll = dict(message.poll or {})
+        hours = float(poll.pop("duration", 24))
+        poll["answers"] = [
+            {"answer_id": n, **answer} for n, answer in enumerate(poll.get("answers", []), 1)
+        ]
+        poll["expiry"] = (message.created_at + timedelta(hours=hours)).isoformat()
+        return poll
+
+    def _thread_from_message(self, call: _Call) -> web.Response:
         channel = self._channel_or_404(call)
         message = self.messages.get(int(call.params["message"]))
+        if message is None or message.deleted or message.channel_id != channel.id:
+            raise _Failure(404, 10008, "Unknown Message")
+        if "create_public_threads" in self.denied.get(channel.id, ()):
+            raise _Failure(403, 50013, "Missing Permissions")
+        _check(limits.thread_name_errors(call.body.get("name")))
+        if message.thread is not None:
+            raise _Failure(400, 160004, "A thread has already been created for this message")
+        guild, _ = self._locate(channel.id, None)
+        thread = Thread(message.id, channel.id, guild.id, self.bot.id, call.body["name"])
+        self.threads[thread.id] = thread
+        message.thread = thread
+        return _json(thread.payload())
+
+    def _forum_post(self, call: _Call) -> web.Response:
+        forum = self._channel_or_404(call)
+        if forum.kind != FORUM:
+            raise _Failure(400, 50024, "Cannot execute action on this channel type")
+        if "create_public_threads" in self.denied.get(forum.id, ()):
+            raise _Failure(403, 50013, "Missing Permissions")
+        first = call.body.get("message") or {}
+        _check(limits.thread_name_errors(call.body.get("name")) + limits.message_errors(first))
+        _check_not_empty(first, call.files)
+        guild, _ = self._locate(forum.id, None)
+        thread_id = self.new_id()
+        thread = Thread(thread_id, forum.id, guild.id, self.bot.id, call.body["name"], 1)
+        self.threads[thread_id] = thread
+        message = self._store(thread_id, first, call.files, webhook=False)
+        # A forum post's first message has the thread's id.
+        del self.messages[message.id]
+        message.id = thread_id
+        self.messages[thread_id] = message
+        return _json(thread.payload() | {"message": message.payload()})
+
+    def _active_threads(self, call: _Call) -> web.Response:
+        threads = [t for t in self.threads.values() if str(t.guild_id) == call.params["guild"]]
+        return _json({"threads": [t.payload() for t in threads], "members": []})
+
+    def _channel_msg(self, call: _Call) -> web.Response:
+        thread = self.threads.get(int(call.params["channel"]))
+        channel_id = thread.id if thread is not None else self._channel_or_404(call).id
+        message = self.messages.get(int(call.params["message"]))
         # Ephemeral messages can only be reached through their interaction's webhook.
-        if message is not None and (message.channel_id != channel.id or message.ephemeral):
+        if message is not None and (message.channel_id != channel_id or message.ephemeral):
             message = None
         return self._message_request(call, message)
 
@@ -1018,12 +1286,18 @@ class FakeDiscord:
         return _json(message.payload())
 
     def _channel_or_404(self, call: _Call) -> Channel:
+        if int(call.params["channel"]) in self.elsewheres:
+            self.forbidden.append(f"{call.method} {call.path}: the bot is not in that channel")
+            raise _Failure(403, 50001, "Missing Access")
         try:
             return self._locate(int(call.params["channel"]), None)[1]
         except LookupError:
             raise _Failure(404, 10003, "Unknown Channel") from None
 
     def _get_channel(self, call: _Call) -> web.Response:
+        thread = self.threads.get(int(call.params["channel"]))
+        if thread is not None:
+            return _json(thread.payload())
         guild, channel = self._locate(self._channel_or_404(call), None)
         return _json(channel.payload(guild.id))
 

@@ -1,0 +1,139 @@
+"""The pure transitions of the weekly thread and vote: when a vote is due, who wins (ties,
+no votes, a candidate that left), the no-repeat promise, thread names."""
+
+from __future__ import annotations
+
+import random
+from dataclasses import replace
+from datetime import UTC, datetime, timedelta
+
+import pytest
+
+from bot.weekly.plan import (
+    Step,
+    WeeklyState,
+    claim,
+    claim_poll,
+    posted,
+    thread_failed,
+    thread_name,
+    threaded,
+    vote_winner,
+)
+from bot.weekly.rotation import Rotation, take
+
+IDS = [f"p{n}" for n in range(8)]
+MONDAY_0900_UTC = datetime(2026, 11, 30, 9, 0, tzinfo=UTC)
+GRACE = timedelta(hours=24)
+
+
+def state(**changes: object) -> WeeklyState:
+    base = WeeklyState(
+        guild_id=1,
+        channel_id=2,
+        weekday=0,
+        at="09:00",
+        tz="UTC",
+        enabled=True,
+        rotation=Rotation(tuple(IDS)).to_json(),
+        done_key=None,
+        pending_key=None,
+        pending_paper=None,
+        pending_nonce=None,
+        attempts=0,
+        last_status="",
+        last_message_id=None,
+        active_from=MONDAY_0900_UTC - timedelta(days=3),
+        vote=True,
+    )
+    return replace(base, **changes)  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize(
+    ("before", "due"),
+    [
+        (timedelta(days=2), False),
+        (timedelta(days=1), True),
+        (timedelta(hours=5), True),
+        (timedelta(minutes=30), False),  # under Discord's shortest poll
+    ],
+)
+def test_the_vote_is_due_a_day_before(before: timedelta, due: bool) -> None:
+    made = claim_poll(state(), MONDAY_0900_UTC - before, IDS, random.Random(1))
+    assert (made is not None) == due
+    if made is not None:
+        new, step = made
+        assert step.candidates == tuple(IDS[:5]) and new.poll_key == step.key == "2026-W49"
+        assert step.hours == max(1, int(before / timedelta(hours=1)))
+        assert claim_poll(new, MONDAY_0900_UTC - before, IDS, random.Random(1)) is None  # once
+
+
+def test_no_vote_when_fewer_than_three_papers_are_left_or_votes_are_off() -> None:
+    short = state(rotation=Rotation(tuple(IDS[:2]), tuple(IDS[2:])).to_json())
+    assert claim_poll(short, MONDAY_0900_UTC - timedelta(hours=3), IDS, random.Random(1)) is None
+    off = state(vote=False)
+    assert claim_poll(off, MONDAY_0900_UTC - timedelta(hours=3), IDS, random.Random(1)) is None
+
+
+@pytest.mark.parametrize(
+    ("votes", "winner"),
+    [
+        ({"p2": 3, "p4": 1}, "p2"),
+        ({"p1": 2, "p3": 2}, "p1"),  # a tie: the earlier in rotation order
+        ({"p3": 2, "p1": 2}, "p1"),
+        ({}, None),  # no votes: the rotation decides
+        ({"p0": 0}, None),
+        ({"gone": 9, "p4": 1}, "p4"),  # a candidate that left the list cannot win
+    ],
+)
+def test_the_winner(votes: dict[str, int], winner: str | None) -> None:
+    voted = state(poll_key="2026-W49", poll_candidates=("p0", "p1", "p2", "gone", "p3", "p4"))
+    listed = [*IDS]
+    assert vote_winner(voted, "2026-W49", votes, listed) == winner
+    assert vote_winner(voted, "2026-W50", votes, listed) is None  # another week's vote
+
+
+def test_the_winner_is_posted_and_leaves_the_rotation() -> None:
+    voted = state(poll_key="2026-W49", poll_candidates=("p0", "p1", "p2"))
+    made = claim(voted, MONDAY_0900_UTC, GRACE, IDS, random.Random(1), {"p2": 1})
+    assert made is not None
+    new, step = made
+    assert step.paper_id == "p2"
+    rotation = Rotation.from_json(new.rotation)
+    assert "p2" not in rotation.remaining and rotation.posted == ("p2",)
+    nobody = claim(voted, MONDAY_0900_UTC, GRACE, IDS, random.Random(1), {})
+    assert nobody is not None and nobody[1].paper_id == "p0"
+
+
+def test_take_never_repeats_within_a_cycle() -> None:
+    rotation = Rotation(("p1", "p2"), ("p0",))
+    paper, after = take(rotation, "p0", ["p0", "p1", "p2"], random.Random(1))
+    assert paper == "p1"  # p0 was posted this cycle: the rotation's next instead
+    paper, after = take(after, "p2", ["p0", "p1", "p2"], random.Random(1))
+    assert paper == "p2" and after.remaining == ()
+
+
+def test_a_thread_is_due_after_a_post_and_done_once() -> None:
+    on = state(thread=True, pending_key="2026-W49", pending_paper="p0")
+    step = Step("2026-W49", "p0", "n")
+    after = posted(on, step, 77)
+    assert after.thread_due == 77
+    done = threaded(after, 77, 77)
+    assert done.thread_due is None and done.thread_id == 77
+    assert threaded(done, 77, 78) == done
+    failed = thread_failed(after, 77, "missing permission Create Public Threads")
+    assert failed.thread_due is None and "Create Public Threads" in failed.extras_status
+    assert posted(state(pending_key="2026-W49"), step, 5).thread_due is None  # threads off
+
+
+@pytest.mark.parametrize(
+    ("title", "name"),
+    [("Attention  is\nall you need", "Attention is all you need"), ("", "Paper of the week")],
+)
+def test_thread_names(title: str, name: str) -> None:
+    assert thread_name(title) == name
+
+
+def test_a_long_title_is_cut_to_100() -> None:
+    name = thread_name("x" * 300)
+    assert len(name) == 100 and name.endswith("…")
