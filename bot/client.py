@@ -127,7 +127,7 @@ class ReadingListBot(commands.Bot):
         """Show the stored metadata at once, and fetch what is due in the background
         (unless READINGLIST_METADATA=off)."""
         try:
-            self.publish_metadata(await stored_metadata(self.store))
+            await self.publish_metadata(await stored_metadata(self.store))
         except StoreError as exc:
             log.warning("stored metadata not read: %s", exc)
         if self.settings.metadata_enabled and self.metadata is None:
@@ -140,9 +140,14 @@ class ReadingListBot(commands.Bot):
             )
             self.metadata.start()
 
-    def publish_metadata(self, metadata: Mapping[str, PaperMetadata]) -> None:
-        """Swap in a library carrying `metadata`, in one step."""
-        self.library = self.library.with_metadata(metadata)
+    async def publish_metadata(self, metadata: Mapping[str, PaperMetadata]) -> None:
+        """Swap in a library carrying `metadata`, in one step. Its search index (abstracts
+        and TL;DRs) is built in a worker thread, one build at a time with reloads, so a
+        reload is never overwritten by a library of the list before it."""
+        async with self._reloading:
+            with _full_collections_deferred():
+                self.library = await asyncio.to_thread(self.library.with_metadata, metadata)
+                _settle()
 
     @tasks.loop(seconds=HEARTBEAT_EVERY.total_seconds())
     async def heartbeat(self) -> None:

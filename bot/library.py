@@ -43,12 +43,17 @@ class Library:
         """Index a catalogue with the curated nicknames and the Chinese-English glossary
         (`glossary.toml` beside the nicknames' table), and the papers' metadata."""
         glossary = read_glossary(aliases_path.with_name("glossary.toml"))
-        index = SearchIndex(catalogue, read_aliases(aliases_path), glossary)
-        return cls(catalogue, index, loaded_at, dict(metadata or {}))
+        known = dict(metadata or {})
+        index = SearchIndex(catalogue, read_aliases(aliases_path), glossary, known)
+        return cls(catalogue, index, loaded_at, known)
 
     def with_metadata(self, metadata: Mapping[str, PaperMetadata]) -> Library:
-        """This library with other metadata (the same catalogue and index)."""
-        return replace(self, paper_metadata=dict(metadata))
+        """This library with other metadata, the search index's abstracts and TL;DRs
+        included. Seconds for a large list: call it in a worker thread."""
+        known = dict(metadata)
+        if known == self.paper_metadata:
+            return self
+        return replace(self, index=self.index.with_metadata(known), paper_metadata=known)
 
     def metadata(self, paper_id: str) -> PaperMetadata | None:
         """What the metadata sources say about a paper, when they have been asked."""

@@ -2,7 +2,7 @@
 
 A document is a mapping of field names to text (`title`, `authors`, `sections`, ...); each
 field has a weight. The index is flat: a term's postings are two arrays (document numbers
-ascending, and the term's precomputed BM25F impact in each), plus a byte of which fields hold
+ascending, and the term's precomputed BM25F impact in each), plus a bit mask of which fields hold
 it, for explaining a match. Adding a field (an abstract, a TL;DR) is adding it to the
 documents and to `weights`: the ranking code does not change.
 
@@ -145,8 +145,14 @@ class FieldIndex:
         documents: Sequence[Mapping[str, Sequence[str]]],
         weights: Mapping[str, float],
         b: float = 0.6,
+        rarity: Iterable[str] | None = None,
     ) -> None:
+        """`rarity` names the fields whose documents set how rare a term is (all by
+        default): a term any of them holds is as rare as they say, however many long
+        fields (abstracts) also use it; a term only the others hold is rare by theirs."""
         self.fields = tuple(weights)
+        if len(self.fields) > 16:
+            raise ValueError("at most 16 fields")
         self._n = len(documents)
         lengths = {f: [len(d.get(f, ())) for d in documents] for f in self.fields}
         average = {f: (sum(ls) / len(ls) if ls else 0.0) or 1.0 for f, ls in lengths.items()}
@@ -165,18 +171,21 @@ class FieldIndex:
         self._ids: dict[str, int] = {}
         self._docs: list[array[int]] = []
         self._impacts: list[array[float]] = []
-        self._masks: list[bytes] = []
+        self._masks: list[array[int]] = []  # a bit per field (16 fields at most)
         self._idf: list[float] = []
+        primary = sum(1 << k for k, f in enumerate(self.fields) if rarity is None or f in rarity)
         for term, postings in accumulated.items():
             self._ids[term] = len(self._docs)
-            idf = math.log(1 + (self._n - len(postings) + 0.5) / (len(postings) + 0.5))
+            df = sum(1 for entry in postings.values() if int(entry[1]) & primary)
+            df = df or len(postings)
+            idf = math.log(1 + (self._n - df + 0.5) / (df + 0.5))
             self._idf.append(idf)
             docs = sorted(postings)
             self._docs.append(array("I", docs))
             self._impacts.append(
                 array("f", (idf * (postings[d][0] / (_K1 + postings[d][0])) for d in docs))
             )
-            self._masks.append(bytes(int(postings[d][1]) for d in docs))
+            self._masks.append(array("H", (int(postings[d][1]) for d in docs)))
         self.max_idf = math.log(1 + (self._n + 0.5) / 0.5)
 
     def __contains__(self, term: str) -> bool:

@@ -12,6 +12,7 @@ A query is answered, in order of certainty, by:
 
 from __future__ import annotations
 
+import copy
 import heapq
 import math
 import re
@@ -29,6 +30,7 @@ from rapidfuzz.distance import OSA
 from bot.catalogue.names import arxiv_id_from_url, arxiv_id_in_text, fold
 from bot.chinese import Glossary
 from bot.citations import Citation, arxiv_doi, link_keys, parse_citation, slug_words
+from bot.metadata.models import PaperMetadata
 from bot.models import Catalogue, Paper, Section
 from bot.retrieval import Analyser, Concept, FieldIndex, stem
 
@@ -61,7 +63,9 @@ CARD_FLOOR = 0.85
 CARD_LEAD = 0.2
 LIST_FLOOR = 0.4
 # The fields of the ranked retrieval and their weights: a title word counts most. A new
-# field (an abstract) joins by being added here and to `SearchIndex._document`.
+# field joins by being added here and to `SearchIndex._document`. The metadata's TL;DR and
+# abstract weigh least: they find a paper by a word no title holds, but are long and mention
+# other work, so they must not outrank a title or a name.
 FIELD_WEIGHTS = {
     "title": 3.0,
     "aliases": 3.0,
@@ -71,7 +75,12 @@ FIELD_WEIGHTS = {
     "section": 1.0,
     "heading": 1.0,
     "venue": 1.0,
+    "tldr": 0.1,
+    "abstract": 0.05,
 }
+# The fields that say how rare a word is: nearly every abstract says "evaluate", which
+# makes it no commoner in titles.
+RARITY_FIELDS = frozenset(FIELD_WEIGHTS) - {"tldr", "abstract"}
 _FIELD_B = 0.6
 # Queries are cut to this many characters before matching. No title, name or link a reader
 # types is longer, and several steps cost the square of a query's length (fuzzy ratios, the
@@ -214,6 +223,8 @@ class SearchIndex:
     catalogue: Catalogue
     aliases: Mapping[str, Iterable[str]] = field(default_factory=dict)
     glossary: Glossary = field(default_factory=Glossary)
+    # What arXiv and Semantic Scholar say, by paper id: its abstracts and TL;DRs are fields.
+    metadata: Mapping[str, PaperMetadata] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         papers = self.catalogue.papers
@@ -225,7 +236,6 @@ class SearchIndex:
         self._postings: dict[str, dict[int, float]] = defaultdict(dict)
         self._written: set[str] = set()  # words as written, not joined pairs
         self._names: dict[str, dict[int, _Name]] = defaultdict(dict)
-        sections = {s.slug: s for s in self.catalogue.sections}
         section_words = {
             s.slug: words(f"{s.heading} {s.name} {s.chapter}") for s in self.catalogue.sections
         }
@@ -256,10 +266,25 @@ class SearchIndex:
             if any(n.why in _SPELT_NAMES for n in named.values())
         )
         self._analyser = Analyser(self.glossary)
+        self._index_fields()
+
+    def _index_fields(self) -> None:
+        sections = {s.slug: s for s in self.catalogue.sections}
         self._fields = FieldIndex(
-            [self._document(p, sections) for p in papers], FIELD_WEIGHTS, b=_FIELD_B
+            [self._document(p, sections) for p in self._papers],
+            FIELD_WEIGHTS,
+            b=_FIELD_B,
+            rarity=RARITY_FIELDS,
         )
         self._stems = sorted(t for t in self._fields.terms() if not _CJK.match(t))
+
+    def with_metadata(self, metadata: Mapping[str, PaperMetadata]) -> SearchIndex:
+        """This index with other metadata: only the ranked retrieval's fields are built
+        again, the rest is shared (seconds for a large list: not for the event loop)."""
+        index = copy.copy(self)
+        index.metadata = dict(metadata)
+        index._index_fields()
+        return index
 
     def _index_paper(
         self,
@@ -323,6 +348,7 @@ class SearchIndex:
         listed = [sections[s] for s in p.sections if s in sections]
         aliases = [a for a in self.aliases.get(p.id, ()) if not arxiv_id_in_text(a)]
         repo = _repo_name(p.code) if p.code else None
+        meta = self.metadata.get(p.id)
         return {
             "title": terms(p.title),
             "aliases": [t for a in aliases for t in terms(a)],
@@ -332,6 +358,8 @@ class SearchIndex:
             "heading": [t for s in listed for t in terms(f"{s.heading} {s.chapter}")],
             "venue": terms(p.venue),
             "repo": terms(repo.replace("-", " ").replace("_", " ")) if repo else [],
+            "tldr": terms(meta.tldr) if meta else [],
+            "abstract": terms(meta.abstract) if meta else [],
         }
 
     # Papers ------------------------------------------------------------------------------
