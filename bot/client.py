@@ -202,7 +202,11 @@ class ReadingListBot(commands.Bot):
                 if report.changed:
                     # What was just stored, indexed: equal to reading it back, without the read.
                     self.library = await build_library(
-                        report.catalogue, self.settings, now, metadata=self.library.paper_metadata
+                        report.catalogue,
+                        self.settings,
+                        now,
+                        metadata=self.library.paper_metadata,
+                        index=report.index,
                     )
                     _settle()
                     if self.metadata is not None:

@@ -39,12 +39,17 @@ class Library:
         aliases_path: Path,
         loaded_at: datetime | None = None,
         metadata: Mapping[str, PaperMetadata] | None = None,
+        index: SearchIndex | None = None,
     ) -> Library:
         """Index a catalogue with the curated nicknames and the Chinese-English glossary
-        (`glossary.toml` beside the nicknames' table), and the papers' metadata."""
-        glossary = read_glossary(aliases_path.with_name("glossary.toml"))
+        (`glossary.toml` beside the nicknames' table), and the papers' metadata; `index`, the
+        catalogue's index without metadata (stored with it), saves building it again."""
         known = dict(metadata or {})
-        index = SearchIndex(catalogue, read_aliases(aliases_path), glossary, known)
+        if index is None:
+            glossary = read_glossary(aliases_path.with_name("glossary.toml"))
+            index = SearchIndex(catalogue, read_aliases(aliases_path), glossary, known)
+        elif known:
+            index = index.with_metadata(known)
         return cls(catalogue, index, loaded_at, known)
 
     def with_metadata(self, metadata: Mapping[str, PaperMetadata]) -> Library:

@@ -231,10 +231,12 @@ _NAME_KINDS = (
 _KIND = {why: k for k, (_, why) in enumerate(_NAME_KINDS)}
 
 
-# What `SearchIndex.dumps` leaves out: what it was built from, handed back to `loads`.
-_NOT_STORED = frozenset(
-    {"catalogue", "aliases", "glossary", "metadata", "_papers", "_analyser", "_folded_titles"}
-)
+# What `SearchIndex.dumps` keeps: everything built, not what it was built from (the
+# catalogue, nicknames and glossary, handed back to `loads`).
+_STORED = (
+    "_keys", "_by_id", "_arxiv", "_urls", "_postings", "_names", "_author_names", "_joined",
+    "_contexts", "_n", "_max_idf", "_vocab", "_spelt_words", "_spelt_names", "_fields", "_stems",
+)  # fmt: skip
 
 
 class _Restricted(pickle.Unpickler):
@@ -380,7 +382,7 @@ class SearchIndex:
     def dumps(self) -> bytes:
         """The index as bytes, to keep beside its catalogue: opening a stored list then
         costs reading it back (`loads`), not building it again."""
-        state = {k: v for k, v in vars(self).items() if k not in _NOT_STORED}
+        state = {k: getattr(self, k) for k in _STORED}
         return pickle.dumps(state, protocol=pickle.HIGHEST_PROTOCOL)
 
     @classmethod
@@ -402,7 +404,9 @@ class SearchIndex:
         finally:
             if collecting:
                 gc.enable()
-        if not isinstance(state, dict) or state.get("_n") != max(len(catalogue.papers), 1):
+        if not isinstance(state, dict) or set(state) != set(_STORED):
+            raise ValueError("not a stored search index of this version")
+        if state["_n"] != max(len(catalogue.papers), 1):
             raise ValueError("the stored search index is another catalogue's")
         index = cls.__new__(cls)
         index.catalogue, index.aliases, index.glossary, index.metadata = (

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import os
+import pickle
+
 import pytest
 
 from bot.catalogue.aliases import read_aliases
@@ -259,3 +262,26 @@ def test_a_title_outranks_an_abstract_that_mentions_it(index: SearchIndex) -> No
     }
     best = index.with_metadata(noisy).search("long short-term memory").best
     assert best is not None and best.paper.id == lstm.id
+
+
+def test_a_stored_index_answers_as_the_one_built(index: SearchIndex) -> None:
+    """`dumps` and `loads` (the index kept with its catalogue, issue 14) lose nothing."""
+    again = SearchIndex.loads(index.dumps(), index.catalogue, index.aliases, index.glossary)
+    queries = [q for q in ("rwkv", "tri dao", "dao tri", "selfrag", "mamb", "atention")]
+    queries += [p.title[:25] for p in index.catalogue.papers[::7]]
+    for query in queries:
+        assert again.search(query, 10) == index.search(query, 10), query
+    rebuilt = again.with_metadata({})  # the fields built again from what was read back
+    assert rebuilt.search("papers on mixture of experts") == index.search(
+        "papers on mixture of experts"
+    )
+
+
+def test_a_stored_index_is_only_read_for_its_catalogue(index: SearchIndex, full: Catalogue) -> None:
+    data = index.dumps()
+    shorter = Catalogue(papers=full.papers[:-1], sections=full.sections)
+    with pytest.raises(ValueError, match="another catalogue"):
+        SearchIndex.loads(data, shorter, index.aliases, index.glossary)
+    for junk in (b"", b"junk", pickle.dumps(os.getcwd), pickle.dumps({"_n": len(full.papers)})):
+        with pytest.raises(ValueError):
+            SearchIndex.loads(junk, full, index.aliases, index.glossary)
