@@ -103,6 +103,7 @@ class ReadingListBot(commands.Bot):
         self.rng = rng or random.Random()
         self._reloading = asyncio.Lock()
         self.metadata: MetadataRefresher | None = None  # the background fetch, when on
+        self._indexing: asyncio.Task[None] | None = None  # the stored metadata, indexed
 
     async def setup_hook(self) -> None:
         # Persistent components: clicks on messages sent before a restart still arrive here.
@@ -119,6 +120,10 @@ class ReadingListBot(commands.Bot):
 
     async def close(self) -> None:
         self.heartbeat.cancel()
+        if self._indexing is not None:
+            self._indexing.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._indexing
         if self.metadata is not None:
             await self.metadata.close()
         await super().close()
@@ -127,9 +132,14 @@ class ReadingListBot(commands.Bot):
         """Show the stored metadata at once, and fetch what is due in the background
         (unless READINGLIST_METADATA=off)."""
         try:
-            await self.publish_metadata(await stored_metadata(self.store))
+            stored = await stored_metadata(self.store)
         except StoreError as exc:
             log.warning("stored metadata not read: %s", exc)
+        else:
+            # The cards show it at once; the search gains the abstracts when its index is
+            # built (seconds at 100,000 papers), which start-up does not wait for.
+            self.library = self.library.with_metadata(stored, index=False)
+            self._indexing = asyncio.create_task(self.publish_metadata(stored))
         if self.settings.metadata_enabled and self.metadata is None:
             self.metadata = MetadataRefresher(
                 store=self.store,

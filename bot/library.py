@@ -52,11 +52,16 @@ class Library:
             index = index.with_metadata(known)
         return cls(catalogue, index, loaded_at, known)
 
-    def with_metadata(self, metadata: Mapping[str, PaperMetadata]) -> Library:
+    def with_metadata(
+        self, metadata: Mapping[str, PaperMetadata], *, index: bool = True
+    ) -> Library:
         """This library with other metadata, the search index's abstracts and TL;DRs
-        included. Seconds for a large list: call it in a worker thread."""
+        included (seconds for a large list: call it in a worker thread); with `index`
+        False, for the cards only, at once (the index as it was)."""
         known = dict(metadata)
-        if known == self.paper_metadata:
+        if not index:
+            return replace(self, paper_metadata=known)
+        if known == self.paper_metadata and known == self.index.metadata:
             return self
         return replace(self, index=self.index.with_metadata(known), paper_metadata=known)
 
