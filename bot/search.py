@@ -232,9 +232,9 @@ _KIND = {why: k for k, (_, why) in enumerate(_NAME_KINDS)}
 
 
 # What `SearchIndex.dumps` keeps: everything built, not what it was built from (the
-# catalogue, nicknames and glossary, handed back to `loads`).
+# catalogue, nicknames and glossary, handed back to `loads`) or is cheaply made from it.
 _STORED = (
-    "_keys", "_by_id", "_arxiv", "_urls", "_postings", "_names", "_author_names", "_joined",
+    "_keys", "_arxiv", "_urls", "_postings", "_names", "_author_names", "_joined",
     "_contexts", "_n", "_max_idf", "_vocab", "_spelt_words", "_spelt_names", "_fields", "_stems",
 )  # fmt: skip
 
@@ -286,16 +286,13 @@ class _Posting:
 
 
 def _hash(text: str) -> int:
-    """A stable 32-bit hash (the same in every process, unlike `hash`)."""
+    """A stable 32-bit hash (the same in every process, unlike `hash`).
+
+    The strings every paper has its own of (author names, words written together: a
+    million at 100,000 papers) are kept as one sorted array of hash << 32 | paper, 8 bytes
+    each, not as a million strings; a hash only names candidates, which the caller checks
+    against the paper (`_candidates`)."""
     return zlib.crc32(text.encode("utf-8", "surrogatepass"))
-
-
-def _hashed(pairs: Iterable[tuple[str, int]]) -> array[int]:
-    """(text, paper) pairs as one sorted array of hash << 32 | paper, 8 bytes a pair: the
-    index of the strings every paper has its own of (author names, words written together),
-    a million at 100,000 papers, without keeping a million strings. A hash names candidates
-    only; the caller checks them against the paper."""
-    return array("Q", sorted(_hash(text) << 32 | i for text, i in pairs))
 
 
 def _candidates(table: array[int], text: str) -> set[int]:
@@ -342,6 +339,8 @@ class SearchIndex:
         # Being built: a word's or name's codes, papers ascending (papers come in order).
         self._building: dict[str, list[int]] = {}
         self._naming: dict[str, list[int]] = {}
+        self._hashing_names: list[int] = []  # see _hash
+        self._hashing_joins: list[int] = []
         section_words = {
             s.slug: words(f"{s.heading} {s.name} {s.chapter}") for s in self.catalogue.sections
         }
@@ -354,10 +353,9 @@ class SearchIndex:
         self._postings = {w: array("I", c) for w, c in self._building.items()}
         self._names = {key: array("I", c) for key, c in self._naming.items()}
         del self._building, self._naming
-        self._author_names = _hashed(
-            (key, i) for i, p in enumerate(papers) for key in _author_keys(p) if len(key) >= 2
-        )
-        self._joined = _hashed((w, i) for i, p in enumerate(papers) for w in _paper_joins(p))
+        self._author_names = array("Q", sorted(self._hashing_names))
+        self._joined = array("Q", sorted(self._hashing_joins))
+        del self._hashing_names, self._hashing_joins
         # Section and chapter names a query may carry as context ("模型编辑 rome").
         self._contexts: dict[str, set[int]] = defaultdict(set)
         for s in self.catalogue.sections:
@@ -417,10 +415,8 @@ class SearchIndex:
         )
         vars(index).update(state)
         index._papers = catalogue.papers
+        index._by_id = {p.id: i for i, p in enumerate(catalogue.papers)}  # its strings shared
         index._analyser = Analyser(glossary)
-        last = catalogue.papers[-1].id if catalogue.papers else None
-        if last is not None and index._by_id.get(last) != len(catalogue.papers) - 1:
-            raise ValueError("the stored search index is another catalogue's")
         return index
 
     def _index_fields(self) -> None:
@@ -476,8 +472,19 @@ class SearchIndex:
 
         title = words(p.title)
         post(title, _TITLE)
+        # Each author's words once (most names are the list's only one of them).
+        joins = self._hashing_joins
+        for w in _joins(title):
+            joins.append(_hash(w) << 32 | i)
         for author in p.authors:
-            post(words(author), _AUTHOR)
+            parts = words(author)
+            post(parts, _AUTHOR)
+            for w in _joins(parts):
+                joins.append(_hash(w) << 32 | i)
+            if len(parts) > 1:  # as _author_keys
+                for key in (compact(" ".join(parts)), compact(" ".join([parts[-1], *parts[:-1]]))):
+                    if len(key) >= 2:
+                        self._hashing_names.append(_hash(key) << 32 | i)
         post((w for s in p.sections for w in section_words.get(s, ())), _SECTION)
         post(words(p.venue), _VENUE)
         head = p.title.split(":", 1)[0]
