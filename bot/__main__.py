@@ -227,7 +227,7 @@ async def _console(
 ) -> int:
     async with await Store.open(settings.db_path) as store:
         library = await open_library(store, settings, now=_clock())
-        library = library.with_metadata(await stored_metadata(store))
+        library = await asyncio.to_thread(library.with_metadata, await stored_metadata(store))
     return run_console(
         library,
         commands or None,

@@ -104,6 +104,7 @@ class ReadingListBot(commands.Bot):
         self.rng = rng or random.Random()
         self._reloading = asyncio.Lock()
         self.metadata: MetadataRefresher | None = None  # the background fetch, when on
+        self._indexing: asyncio.Task[None] | None = None  # the stored metadata, indexed
 
     async def setup_hook(self) -> None:
         # Persistent components: clicks on messages sent before a restart still arrive here.
@@ -120,6 +121,10 @@ class ReadingListBot(commands.Bot):
 
     async def close(self) -> None:
         self.heartbeat.cancel()
+        if self._indexing is not None:
+            self._indexing.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._indexing
         if self.metadata is not None:
             await self.metadata.close()
         await super().close()
@@ -128,9 +133,14 @@ class ReadingListBot(commands.Bot):
         """Show the stored metadata at once, and fetch what is due in the background
         (unless READINGLIST_METADATA=off)."""
         try:
-            self.publish_metadata(await stored_metadata(self.store))
+            stored = await stored_metadata(self.store)
         except StoreError as exc:
             log.warning("stored metadata not read: %s", exc)
+        else:
+            # The cards show it at once; the search gains the abstracts when its index is
+            # built (seconds at 100,000 papers), which start-up does not wait for.
+            self.library = self.library.with_metadata(stored, index=False)
+            self._indexing = asyncio.create_task(self.publish_metadata(stored))
         if self.settings.metadata_enabled and self.metadata is None:
             self.metadata = MetadataRefresher(
                 store=self.store,
@@ -141,9 +151,14 @@ class ReadingListBot(commands.Bot):
             )
             self.metadata.start()
 
-    def publish_metadata(self, metadata: Mapping[str, PaperMetadata]) -> None:
-        """Swap in a library carrying `metadata`, in one step."""
-        self.library = self.library.with_metadata(metadata)
+    async def publish_metadata(self, metadata: Mapping[str, PaperMetadata]) -> None:
+        """Swap in a library carrying `metadata`, in one step. Its search index (abstracts
+        and TL;DRs) is built in a worker thread, one build at a time with reloads, so a
+        reload is never overwritten by a library of the list before it."""
+        async with self._reloading:
+            with _full_collections_deferred():
+                self.library = await asyncio.to_thread(self.library.with_metadata, metadata)
+                _settle()
 
     @tasks.loop(seconds=HEARTBEAT_EVERY.total_seconds())
     async def heartbeat(self) -> None:
@@ -205,7 +220,11 @@ class ReadingListBot(commands.Bot):
                 if report.changed:
                     # What was just stored, indexed: equal to reading it back, without the read.
                     self.library = await build_library(
-                        report.catalogue, self.settings, now, metadata=self.library.paper_metadata
+                        report.catalogue,
+                        self.settings,
+                        now,
+                        metadata=self.library.paper_metadata,
+                        index=report.index,
                     )
                     _settle()
                     if self.metadata is not None:

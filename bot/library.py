@@ -39,16 +39,31 @@ class Library:
         aliases_path: Path,
         loaded_at: datetime | None = None,
         metadata: Mapping[str, PaperMetadata] | None = None,
+        index: SearchIndex | None = None,
     ) -> Library:
         """Index a catalogue with the curated nicknames and the Chinese-English glossary
-        (`glossary.toml` beside the nicknames' table), and the papers' metadata."""
-        glossary = read_glossary(aliases_path.with_name("glossary.toml"))
-        index = SearchIndex(catalogue, read_aliases(aliases_path), glossary)
-        return cls(catalogue, index, loaded_at, dict(metadata or {}))
+        (`glossary.toml` beside the nicknames' table), and the papers' metadata; `index`, the
+        catalogue's index without metadata (stored with it), saves building it again."""
+        known = dict(metadata or {})
+        if index is None:
+            glossary = read_glossary(aliases_path.with_name("glossary.toml"))
+            index = SearchIndex(catalogue, read_aliases(aliases_path), glossary, known)
+        elif known:
+            index = index.with_metadata(known)
+        return cls(catalogue, index, loaded_at, known)
 
-    def with_metadata(self, metadata: Mapping[str, PaperMetadata]) -> Library:
-        """This library with other metadata (the same catalogue and index)."""
-        return replace(self, paper_metadata=dict(metadata))
+    def with_metadata(
+        self, metadata: Mapping[str, PaperMetadata], *, index: bool = True
+    ) -> Library:
+        """This library with other metadata, the search index's abstracts and TL;DRs
+        included (seconds for a large list: call it in a worker thread); with `index`
+        False, for the cards only, at once (the index as it was)."""
+        known = dict(metadata)
+        if not index:
+            return replace(self, paper_metadata=known)
+        if known == self.paper_metadata and known == self.index.metadata:
+            return self
+        return replace(self, index=self.index.with_metadata(known), paper_metadata=known)
 
     def metadata(self, paper_id: str) -> PaperMetadata | None:
         """What the metadata sources say about a paper, when they have been asked."""

@@ -21,13 +21,16 @@ from pathlib import Path
 from typing import Any
 
 from bot.catalogue import CatalogueError, SectionTable, parse_texts
+from bot.catalogue.aliases import read_aliases
 from bot.catalogue.diff import CatalogueDiff, diff_catalogues, drops_most
+from bot.chinese import Glossary, read_glossary
 from bot.config import Settings
 from bot.library import Library
 from bot.metadata.models import PaperMetadata
 from bot.models import Catalogue
+from bot.search import SearchIndex
 from bot.sources import Fetched, SourceError, Validators, fetch_all
-from bot.store import Store
+from bot.store import Store, StoreError
 
 log = logging.getLogger(__name__)
 
@@ -39,6 +42,7 @@ class LoadReport:
     catalogue: Catalogue
     changed: bool
     diff: CatalogueDiff | None = None
+    index: SearchIndex | None = None  # the changed catalogue's, built and stored with it
 
 
 async def load_catalogue(
@@ -86,7 +90,10 @@ async def load_catalogue(
             "`load --force` or /reload force:True takes it anyway)"
         )
     diff = await asyncio.to_thread(diff_catalogues, previous, catalogue)
-    changed = await store.replace_catalogue(catalogue, now=now, meta=meta)
+    index, data = await asyncio.to_thread(_indexed, catalogue, settings)
+    changed = await store.replace_catalogue(
+        catalogue, now=now, meta=meta, search_index=(index_fingerprint(catalogue, settings), data)
+    )
     log.info(
         "catalogue %s: %d papers, %d entries, %d sections, %d problems%s",
         "loaded" if changed else "unchanged",
@@ -96,7 +103,7 @@ async def load_catalogue(
         len(catalogue.problems),
         "; " + "; ".join(diff.summary()) if changed and previous else "",
     )
-    return LoadReport(catalogue, changed, diff if changed else None)
+    return LoadReport(catalogue, changed, diff if changed else None, index)
 
 
 def source_digest(fetched: Sequence[Fetched], sections_table: Path) -> str:
@@ -120,6 +127,58 @@ def _parser_fingerprint() -> bytes:
     return code.digest()
 
 
+def index_fingerprint(catalogue: Catalogue, settings: Settings) -> str:
+    """What a stored search index depends on, hashed: the catalogue, the nicknames and the
+    glossary, and the search's own code (an upgraded search builds its index again)."""
+    digest = hashlib.sha256(_search_fingerprint())
+    digest.update(catalogue.digest.encode())
+    for table in (settings.aliases_table, _glossary_table(settings)):
+        digest.update(table.read_bytes() if table.exists() else b"")
+    return digest.hexdigest()
+
+
+@cache
+def _search_fingerprint() -> bytes:
+    package = Path(__file__).resolve().parent
+    code = hashlib.sha256()
+    for name in ("search.py", "retrieval.py", "chinese.py", "citations.py", "catalogue/names.py"):
+        code.update((package / name).read_bytes())
+    return code.digest()
+
+
+def _glossary_table(settings: Settings) -> Path:
+    return settings.aliases_table.with_name("glossary.toml")
+
+
+def _tables(settings: Settings) -> tuple[dict[str, tuple[str, ...]], Glossary]:
+    return read_aliases(settings.aliases_table), read_glossary(_glossary_table(settings))
+
+
+def _indexed(catalogue: Catalogue, settings: Settings) -> tuple[SearchIndex, bytes]:
+    """A catalogue's search index, and the bytes to store it as."""
+    index = SearchIndex(catalogue, *_tables(settings))
+    return index, index.dumps()
+
+
+async def stored_index(store: Store, catalogue: Catalogue, settings: Settings) -> SearchIndex:
+    """The stored catalogue's search index, read back from the store when it is there and
+    current (start-up: a fraction of a second where building takes seconds), else built
+    and stored for the next start. In worker threads."""
+    fingerprint = index_fingerprint(catalogue, settings)
+    data = await store.search_index(fingerprint)
+    if data is not None:
+        try:
+            return await asyncio.to_thread(SearchIndex.loads, data, catalogue, *_tables(settings))
+        except ValueError as exc:
+            log.warning("building the search index again: %s", exc)
+    index, built = await asyncio.to_thread(_indexed, catalogue, settings)
+    try:
+        await store.save_search_index(catalogue.digest, fingerprint, built)
+    except StoreError as exc:
+        log.warning("search index not stored: %s", exc)
+    return index
+
+
 def _parse(fetched: Sequence[Fetched], sections_table: Path) -> Catalogue:
     table = SectionTable.from_toml(sections_table) if sections_table.exists() else SectionTable()
     return parse_texts([(f.source, f.text or "") for f in fetched], table)
@@ -141,11 +200,14 @@ async def open_library(store: Store, settings: Settings, *, now: datetime) -> Li
     A list that cannot be read (a URL down, a file gone) keeps the copy of that same list
     stored before, and says so in one warning line. When the database holds no copy of it
     (nothing stored, or another list: a typo in READINGLIST_CATALOGUE must not serve the
-    old list as if it were the new one), the error stops start-up.
+    old list as if it were the new one), the error stops start-up. An unchanged list is
+    neither parsed nor indexed again: its index is read back from the store.
     """
     info = None
+    index: SearchIndex | None = None
     try:
-        catalogue = (await load_catalogue(store, settings, now=now)).catalogue
+        report = await load_catalogue(store, settings, now=now)
+        catalogue, index = report.catalogue, report.index
     except CatalogueError as exc:
         stored = await store.load_catalogue()
         if stored is None:
@@ -160,8 +222,10 @@ async def open_library(store: Store, settings: Settings, *, now: datetime) -> Li
         when = f" on {loaded:%Y-%m-%d %H:%M}" if loaded else ""
         log.warning("%s; serving the copy stored%s (%d papers)", exc, when, len(stored.papers))
         catalogue = stored
+    if index is None:
+        index = await stored_index(store, catalogue, settings)
     info = info or await store.catalogue_info()
-    return await build_library(catalogue, settings, info.loaded_at if info else None)
+    return await build_library(catalogue, settings, info.loaded_at if info else None, index=index)
 
 
 async def build_library(
@@ -169,11 +233,12 @@ async def build_library(
     settings: Settings,
     loaded_at: datetime | None,
     metadata: Mapping[str, PaperMetadata] | None = None,
+    index: SearchIndex | None = None,
 ) -> Library:
-    """Index a catalogue in a worker thread: seconds for a large list, which the event loop
-    must not wait on."""
+    """Index a catalogue (unless its `index` is given) in a worker thread: seconds for a
+    large list, which the event loop must not wait on."""
     return await asyncio.to_thread(
-        Library.build, catalogue, settings.aliases_table, loaded_at, metadata=metadata
+        Library.build, catalogue, settings.aliases_table, loaded_at, metadata=metadata, index=index
     )
 
 

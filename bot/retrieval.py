@@ -2,7 +2,7 @@
 
 A document is a mapping of field names to text (`title`, `authors`, `sections`, ...); each
 field has a weight. The index is flat: a term's postings are two arrays (document numbers
-ascending, and the term's precomputed BM25F impact in each), plus a byte of which fields hold
+ascending, and the term's precomputed BM25F impact in each), plus a bit mask of which fields hold
 it, for explaining a match. Adding a field (an abstract, a TL;DR) is adding it to the
 documents and to `weights`: the ranking code does not change.
 
@@ -18,7 +18,6 @@ import re
 import unicodedata
 from array import array
 from bisect import bisect_left
-from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
@@ -51,7 +50,7 @@ def stem(word: str) -> str:
 
 
 def _fold(text: str) -> str:
-    return fold(unicodedata.normalize("NFKC", text))
+    return text.lower() if text.isascii() else fold(unicodedata.normalize("NFKC", text))
 
 
 @dataclass(frozen=True, slots=True)
@@ -145,38 +144,61 @@ class FieldIndex:
         documents: Sequence[Mapping[str, Sequence[str]]],
         weights: Mapping[str, float],
         b: float = 0.6,
+        rarity: Iterable[str] | None = None,
     ) -> None:
+        """`rarity` names the fields whose documents set how rare a term is (all by
+        default): a term any of them holds is as rare as they say, however many long
+        fields (abstracts) also use it; a term only the others hold is rare by theirs."""
         self.fields = tuple(weights)
+        if len(self.fields) > 16:
+            raise ValueError("at most 16 fields")
         self._n = len(documents)
         lengths = {f: [len(d.get(f, ())) for d in documents] for f in self.fields}
         average = {f: (sum(ls) / len(ls) if ls else 0.0) or 1.0 for f, ls in lengths.items()}
-        # Weighted, length-normalised term frequency, then the saturation and the idf.
-        accumulated: dict[str, dict[int, list[float]]] = {}
+        # Weighted, length-normalised term frequency per document and term, with a bit per
+        # field holding it; documents come in order, so each term's documents are sorted.
+        postings: dict[str, tuple[list[int], list[float], list[int]]] = {}
         for i, document in enumerate(documents):
+            local: dict[str, list[float]] = {}
             for k, f in enumerate(self.fields):
-                terms = document.get(f, ())
+                terms = document.get(f)
                 if not terms:
                     continue
                 norm = weights[f] / (1 - b + b * len(terms) / average[f])
-                for term, tf in Counter(terms).items():
-                    entry = accumulated.setdefault(term, {}).setdefault(i, [0.0, 0.0])
-                    entry[0] += tf * norm
-                    entry[1] = float(int(entry[1]) | (1 << k))
+                bit = float(1 << k)
+                for term in terms:
+                    entry = local.get(term)
+                    if entry is None:
+                        local[term] = [norm, bit]
+                    else:
+                        entry[0] += norm
+                        entry[1] = float(int(entry[1]) | int(bit))
+            for term, (tf, mask) in local.items():
+                held = postings.get(term)
+                if held is None:
+                    postings[term] = ([i], [tf], [int(mask)])
+                else:
+                    held[0].append(i)
+                    held[1].append(tf)
+                    held[2].append(int(mask))
         self._ids: dict[str, int] = {}
-        self._docs: list[array[int]] = []
-        self._impacts: list[array[float]] = []
-        self._masks: list[bytes] = []
-        self._idf: list[float] = []
-        for term, postings in accumulated.items():
-            self._ids[term] = len(self._docs)
-            idf = math.log(1 + (self._n - len(postings) + 0.5) / (len(postings) + 0.5))
+        # All terms' postings in three flat arrays, a term's at its span of `_starts`: a few
+        # objects whatever the list's size, cheap to keep, store and read back.
+        self._starts = array("I", [0])
+        self._docs = array("I")
+        self._impacts = array("f")
+        self._masks = array("H")  # a bit per field (16 fields at most)
+        self._idf = array("d")
+        primary = sum(1 << k for k, f in enumerate(self.fields) if rarity is None or f in rarity)
+        for term, (docs, tfs, masks) in postings.items():
+            self._ids[term] = len(self._idf)
+            df = sum(1 for m in masks if m & primary) or len(docs)
+            idf = math.log(1 + (self._n - df + 0.5) / (df + 0.5))
             self._idf.append(idf)
-            docs = sorted(postings)
-            self._docs.append(array("I", docs))
-            self._impacts.append(
-                array("f", (idf * (postings[d][0] / (_K1 + postings[d][0])) for d in docs))
-            )
-            self._masks.append(bytes(int(postings[d][1]) for d in docs))
+            self._docs.extend(docs)
+            self._impacts.extend([idf * (t / (_K1 + t)) for t in tfs])
+            self._masks.extend(masks)
+            self._starts.append(len(self._docs))
         self.max_idf = math.log(1 + (self._n + 0.5) / 0.5)
 
     def __contains__(self, term: str) -> bool:
@@ -194,7 +216,7 @@ class FieldIndex:
     def postings(self, term: str) -> int:
         """How many documents hold a term."""
         k = self._ids.get(term)
-        return len(self._docs[k]) if k is not None else 0
+        return self._starts[k + 1] - self._starts[k] if k is not None else 0
 
     def rank(self, concepts: Iterable[Concept]) -> Ranked:
         """Score every document holding some of the concepts."""
@@ -220,7 +242,8 @@ class FieldIndex:
                     k = self._ids.get(term)
                     if k is None:
                         continue
-                    for d, impact in zip(self._docs[k], self._impacts[k], strict=True):
+                    lo, hi = self._starts[k], self._starts[k + 1]
+                    for d, impact in zip(self._docs[lo:hi], self._impacts[lo:hi], strict=True):
                         summed[d] = summed.get(d, 0.0) + impact
                         held[d] = held.get(d, 0) + 1
                 for d, value in summed.items():
@@ -242,9 +265,9 @@ class FieldIndex:
         k = self._ids.get(term)
         if k is None:
             return []
-        docs = self._docs[k]
-        j = bisect_left(docs, doc)
-        if j == len(docs) or docs[j] != doc:
+        lo, hi = self._starts[k], self._starts[k + 1]
+        j = bisect_left(self._docs, doc, lo, hi)
+        if j == hi or self._docs[j] != doc:
             return []
-        mask = self._masks[k][j]
+        mask = self._masks[j]
         return [f for n, f in enumerate(self.fields) if mask & (1 << n)]

@@ -12,17 +12,23 @@ A query is answered, in order of certainty, by:
 
 from __future__ import annotations
 
+import copy
+import gc
 import heapq
+import io
 import math
+import pickle
 import re
 import unicodedata
+import zlib
 from array import array
 from bisect import bisect_left, bisect_right
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from itertools import pairwise
+from typing import Any
 
 from rapidfuzz import fuzz, process
 from rapidfuzz.distance import OSA
@@ -30,6 +36,7 @@ from rapidfuzz.distance import OSA
 from bot.catalogue.names import arxiv_id_from_url, arxiv_id_in_text, fold
 from bot.chinese import Glossary
 from bot.citations import Citation, arxiv_doi, link_keys, parse_citation, slug_words
+from bot.metadata.models import PaperMetadata
 from bot.models import Catalogue, Paper, Section
 from bot.retrieval import Analyser, Concept, FieldIndex, stem
 
@@ -62,7 +69,9 @@ CARD_FLOOR = 0.85
 CARD_LEAD = 0.2
 LIST_FLOOR = 0.4
 # The fields of the ranked retrieval and their weights: a title word counts most. A new
-# field (an abstract) joins by being added here and to `SearchIndex._document`.
+# field joins by being added here and to `SearchIndex._document`. The metadata's TL;DR and
+# abstract weigh least: they find a paper by a word no title holds, but are long and mention
+# other work, so they must not outrank a title or a name.
 FIELD_WEIGHTS = {
     "title": 3.0,
     "aliases": 3.0,
@@ -72,7 +81,12 @@ FIELD_WEIGHTS = {
     "section": 1.0,
     "heading": 1.0,
     "venue": 1.0,
+    "tldr": 0.1,
+    "abstract": 0.05,
 }
+# The fields that say how rare a word is: nearly every abstract says "evaluate", which
+# makes it no commoner in titles.
+RARITY_FIELDS = frozenset(FIELD_WEIGHTS) - {"tldr", "abstract"}
 _FIELD_B = 0.6
 # Queries are cut to this many characters before matching. No title, name or link a reader
 # types is longer, and several steps cost the square of a query's length (fuzzy ratios, the
@@ -90,6 +104,8 @@ _RARE_PAIRS = 12
 
 def normalise(text: str) -> str:
     """Case-, accent- and width-folded text (full-width Ｍａｍｂａ is mamba)."""
+    if text.isascii():
+        return text.lower()
     return fold(unicodedata.normalize("NFKC", text))
 
 
@@ -158,6 +174,7 @@ def bounded(query: str) -> str:
     return normalise(" ".join(query.split())[:QUERY_CHARS])[:QUERY_CHARS]
 
 
+@lru_cache(maxsize=1 << 18)
 def compact(text: str) -> str:
     """Letters and digits only: `Self-RAG`, `self rag` and `selfrag` are all `selfrag`."""
     return "".join(_WORD.findall(normalise(text)))
@@ -209,11 +226,105 @@ class SearchResult:
         return len(self.close) > 1
 
 
-@dataclass(slots=True)
-class _Name:
-    paper: int
-    weight: float
-    why: str
+# The word channel's weights, kept in two bits of a posting (paper << 2 | weight).
+_WORD_WEIGHTS = tuple(sorted({_TITLE, _ALIAS, _AUTHOR, _SECTION, _VENUE}, reverse=True))
+# The kinds of names, kept in three bits of a name's entry (paper << 3 | kind).
+_NAME_KINDS = (
+    (_NICKNAME, "nickname"),
+    (_HEAD, "title head"),
+    (_SHORT_TITLE, "title"),
+    (_AUTHOR_NAME, "author"),
+    (_REPO, "code repository"),
+)
+_KIND = {why: k for k, (_, why) in enumerate(_NAME_KINDS)}
+
+
+# What `SearchIndex.dumps` keeps: everything built, not what it was built from (the
+# catalogue, nicknames and glossary, handed back to `loads`) or is cheaply made from it.
+_STORED = (
+    "_keys", "_arxiv", "_urls", "_postings", "_names", "_author_names", "_joined",
+    "_contexts", "_n", "_max_idf", "_vocab", "_spelt_words", "_spelt_names", "_fields", "_stems",
+)  # fmt: skip
+
+
+class _Restricted(pickle.Unpickler):
+    """Unpickles an index's own types only, so a stored index can never run code."""
+
+    _ALLOWED = frozenset(
+        {
+            ("array", "_array_reconstructor"),
+            ("array", "array"),
+            ("builtins", "set"),
+            ("builtins", "frozenset"),
+            ("collections", "defaultdict"),
+            ("builtins", "list"),
+            ("bot.search", "_Spellings"),
+            ("bot.retrieval", "FieldIndex"),
+        }
+    )
+
+    def find_class(self, module: str, name: str) -> Any:
+        if (module, name) not in self._ALLOWED:
+            raise pickle.UnpicklingError(f"{module}.{name} is not part of a search index")
+        return super().find_class(module, name)
+
+
+class _Posting:
+    """A word's papers: a sorted array of paper << 2 | weight code, 4 bytes a paper (a dict
+    of them took 70 bytes; at 100,000 papers the postings were half the index)."""
+
+    __slots__ = ("codes",)
+
+    def __init__(self, codes: array[int]) -> None:
+        self.codes = codes
+
+    def __len__(self) -> int:
+        return len(self.codes)
+
+    def get(self, i: int, default: float = 0.0) -> float:
+        codes = self.codes
+        j = bisect_left(codes, i << 2)
+        if j < len(codes) and codes[j] >> 2 == i:
+            return _WORD_WEIGHTS[codes[j] & 3]
+        return default
+
+    def items(self) -> Iterable[tuple[int, float]]:
+        weights = _WORD_WEIGHTS
+        return ((c >> 2, weights[c & 3]) for c in self.codes)
+
+
+def _hash(text: str) -> int:
+    """A stable 32-bit hash (the same in every process, unlike `hash`).
+
+    The strings every paper has its own of (author names, words written together: a
+    million at 100,000 papers) are kept as one sorted array of hash << 32 | paper, 8 bytes
+    each, not as a million strings; a hash only names candidates, which the caller checks
+    against the paper (`_candidates`)."""
+    return zlib.crc32(text.encode("utf-8", "surrogatepass"))
+
+
+def _candidates(table: array[int], text: str) -> set[int]:
+    h = _hash(text)
+    lo = bisect_left(table, h << 32)
+    hi = bisect_left(table, (h + 1) << 32, lo)
+    return {v & 0xFFFFFFFF for v in table[lo:hi]}
+
+
+def _author_keys(p: Paper) -> Iterable[str]:
+    """The names an author of a paper is asked by: "tri dao" and "dao tri", not a lone
+    surname, compared without spaces."""
+    for author in p.authors:
+        parts = words(author)
+        if len(parts) > 1:
+            yield compact(" ".join(parts))
+            yield compact(" ".join([parts[-1], *parts[:-1]]))
+
+
+def _paper_joins(p: Paper) -> Iterable[str]:
+    """The neighbouring words of a paper's title and authors, written together."""
+    yield from _joins(words(p.title))
+    for author in p.authors:
+        yield from _joins(words(author))
 
 
 @dataclass
@@ -223,6 +334,8 @@ class SearchIndex:
     catalogue: Catalogue
     aliases: Mapping[str, Iterable[str]] = field(default_factory=dict)
     glossary: Glossary = field(default_factory=Glossary)
+    # What arXiv and Semantic Scholar say, by paper id: its abstracts and TL;DRs are fields.
+    metadata: Mapping[str, PaperMetadata] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         papers = self.catalogue.papers
@@ -231,10 +344,11 @@ class SearchIndex:
         self._by_id = {p.id: i for i, p in enumerate(papers)}
         self._arxiv: dict[str, int] = {}
         self._urls: dict[str, int] = {}
-        self._postings: dict[str, dict[int, float]] = defaultdict(dict)
-        self._written: set[str] = set()  # words as written, not joined pairs
-        self._names: dict[str, dict[int, _Name]] = defaultdict(dict)
-        sections = {s.slug: s for s in self.catalogue.sections}
+        # Being built: a word's or name's codes, papers ascending (papers come in order).
+        self._building: dict[str, list[int]] = {}
+        self._naming: dict[str, list[int]] = {}
+        self._hashing_names: list[int] = []  # see _hash
+        self._hashing_joins: list[int] = []
         section_words = {
             s.slug: words(f"{s.heading} {s.name} {s.chapter}") for s in self.catalogue.sections
         }
@@ -244,6 +358,12 @@ class SearchIndex:
                 repo_count[repo] += 1
         for i, p in enumerate(papers):
             self._index_paper(i, p, section_words, repo_count)
+        self._postings = {w: array("I", c) for w, c in self._building.items()}
+        self._names = {key: array("I", c) for key, c in self._naming.items()}
+        del self._building, self._naming
+        self._author_names = array("Q", sorted(self._hashing_names))
+        self._joined = array("Q", sorted(self._hashing_joins))
+        del self._hashing_names, self._hashing_joins
         # Section and chapter names a query may carry as context ("模型编辑 rome").
         self._contexts: dict[str, set[int]] = defaultdict(set)
         for s in self.catalogue.sections:
@@ -251,26 +371,86 @@ class SearchIndex:
             for form in (s.heading, s.name, s.chapter, s.slug):
                 if len(key := compact(form)) >= 2:
                     self._contexts[key] |= members
-        n = max(len(papers), 1)
-        self._idf = {w: math.log(1 + n / len(ps)) for w, ps in self._postings.items()}
-        self._max_idf = math.log(1 + n)
+        self._n = max(len(papers), 1)
+        self._max_idf = math.log(1 + self._n)
         # Joined pairs are matched exactly only: kept out of the prefix and typo vocabulary.
-        self._vocab = sorted(self._written)
+        self._vocab = sorted(self._postings)
         self._spelt_words = _Spellings(w for w in self._vocab if not w.isdigit())
         # Misspelt names are looked for among nicknames, title heads and repositories; the
         # words of titles and author names are forgiven one by one in the word channel.
+        spelt = {_KIND[why] for why in _SPELT_NAMES}
         self._spelt_names = _Spellings(
-            key
-            for key, named in self._names.items()
-            if any(n.why in _SPELT_NAMES for n in named.values())
+            key for key, codes in self._names.items() if any(c & 7 in spelt for c in codes)
         )
         self._analyser = Analyser(self.glossary)
+        self._index_fields()
+
+    def dumps(self) -> bytes:
+        """The index as bytes, to keep beside its catalogue: opening a stored list then
+        costs reading it back (`loads`), not building it again."""
+        state = {k: getattr(self, k) for k in _STORED}
+        return pickle.dumps(state, protocol=pickle.HIGHEST_PROTOCOL)
+
+    @classmethod
+    def loads(
+        cls,
+        data: bytes,
+        catalogue: Catalogue,
+        aliases: Mapping[str, Iterable[str]],
+        glossary: Glossary,
+    ) -> SearchIndex:
+        """The index `dumps` wrote for this catalogue (with these aliases and glossary).
+        Raises ValueError when the bytes are not such an index or another catalogue's."""
+        collecting = gc.isenabled()
+        gc.disable()  # millions of new objects: no point looking for cycles among them
+        try:
+            state = _Restricted(io.BytesIO(data)).load()
+        except (pickle.UnpicklingError, EOFError, AttributeError, TypeError) as exc:
+            raise ValueError(f"not a stored search index: {exc}") from exc
+        finally:
+            if collecting:
+                gc.enable()
+        if not isinstance(state, dict) or set(state) != set(_STORED):
+            raise ValueError("not a stored search index of this version")
+        if state["_n"] != max(len(catalogue.papers), 1):
+            raise ValueError("the stored search index is another catalogue's")
+        index = cls.__new__(cls)
+        index.catalogue, index.aliases, index.glossary, index.metadata = (
+            catalogue,
+            aliases,
+            glossary,
+            {},
+        )
+        vars(index).update(state)
+        index._papers = catalogue.papers
+        index._by_id = {p.id: i for i, p in enumerate(catalogue.papers)}  # its strings shared
+        index._analyser = Analyser(glossary)
+        return index
+
+    def _index_fields(self) -> None:
+        sections = {s.slug: s for s in self.catalogue.sections}
         self._fields = FieldIndex(
-            [self._document(p, sections) for p in papers], FIELD_WEIGHTS, b=_FIELD_B
+            [self._document(p, sections) for p in self._papers],
+            FIELD_WEIGHTS,
+            b=_FIELD_B,
+            rarity=RARITY_FIELDS,
         )
         self._stems = sorted(t for t in self._fields.terms() if not _CJK.match(t))
-        # Built here, with the index, so the first query that matches nothing pays nothing.
-        self._titles = _NearestTitles([normalise(p.title) for p in papers])
+
+    @cached_property
+    def _titles(self) -> _NearestTitles:
+        """The titles for `closest`, built on the first query that matches nothing: a
+        stored index opens without them (a second or so at 100,000 papers), and a copy
+        made by `with_metadata` shares them."""
+        return _NearestTitles([normalise(p.title) for p in self._papers])
+
+    def with_metadata(self, metadata: Mapping[str, PaperMetadata]) -> SearchIndex:
+        """This index with other metadata: only the ranked retrieval's fields are built
+        again, the rest is shared (seconds for a large list: not for the event loop)."""
+        index = copy.copy(self)
+        index.metadata = dict(metadata)
+        index._index_fields()
+        return index
 
     def _index_paper(
         self,
@@ -279,44 +459,61 @@ class SearchIndex:
         section_words: Mapping[str, tuple[str, ...]],
         repo_count: Mapping[str, int],
     ) -> None:
-        def post(ws: Iterable[str], weight: float, *, written: bool = True) -> None:
-            for w in ws:
-                if self._postings[w].get(i, 0.0) < weight:
-                    self._postings[w][i] = weight
-                if written:
-                    self._written.add(w)
+        building, naming = self._building, self._naming
 
-        def name(text: str, weight: float, why: str) -> None:
+        def post(ws: Iterable[str], weight: float) -> None:
+            code = i << 2 | _WORD_WEIGHTS.index(weight)
+            for w in ws:
+                codes = building.get(w)
+                if codes is None:
+                    building[w] = [code]
+                elif codes[-1] >> 2 != i:
+                    codes.append(code)
+                elif codes[-1] > code:  # a weightier place in the same paper
+                    codes[-1] = code
+
+        def name(text: str, why: str) -> None:
             key = compact(text)
-            known = self._names[key].get(i)
-            if len(key) >= 2 and (known is None or known.weight < weight):
-                self._names[key][i] = _Name(i, weight, why)
+            if len(key) < 2:
+                return
+            code = i << 3 | _KIND[why]
+            codes = naming.get(key)
+            if codes is None:
+                naming[key] = [code]
+            elif codes[-1] >> 3 != i:
+                codes.append(code)
+            elif codes[-1] > code:
+                codes[-1] = code
 
         title = words(p.title)
         post(title, _TITLE)
-        post(_joins(title), _TITLE, written=False)
+        # Each author's words once (most names are the list's only one of them).
+        joins = self._hashing_joins
+        for w in _joins(title):
+            joins.append(_hash(w) << 32 | i)
         for author in p.authors:
-            post(words(author), _AUTHOR)
-            post(_joins(words(author)), _AUTHOR, written=False)
+            parts = words(author)
+            post(parts, _AUTHOR)
+            for w in _joins(parts):
+                joins.append(_hash(w) << 32 | i)
+            if len(parts) > 1:  # as _author_keys
+                for key in (compact(" ".join(parts)), compact(" ".join([parts[-1], *parts[:-1]]))):
+                    if len(key) >= 2:
+                        self._hashing_names.append(_hash(key) << 32 | i)
         post((w for s in p.sections for w in section_words.get(s, ())), _SECTION)
         post(words(p.venue), _VENUE)
         head = p.title.split(":", 1)[0]
         if head != p.title and len(head.split()) <= 6:
-            name(head, _HEAD, "title head")
+            name(head, "title head")
         if len(p.title) <= 40:
-            name(p.title, _SHORT_TITLE, "title")
-        for author in p.authors:
-            parts = words(author)
-            if len(parts) > 1:  # "tri dao" and "dao tri", not a lone surname
-                name(" ".join(parts), _AUTHOR_NAME, "author")
-                name(" ".join([parts[-1], *parts[:-1]]), _AUTHOR_NAME, "author")
+            name(p.title, "title")
         if p.code and (repo := _repo_name(p.code)) and repo_count[repo] == 1:
-            name(repo, _REPO, "code repository")
+            name(repo, "code repository")
         for alias in self.aliases.get(p.id, ()):
             if (arxiv := arxiv_id_in_text(alias)) and compact(alias) == compact(arxiv):
                 self._arxiv.setdefault(arxiv, i)
                 continue
-            name(alias, _NICKNAME, "nickname")
+            name(alias, "nickname")
             post(words(alias), _ALIAS)
         if p.arxiv_id:
             self._arxiv[p.arxiv_id] = i
@@ -334,6 +531,7 @@ class SearchIndex:
         listed = [sections[s] for s in p.sections if s in sections]
         aliases = [a for a in self.aliases.get(p.id, ()) if not arxiv_id_in_text(a)]
         repo = _repo_name(p.code) if p.code else None
+        meta = self.metadata.get(p.id)
         return {
             "title": terms(p.title),
             "aliases": [t for a in aliases for t in terms(a)],
@@ -343,6 +541,8 @@ class SearchIndex:
             "heading": [t for s in listed for t in terms(f"{s.heading} {s.chapter}")],
             "venue": terms(p.venue),
             "repo": terms(repo.replace("-", " ").replace("_", " ")) if repo else [],
+            "tldr": terms(meta.tldr) if meta else [],
+            "abstract": terms(meta.abstract) if meta else [],
         }
 
     # Papers ------------------------------------------------------------------------------
@@ -561,13 +761,14 @@ class SearchIndex:
         first; a very common word ("language", "model") only adds to papers the rarer words
         already found, so a query costs what its rare words cost, not the size of the list.
         """
-        weighted: list[tuple[float, list[tuple[str, float]], int]] = []
+        weighted: list[tuple[float, list[tuple[Mapping[int, float] | _Posting, float]], int]]
+        weighted = []
         for q, share in ((q, 1 / len(g)) for g in groups for q in g):
-            matches = self._expand(q)
-            idf = max((self._idf[w] for w, s in matches if s == 1.0), default=None)
+            matches = [(self._posting(w), sim) for w, sim in self._expand(q)]
+            idf = max((self._idf(ps) for ps, s in matches if s == 1.0), default=None)
             if idf is None:
-                idf = max((self._idf[w] for w, _ in matches), default=self._max_idf)
-            size = sum(len(self._postings[w]) for w, _ in matches)
+                idf = max((self._idf(ps) for ps, _ in matches), default=self._max_idf)
+            size = sum(len(ps) for ps, _ in matches)
             weighted.append((idf * share, matches, size))
         total = sum(w for w, _, _ in weighted) or 1.0
         common = max(1000, len(self._papers) // 20)
@@ -575,23 +776,48 @@ class SearchIndex:
             best: dict[int, float] = {}
             if size > common and scores:
                 for i in scores:
-                    for w, sim in matches:
-                        value = sim * self._postings[w].get(i, 0.0)
+                    for ps, sim in matches:
+                        value = sim * ps.get(i, 0.0)
                         if value > best.get(i, 0.0):
                             best[i] = value
             else:
-                for w, sim in matches:
-                    for i, posted in self._postings[w].items():
+                for ps, sim in matches:
+                    for i, posted in ps.items():
                         value = sim * posted
                         if value > best.get(i, 0.0):
                             best[i] = value
             for i, value in best.items():
                 scores[i] += 100.0 * weight * value / total
 
+    def _idf(self, posting: Mapping[int, float] | _Posting) -> float:
+        return math.log(1 + self._n / len(posting)) if len(posting) else self._max_idf
+
+    def _posting(self, w: str) -> Mapping[int, float] | _Posting:
+        """The papers holding an index word, or a pair of words written together."""
+        found = self._postings.get(w)
+        pairs = self._pair(w)
+        if not pairs:
+            return _Posting(found) if found is not None else {}
+        merged = dict(_Posting(found).items()) if found is not None else {}
+        for i in pairs:  # "reranking" is also "re-ranking"
+            merged[i] = max(merged.get(i, 0.0), _TITLE)
+        return merged
+
+    def _pair(self, w: str) -> list[int]:
+        """The papers whose title or an author has two neighbouring words that, written
+        together, are `w` ("selfrag", "tridao")."""
+        if not w.isalpha():
+            return []
+        found = _candidates(self._joined, w)
+        return sorted(i for i in found if w in _paper_joins(self._papers[i]))
+
     def _expand(self, q: str) -> list[tuple[str, float]]:
-        """Index words a query word stands for: itself, words it begins, near spellings."""
+        """Index words a query word stands for: itself (or a pair written together), words
+        it begins, near spellings."""
         found: list[tuple[str, float]] = []
-        if q in self._postings:
+        written = q in self._postings
+        paired = bool(self._pair(q))
+        if written or paired:
             found.append((q, 1.0))
         if len(q) >= 2 or _CJK.match(q):  # autocomplete from the second keystroke
             start = bisect_left(self._vocab, q)
@@ -600,10 +826,18 @@ class SearchIndex:
                     break
                 if w != q:
                     found.append((w, _PREFIX))
-        if len(q) >= 4 and not q.isdigit() and q not in self._postings:
+        if len(q) >= 4 and not q.isdigit() and not written and not paired:
             for w, ratio in self._spelt_words.near(q).items():
                 found.append((w, 0.9 * ratio / 100))
         return found
+
+    def _named(self, key: str) -> list[tuple[int, float, str]]:
+        """The papers a name is of: (paper, the kind's weight, the kind)."""
+        out = [(c >> 3, *_NAME_KINDS[c & 7]) for c in self._names.get(key, ())]
+        for i in sorted(_candidates(self._author_names, key)):
+            if key in _author_keys(self._papers[i]):
+                out.append((i, _AUTHOR_NAME, "author"))
+        return out
 
     def _score_names(
         self, qc: str, scores: dict[int, float], why: dict[int, str], scale: float
@@ -613,18 +847,19 @@ class SearchIndex:
         if len(qc) < 2:
             return False
         bonus: dict[int, tuple[float, str]] = {}
-        for name in self._names.get(qc, {}).values():
-            bonus[name.paper] = max(bonus.get(name.paper, (0.0, "")), (name.weight, name.why))
+        named = self._named(qc)
+        for i, weight, kind in named:
+            bonus[i] = max(bonus.get(i, (0.0, "")), (weight, kind))
         if not bonus and 4 <= len(qc) <= 40:
             for text, ratio in self._spelt_names.near(qc).items():
-                for name in self._names[text].values():
-                    value = name.weight * (ratio - 50) / 50
-                    if value > bonus.get(name.paper, (0.0, ""))[0]:
-                        bonus[name.paper] = (value, name.why)
+                for i, weight, kind in self._named(text):
+                    value = weight * (ratio - 50) / 50
+                    if value > bonus.get(i, (0.0, ""))[0]:
+                        bonus[i] = (value, kind)
         for i, (value, reason) in bonus.items():
             scores[i] += value * scale
             why.setdefault(i, reason)
-        return qc in self._names
+        return bool(named)
 
     def closest(self, query: str, limit: int = 3) -> list[Paper]:
         """The titles nearest to a query that matched nothing (rapidfuzz WRatio), to offer

@@ -141,6 +141,16 @@ MIGRATIONS: tuple[str, ...] = (
     ALTER TABLE weekly ADD COLUMN poll_candidates TEXT NOT NULL DEFAULT '[]';
     ALTER TABLE weekly ADD COLUMN extras_status TEXT NOT NULL DEFAULT '';
     """,
+    # 6: the search index of the stored catalogue (bot.search.SearchIndex.dumps), written in
+    # the catalogue's transaction; `fingerprint` names the catalogue and what the index was
+    # built with, so an index is only ever read back for the same.
+    """
+    CREATE TABLE search_index (
+        id INTEGER PRIMARY KEY CHECK (id = 1),
+        fingerprint TEXT NOT NULL,
+        data BLOB NOT NULL
+    );
+    """,
 )
 
 
@@ -241,12 +251,14 @@ class Store:
         *,
         now: datetime,
         meta: dict[str, str] | None = None,
+        search_index: tuple[str, bytes] | None = None,
     ) -> bool:
         """Make `catalogue` the stored one in a single transaction, with `meta` (such as the
-        digest of the source text it was parsed from) written in the same transaction.
+        digest of the source text it was parsed from) and its search index (a fingerprint
+        and the bytes) written in the same transaction.
 
-        Returns False when the same catalogue is already stored (only `meta` is written
-        then). Any failure rolls back and leaves the previous catalogue intact.
+        Returns False when the same catalogue is already stored (only `meta` and the index
+        are written then). Any failure rolls back and leaves the previous catalogue intact.
         """
         papers, sections, members = await asyncio.to_thread(_catalogue_rows, catalogue)
         extra = list((meta or {}).items())
@@ -255,7 +267,9 @@ class Store:
                 info = await _catalogue_info(db)
                 if info is not None and info.digest == catalogue.digest:
                     await db.executemany(_SET_META, extra)
+                    await _set_search_index(db, search_index)
                     return False
+                await _set_search_index(db, search_index)
                 for table in ("section_papers", "sections", "papers", "problems"):
                     await db.execute(f"DELETE FROM {table}")
                 await db.executemany(_INSERT_PAPER, papers)
@@ -322,6 +336,27 @@ class Store:
         finally:
             await db.execute("COMMIT")
         return await asyncio.to_thread(_catalogue, info, members, sections, papers, problems)
+
+    async def search_index(self, fingerprint: str) -> bytes | None:
+        """The stored search index when it is the one `fingerprint` names, else None."""
+        async with self._read.execute(
+            "SELECT data FROM search_index WHERE fingerprint = ?", (fingerprint,)
+        ) as cur:
+            row = await cur.fetchone()
+        return bytes(row[0]) if row else None
+
+    async def save_search_index(self, digest: str, fingerprint: str, data: bytes) -> bool:
+        """Store the search index of the catalogue whose digest is `digest`, if that is still
+        the stored catalogue (a reload may have replaced it meanwhile). Returns whether."""
+        try:
+            async with self.transaction() as db:
+                info = await _catalogue_info(db)
+                if info is None or info.digest != digest:
+                    return False
+                await _set_search_index(db, (fingerprint, data))
+        except aiosqlite.Error as exc:
+            raise StoreError(f"could not store the search index in {self.path}: {exc}") from exc
+        return True
 
     # Small settings of the bot ---------------------------------------------------------------
 
@@ -550,6 +585,13 @@ _INSERT_PAPER = (
     "INSERT INTO papers (id, position, title, authors, et_al, venue, year, pdf, code,"
     " links, arxiv_id, line) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
 )
+
+
+async def _set_search_index(db: aiosqlite.Connection, index: tuple[str, bytes] | None) -> None:
+    """Replace the stored search index (or drop it: None), inside the caller's transaction."""
+    await db.execute("DELETE FROM search_index")
+    if index is not None:
+        await db.execute("INSERT INTO search_index (id, fingerprint, data) VALUES (1, ?, ?)", index)
 
 
 async def _schema_version(db: aiosqlite.Connection) -> int:

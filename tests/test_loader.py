@@ -11,6 +11,7 @@ import pytest
 import bot.loader
 from bot.config import Settings
 from bot.loader import load_catalogue, open_library
+from bot.models import Catalogue
 from bot.store import Store
 from tests.conftest import CHAPTER_LIST, FULL_LIST, NOW
 
@@ -78,3 +79,66 @@ async def test_a_changed_section_table_parses_again(tmp_path: Path, parses: list
         table.write_text(table.read_text(encoding="utf-8") + "\n# edited\n", encoding="utf-8")
         await load_catalogue(store, settings, now=NOW)
     assert len(parses) == 2
+
+
+@pytest.fixture
+def builds(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The threads the loader built a search index in, one entry a build."""
+    seen: list[str] = []
+    original = bot.loader._indexed
+
+    def indexed(*args: object) -> object:
+        seen.append(threading.current_thread().name)
+        return original(*args)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(bot.loader, "_indexed", indexed)
+    return seen
+
+
+async def test_a_restart_reads_the_stored_index_back(tmp_path: Path, builds: list[str]) -> None:
+    """The index is stored with its catalogue and read back at start-up, not built again
+    (issue 14); it answers as the one built."""
+    source = tmp_path / "list.md"
+    shutil.copy(FULL_LIST, source)
+    settings = settings_for(source, tmp_path / "db")
+    async with await Store.open(settings.db_path) as store:
+        first = await load_catalogue(store, settings, now=NOW)
+        assert first.index is not None and len(builds) == 1
+        assert threading.main_thread().name not in builds
+    async with await Store.open(settings.db_path) as store:
+        library = await open_library(store, settings, now=NOW)
+    assert len(builds) == 1
+    for query in ("rwkv", "tri dao", "selfrag", "papers on mixture of experts", "思维链"):
+        found = [h.paper.id for h in library.index.search(query, 5).hits]
+        assert found == [h.paper.id for h in first.index.search(query, 5).hits], query
+        assert found, query
+
+
+async def test_a_stale_or_damaged_index_is_built_again(tmp_path: Path, builds: list[str]) -> None:
+    data = tmp_path / "data"
+    shutil.copytree(Path(bot.loader.__file__).parent.parent / "data", data)
+    source = tmp_path / "list.md"
+    shutil.copy(CHAPTER_LIST, source)
+    env = {"READINGLIST_CATALOGUE": str(source), "READINGLIST_DB": str(tmp_path / "db")}
+    settings = Settings.from_mapping(env, data_dir=data)
+    async with await Store.open(settings.db_path) as store:
+        await open_library(store, settings, now=NOW)
+        assert len(builds) == 1
+        # new nicknames: the stored index is another's, so it is built again, and stored
+        aliases = settings.aliases_table
+        aliases.write_text(aliases.read_text(encoding="utf-8") + "\n# edited\n", "utf-8")
+        await open_library(store, settings, now=NOW)
+        assert len(builds) == 2
+        await open_library(store, settings, now=NOW)
+        assert len(builds) == 2
+        # bytes that are no index (or would run code) are refused, and the index rebuilt
+        fingerprint = bot.loader.index_fingerprint(await _stored(store), settings)
+        await store.save_search_index((await _stored(store)).digest, fingerprint, b"junk")
+        library = await open_library(store, settings, now=NOW)
+        assert len(builds) == 3 and library.index.search("rwkv").best is not None
+
+
+async def _stored(store: Store) -> Catalogue:
+    catalogue = await store.load_catalogue()
+    assert catalogue is not None
+    return catalogue

@@ -2,13 +2,18 @@
 
 from __future__ import annotations
 
+import os
+import pickle
+
 import pytest
 
 from bot.catalogue.aliases import read_aliases
 from bot.chinese import read_glossary
+from bot.metadata.models import Facts, PaperMetadata
 from bot.models import Catalogue
 from bot.search import AuthorIndex, SearchIndex, compact, decide, normalise, rank_sections, words
 from tests.conftest import DATA
+from tests.fake_metadata import abstract_of
 
 
 @pytest.fixture(scope="module")
@@ -227,3 +232,56 @@ def test_hits_say_which_fields_matched(index: SearchIndex) -> None:
     assert dict(hit.matched)["title"] == ("mixture", "experts")
     hit = index.search("低秩适配 survey").hits[0]
     assert "低秩适配" in dict(hit.matched)["heading"]
+
+
+def test_a_word_only_an_abstract_holds_finds_its_paper(index: SearchIndex) -> None:
+    """The metadata's abstracts and TL;DRs are searched (issue 12), below the titles."""
+    rwkv = index.catalogue.paper("2305.13048")
+    assert rwkv is not None
+    abstract = abstract_of(rwkv.title, rwkv.id)
+    word = next(w for w in abstract.split() if w.startswith("zq"))
+    assert not index.search(word).hits  # no title, author or name holds it
+    meta = {rwkv.id: PaperMetadata(rwkv.id, arxiv=Facts(abstract=abstract))}
+    found = index.with_metadata(meta).search(word)
+    assert found.best is not None and found.best.paper.id == rwkv.id
+    assert ("abstract", (word,)) in found.best.matched
+    tldr = {rwkv.id: PaperMetadata(rwkv.id, scholar=Facts(tldr=f"A {word} for RNNs."))}
+    best = index.with_metadata(tldr).search(word).best
+    assert best is not None and best.paper.id == rwkv.id
+    assert not index.search(word).hits  # the index it was made from is unchanged
+
+
+def test_a_title_outranks_an_abstract_that_mentions_it(index: SearchIndex) -> None:
+    """An abstract naming another paper's topic does not take that paper's place."""
+    lstm = index.catalogue.paper("long-short-term-memory")
+    assert lstm is not None
+    others = [p for p in index.catalogue.papers if p.id != lstm.id][:50]
+    noisy = {
+        p.id: PaperMetadata(p.id, arxiv=Facts(abstract=f"Unlike long short-term memory, {p.title}"))
+        for p in others
+    }
+    best = index.with_metadata(noisy).search("long short-term memory").best
+    assert best is not None and best.paper.id == lstm.id
+
+
+def test_a_stored_index_answers_as_the_one_built(index: SearchIndex) -> None:
+    """`dumps` and `loads` (the index kept with its catalogue, issue 14) lose nothing."""
+    again = SearchIndex.loads(index.dumps(), index.catalogue, index.aliases, index.glossary)
+    queries = [q for q in ("rwkv", "tri dao", "dao tri", "selfrag", "mamb", "atention")]
+    queries += [p.title[:25] for p in index.catalogue.papers[::7]]
+    for query in queries:
+        assert again.search(query, 10) == index.search(query, 10), query
+    rebuilt = again.with_metadata({})  # the fields built again from what was read back
+    assert rebuilt.search("papers on mixture of experts") == index.search(
+        "papers on mixture of experts"
+    )
+
+
+def test_a_stored_index_is_only_read_for_its_catalogue(index: SearchIndex, full: Catalogue) -> None:
+    data = index.dumps()
+    shorter = Catalogue(papers=full.papers[:-1], sections=full.sections)
+    with pytest.raises(ValueError, match="another catalogue"):
+        SearchIndex.loads(data, shorter, index.aliases, index.glossary)
+    for junk in (b"", b"junk", pickle.dumps(os.getcwd), pickle.dumps({"_n": len(full.papers)})):
+        with pytest.raises(ValueError):
+            SearchIndex.loads(junk, full, index.aliases, index.glossary)

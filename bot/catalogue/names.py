@@ -103,6 +103,8 @@ def arxiv_id_in_text(text: str) -> str | None:
 
 def fold(text: str) -> str:
     """Case-, accent- and width-insensitive form of a text, for comparing and searching."""
+    if text.isascii():  # most of any list: nothing to decompose (same result, 10x faster)
+        return text.lower()
     text = unicodedata.normalize("NFKD", text)
     text = "".join(c for c in text if not unicodedata.combining(c))
     return text.casefold()

@@ -11,7 +11,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-from collections.abc import Callable, Mapping
+from collections.abc import Awaitable, Callable, Mapping
 from datetime import datetime, timedelta
 
 from bot.config import Settings
@@ -35,7 +35,7 @@ class MetadataRefresher:
         store: Store,
         settings: Settings,
         catalogue: Callable[[], Catalogue],
-        publish: Callable[[Mapping[str, PaperMetadata]], None],
+        publish: Callable[[Mapping[str, PaperMetadata]], Awaitable[None]],
         clock: Callable[[], datetime],
         check_every: timedelta = CHECK_EVERY,
     ) -> None:
@@ -99,7 +99,7 @@ class MetadataRefresher:
         self.rounds += 1
         self.last_report = report
         if report.stored:
-            self.publish(report.metadata)
+            await self.publish(report.metadata)
             log.info(
                 "metadata: %d answers stored; %d of %d papers have an abstract, %d a TL;DR",
                 report.stored,

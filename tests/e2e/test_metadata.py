@@ -63,6 +63,9 @@ async def test_cards_gain_what_the_paper_is_about_after_start_up(
             abstract = await (await fake.click(card, "rl:abs:2305.13048")).wait()
             assert abstract.message is not None and abstract.message.ephemeral
             assert abstract.message.embeds[0]["description"].startswith("We study RWKV")
+            # The search found the paper by a word only its abstract holds (issue 12).
+            found = await (await fake.slash("paper", {"query": "zq30513048"})).wait()
+            assert found.message is not None and "RWKV" in found.message.embeds[0]["title"]
             about = await (await fake.slash("about")).wait()
             assert about.message is not None and "CC0" in str(about.message.embeds)
         requests = len(meta.requests)

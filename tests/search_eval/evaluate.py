@@ -3,6 +3,7 @@ search and two baselines; and how the bot decides (a card, a list, or nothing ma
 
     .venv/bin/python -m tests.search_eval.evaluate            # the sets tuned on
     .venv/bin/python -m tests.search_eval.evaluate --holdout  # also the held-out sets
+    .venv/bin/python -m tests.search_eval.evaluate --metadata # with noisy abstracts, TL;DRs
 
 Name sets (`queries.toml`, `holdout.toml`): one right paper a query. Question sets
 (`questions.toml`, `questions_holdout.toml`, issue 11): every acceptable paper listed, and
@@ -11,6 +12,7 @@ negatives (`expect = []`) whose answer must not be a card.
 
 from __future__ import annotations
 
+import random
 import sys
 import tomllib
 from collections import defaultdict
@@ -22,8 +24,10 @@ from bot.catalogue import SectionTable, parse_catalogue
 from bot.catalogue.aliases import read_aliases
 from bot.chinese import read_glossary
 from bot.config import PACKAGE_DATA
+from bot.metadata.models import Facts, PaperMetadata
 from bot.models import Catalogue
 from bot.search import SearchIndex, decide
+from tests.fake_metadata import abstract_of
 from tests.search_eval.baselines import FTS5Baseline, WRatioBaseline
 
 HERE = Path(__file__).resolve().parent
@@ -96,13 +100,30 @@ def full_catalogue() -> Catalogue:
     return parse_catalogue(FULL_LIST.read_text(encoding="utf-8"), str(FULL_LIST), table)
 
 
-def bot_index(catalogue: Catalogue) -> SearchIndex:
-    """The bot's index with the shipped aliases and glossary."""
+def bot_index(catalogue: Catalogue, *, metadata: bool = False) -> SearchIndex:
+    """The bot's index with the shipped aliases and glossary; with `metadata`, also the
+    noisy abstracts and TL;DRs of `noisy_metadata`."""
     return SearchIndex(
         catalogue,
         read_aliases(PACKAGE_DATA / "aliases.toml"),
         read_glossary(PACKAGE_DATA / "glossary.toml"),
+        noisy_metadata(catalogue) if metadata else {},
     )
+
+
+def noisy_metadata(catalogue: Catalogue, seed: int = 12) -> dict[str, PaperMetadata]:
+    """Abstracts and TL;DRs as the fake services serve them (the title again, stock phrases
+    and a word of the paper's own), each abstract also naming two other papers of the list
+    as related work, as real abstracts do: the noise the abstract fields must stand."""
+    rng = random.Random(seed)
+    papers = catalogue.papers
+    out: dict[str, PaperMetadata] = {}
+    for n, p in enumerate(papers):
+        related = " and ".join(rng.choice(papers).title.rstrip(".") for _ in range(2))
+        abstract = f"{abstract_of(p.title, p.id)} Related work: {related}."
+        tldr = "" if n % 5 == 4 else f"This paper introduces {p.title.rstrip('.')}."
+        out[p.id] = PaperMetadata(p.id, Facts(abstract=abstract), Facts(tldr=tldr))
+    return out
 
 
 def rankers(catalogue: Catalogue, index: SearchIndex | None = None) -> dict[str, Ranker]:
@@ -187,7 +208,7 @@ def _table(title: str, results: dict[str, dict[str, Score]]) -> None:
 def main(argv: Sequence[str] = ()) -> None:
     holdout = "--holdout" in argv
     catalogue = full_catalogue()
-    index = bot_index(catalogue)
+    index = bot_index(catalogue, metadata="--metadata" in argv)
     ranked = rankers(catalogue, index)
     chosen = {**SETS, **QUESTIONS}
     if not holdout:
