@@ -7,7 +7,10 @@ fails if a message exists in one language only.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import json
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
 
 LANGS = ("en", "zh")
 
@@ -309,6 +312,111 @@ MESSAGES: Mapping[str, tuple[str, str]] = {
         "To propose it, fill in this entry for the list's maintainers:",
         "如需推荐，请填写以下条目并提交给列表维护者：",
     ),
+    # the weekly statuses (/weekly show) and why a post could not be sent
+    "weekly.status_posted": ("posted {week}", "已发布 {week}"),
+    "weekly.status_now_failed": (
+        "/weekly now failed: {reason}",
+        "/每周论文 立即发布 失败：{reason}",
+    ),
+    "weekly.status_retry": ("will retry {week}: {reason}", "将重试 {week}：{reason}"),
+    "weekly.status_gave_up": ("gave up on {week}: {reason}", "已放弃 {week}：{reason}"),
+    "weekly.paper_gone": ("the paper left the reading list", "这篇论文已不在阅读列表中"),
+    "weekly.not_text_channel": ("the channel is not a text channel", "这个频道不是文字频道"),
+    "weekly.forbidden": ("missing permission to post in the channel", "没有在这个频道发布的权限"),
+    "weekly.channel_gone": ("the channel no longer exists", "这个频道已不存在"),
+    "weekly.discord_status": ("Discord answered {status}", "Discord 返回了 {status}"),
+    # what a server manager typed for /weekly set
+    "schedule.not_day": (
+        "{text} is not a day of the week. Type a day such as Monday, mon or 周一.",
+        "{text} 不是星期几。请输入例如 Monday、mon 或 周一。",
+    ),
+    "schedule.not_time": (
+        "{text} is not a time of day. Type a time such as 09:00, 21:30 or 9pm.",
+        "{text} 不是时间。请输入例如 09:00、21:30 或 9pm。",
+    ),
+    "schedule.ambiguous_zone": (
+        "{text} names several time zones: type the one you mean, {choices}.",
+        "{text} 可以指多个时区：请输入你指的那个，{choices}。",
+    ),
+    "schedule.offset": (
+        "{text} is an offset, and offsets do not follow daylight saving time. "
+        "Type the time zone of a place, such as Europe/Berlin or Asia/Shanghai.",
+        "{text} 是时差，而时差不随夏令时变化。请输入一个地方的时区，例如 Europe/Berlin 或 Asia/Shanghai。",
+    ),
+    "schedule.not_zone": (
+        "{text} is not a time zone. Type a name such as Europe/Berlin, America/New_York or "
+        "Asia/Shanghai.",
+        "{text} 不是时区。请输入时区名，例如 Europe/Berlin、America/New_York 或 Asia/Shanghai。",
+    ),
+    "schedule.not_zone_close": (
+        "{text} is not a time zone. Did you mean {choices}? Type a name such as Europe/Berlin, "
+        "America/New_York or Asia/Shanghai.",
+        "{text} 不是时区。你是指 {choices} 吗？请输入时区名，例如 Europe/Berlin、America/New_York "
+        "或 Asia/Shanghai。",
+    ),
+    "schedule.bad_weekday": (
+        "weekday must be 0 (Monday) to 6 (Sunday), not {weekday}",
+        "星期必须是 0（周一）到 6（周日），而不是 {weekday}",
+    ),
+    "schedule.aware_time": (
+        "at is a local wall-clock time; its zone goes in tz",
+        "at 是当地时间，时区应写在 tz 中",
+    ),
+    "schedule.no_zone": ("{text} is not a time zone", "{text} 不是时区"),
+    "schedule.not_place": ("{text} is not the time zone of a place", "{text} 不是某个地方的时区"),
+    # a reading list that cannot be read or used
+    "source.error": ("{source}: {reason}", "{source}: {reason}"),
+    "source.utf16": (
+        "is UTF-16 text, not UTF-8: save it as UTF-8",
+        "是 UTF-16 文本，不是 UTF-8：请另存为 UTF-8",
+    ),
+    "source.binary": (
+        "is a binary file, not a markdown reading list",
+        "是二进制文件，不是 markdown 阅读列表",
+    ),
+    "source.not_utf8": (
+        "not UTF-8 text (byte {byte}): save it as UTF-8 and load it again",
+        "不是 UTF-8 文本（第 {byte} 字节）：请另存为 UTF-8 后重新加载",
+    ),
+    "source.scheme": (
+        "unsupported scheme {scheme}: use a path or http(s)",
+        "不支持的协议 {scheme}：请使用文件路径或 http(s)",
+    ),
+    "source.cannot_read": ("cannot read: {why}", "无法读取：{why}"),
+    "source.bad_url": ("not a valid URL", "不是有效的 URL"),
+    "source.no_host": ("not a valid URL (no host)", "不是有效的 URL（没有主机名）"),
+    "source.http": ("HTTP {status}{reason}", "HTTP {status}{reason}"),
+    "source.too_large": ("larger than {size}", "超过 {size}"),
+    "source.timeout": ("timed out after {seconds} s", "{seconds} 秒后超时"),
+    "source.redirects": ("more than {n} redirects", "重定向超过 {n} 次"),
+    "source.bad_redirect": (
+        "redirected to an invalid or non-HTTP URL",
+        "被重定向到无效的或非 HTTP 的 URL",
+    ),
+    "source.no_such_host": ("cannot find host {host}", "找不到主机 {host}"),
+    "source.cannot_connect": ("cannot connect to {host}: {why}", "无法连接到 {host}：{why}"),
+    "source.connection_failed": ("connection failed", "连接失败"),
+    "source.disconnected": ("the server closed the connection", "服务器关闭了连接"),
+    "source.broke": ("the connection broke while reading", "读取时连接中断"),
+    "source.failed": ("request failed ({kind})", "请求失败（{kind}）"),
+    "catalogue.empty": (
+        "no sections or entries found in {sources}: is it a reading list?",
+        "在 {sources} 中没有找到章节或条目：这是阅读列表吗？",
+    ),
+    "catalogue.drops_most": (
+        "the new list would remove {removed} of {total} papers, so it was not loaded (check "
+        "the source; `load --force` or /reload force:True takes it anyway)",
+        "新列表会删除 {total} 篇论文中的 {removed} 篇，所以没有加载（请检查来源；"
+        "`load --force` 或 /重新加载 强制:True 可以强制采用）",
+    ),
+    "catalogue.other_list": (
+        "{error} (the database {db} holds another list, {sources}, which is not served in "
+        "its place)",
+        "{error}（数据库 {db} 保存的是另一个列表 {sources}，不会用它代替）",
+    ),
+    # text that has no key (a status stored before statuses had keys)
+    "plain": ("{text}", "{text}"),
+    "console.only_you": ("(only you can see this)", "（只有你能看到）"),
     # errors
     "error.sorry": (
         "Sorry, something went wrong on our side. It has been logged; please try again.",
@@ -354,6 +462,99 @@ def t(lang: str, key: str, **values: object) -> str:
         key = f"{key}_one"
     english, chinese = MESSAGES[key]
     return (chinese if lang == "zh" else english).format(**values)
+
+
+def _or(names: Sequence[str], lang: str) -> str:
+    """Alternatives: `a, b or c`, or `a、b 或 c`."""
+    comma, word = ("、", " 或 ") if lang == "zh" else (", ", " or ")
+    return names[0] if len(names) == 1 else f"{comma.join(names[:-1])}{word}{names[-1]}"
+
+
+def _rendered(value: object, lang: str) -> object:
+    if isinstance(value, (Message, Failure)):
+        return value.render(lang)
+    if isinstance(value, (tuple, list)):  # alternatives to choose from
+        return _or([str(v) for v in value], lang) if value else ""
+    return value
+
+
+@dataclass(frozen=True, slots=True)
+class Message:
+    """A message not yet put into words: its key and parameters, rendered in the reader's
+    language at the edge. A parameter that is a Message or Failure renders in the same
+    language; a tuple of strings renders as alternatives ("a, b or c")."""
+
+    key: str
+    params: Mapping[str, object] = field(default_factory=dict)
+
+    def render(self, lang: str) -> str:
+        """The message in `lang`."""
+        return t(lang, self.key, **{k: _rendered(v, lang) for k, v in self.params.items()})
+
+    def to_data(self) -> dict[str, Any]:
+        """JSON-ready data: {"key": ..., "params": {...}}, nested messages as the same."""
+        return {"key": self.key, "params": {k: _data(v) for k, v in self.params.items()}}
+
+    def to_json(self) -> str:
+        """The message as JSON text, for storing."""
+        return json.dumps(self.to_data(), ensure_ascii=False)
+
+    @classmethod
+    def from_data(cls, data: Mapping[str, Any]) -> Message:
+        """The message of `to_data`."""
+        params = data.get("params") or {}
+        return cls(str(data["key"]), {k: _undata(v) for k, v in params.items()})
+
+    @classmethod
+    def from_json(cls, text: str) -> Message:
+        """A stored message; text stored before messages had keys (or not JSON of one) is
+        shown as it is."""
+        try:
+            data = json.loads(text)
+        except ValueError:
+            data = None
+        if isinstance(data, dict) and data.get("key") in MESSAGES:
+            return cls.from_data(data)
+        return cls("plain", {"text": text})
+
+
+def _data(value: object) -> object:
+    if isinstance(value, (Message, Failure)):
+        return value.message.to_data() if isinstance(value, Failure) else value.to_data()
+    if isinstance(value, tuple):
+        return list(value)
+    return value
+
+
+def _undata(value: object) -> object:
+    if isinstance(value, dict) and "key" in value:
+        return Message.from_data(value)
+    if isinstance(value, list):
+        return tuple(value)
+    return value
+
+
+class Failure(Exception):
+    """An error that users may read: a message key and parameters, rendered by `render(lang)`
+    in the reader's language; str() is the English sentence, for logs and the CLI."""
+
+    def __init__(self, key: str, **params: object) -> None:
+        self.message = Message(key, params)
+        super().__init__(self.message.render("en"))
+
+    @property
+    def key(self) -> str:
+        """The message key."""
+        return self.message.key
+
+    @property
+    def params(self) -> Mapping[str, object]:
+        """The message's parameters."""
+        return self.message.params
+
+    def render(self, lang: str) -> str:
+        """The error in `lang`."""
+        return self.message.render(lang)
 
 
 def day_name(lang: str, weekday: int) -> str:

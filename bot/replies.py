@@ -19,7 +19,7 @@ import discord
 from bot import cards
 from bot.catalogue.diff import CatalogueDiff
 from bot.finder import find, proposed_entry
-from bot.i18n import day_name, t
+from bot.i18n import Failure, Message, day_name, t
 from bot.library import Library
 from bot.models import Paper, Section
 from bot.search import SearchResult, decide, rank_sections
@@ -770,14 +770,15 @@ def weekly_status(
         stamp = int(next_due.timestamp())
         lines.append(t(lang, "weekly.next", when=f"<t:{stamp}:F> (<t:{stamp}:R>)"))
     if status:
-        lines.append(t(lang, "weekly.last", status=cards.escape(status)))
+        shown = Message.from_json(status).render(lang)
+        lines.append(t(lang, "weekly.last", status=cards.escape(shown)))
     return notice("\n".join(lines))
 
 
-def bad_setting(error: Exception, lang: str = "en") -> Reply:
+def bad_setting(error: Failure, lang: str) -> Reply:
     """A /weekly value that could not be read: the parser's sentence, which repeats what was
     typed, so it is escaped like any user text."""
-    return notice(t(lang, "weekly.bad_setting", detail=cards.escape(str(error))))
+    return notice(t(lang, "weekly.bad_setting", detail=cards.escape(error.render(lang))))
 
 
 def notice(text: str) -> Reply:
@@ -898,7 +899,9 @@ def reload_done(diff: CatalogueDiff, lang: str) -> str:
     return "\n".join(filter(None, [head, *lines, note]))
 
 
-def reload_kept(reason: object, lang: str) -> str:
-    """After a reload that kept the current list: why, with URLs cut to their public names."""
-    text = t(lang, "reload.kept", reason=public_text(str(reason)))
+def reload_kept(error: Exception, lang: str) -> str:
+    """After a reload that kept the current list: why (a Failure in the reader's language;
+    anything else is the database's trouble), with URLs cut to their public names."""
+    reason = error.render(lang) if isinstance(error, Failure) else t(lang, "error.store")
+    text = t(lang, "reload.kept", reason=public_text(reason))
     return cards.truncate(text, CONTENT_LIMIT)

@@ -7,12 +7,15 @@ import random
 import pytest
 
 from bot import replies
+from bot.catalogue import CatalogueError
 from bot.catalogue.diff import CatalogueDiff, diff_catalogues
 from bot.i18n import t
 from bot.library import Library
 from bot.metadata.models import Facts, PaperMetadata
 from bot.models import Catalogue
 from bot.replies import Reply
+from bot.sources import SourceError
+from bot.store import StoreError
 from tests.conftest import DATA
 from tests.fake_discord import limits
 
@@ -326,6 +329,15 @@ def test_a_reload_report_fits_in_a_message_in_both_languages(full: Catalogue) ->
 
 
 def test_a_kept_reload_says_why_within_a_message() -> None:
-    text = replies.reload_kept("x" * 5000 + " https://h.org/l.md?token=s3cret", "en")
-    assert text.startswith("Kept the current reading list: x") and len(text) <= 2000
-    assert "s3cret" not in replies.reload_kept("https://h.org/l.md?token=s3cret: HTTP 500", "zh")
+    long = CatalogueError("catalogue.empty", sources="x" * 5000 + " https://h.org/l.md?token=s3")
+    text = replies.reload_kept(long, "en")
+    assert text.startswith("Kept the current reading list: no sections") and len(text) <= 2000
+    down = SourceError("https://h.org/l.md?token=s3cret", "source.http", status=500, reason="")
+    zh = replies.reload_kept(CatalogueError(down.key, **down.params), "zh")
+    assert zh == "保留当前阅读列表：l.md: HTTP 500" and "s3cret" not in zh
+
+
+def test_a_kept_reload_after_a_database_error_says_so_in_the_readers_language() -> None:
+    assert replies.reload_kept(StoreError("disk I/O error"), "zh") == t(
+        "zh", "reload.kept", reason=t("zh", "error.store")
+    )

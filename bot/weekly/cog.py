@@ -198,20 +198,20 @@ class Weekly(commands.GroupCog, group_name="weekly", group_description="The pape
         """Send one post of the week; SendFailed says why it could not be."""
         paper = self.bot.library.paper(step.paper_id)
         if paper is None:
-            raise SendFailed("the paper left the reading list")
+            raise SendFailed("weekly.paper_gone")
         reply = replies.weekly_post(self.bot.library, paper, self._lang(state.guild_id))
         try:
             channel = self.bot.get_channel(state.channel_id) or await self.bot.fetch_channel(
                 state.channel_id
             )
             if not isinstance(channel, discord.abc.Messageable):
-                raise SendFailed("the channel is not a text channel")
+                raise SendFailed("weekly.not_text_channel")
             embeds, view = list(reply.embeds), to_view(reply)
             if view is None:
                 return await channel.send(embeds=embeds, nonce=step.nonce)
             return await channel.send(embeds=embeds, nonce=step.nonce, view=view)
         except discord.HTTPException as exc:
-            raise SendFailed(_reason(exc)) from exc
+            raise _failure(exc) from exc
 
     def _lang(self, guild_id: int) -> str:
         """Weekly posts speak the server's language (its preferred locale)."""
@@ -257,12 +257,12 @@ def _missing_permissions(channel: discord.TextChannel) -> str:
     return ", ".join(name for name, ok in needed.items() if not ok)
 
 
-def _reason(exc: discord.HTTPException) -> str:
+def _failure(exc: discord.HTTPException) -> SendFailed:
     if isinstance(exc, discord.Forbidden):
-        return "missing permission to post in the channel"
+        return SendFailed("weekly.forbidden")
     if isinstance(exc, discord.NotFound):
-        return "the channel no longer exists"
-    return f"Discord answered {exc.status}"
+        return SendFailed("weekly.channel_gone")
+    return SendFailed("weekly.discord_status", status=exc.status)
 
 
 async def setup(bot: ReadingListBot) -> None:

@@ -16,6 +16,7 @@ from collections.abc import Awaitable, Callable, Sequence
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Generic, Protocol, TypeVar
 
+from bot.i18n import Failure
 from bot.weekly import plan
 from bot.weekly.plan import Step, WeeklyState
 
@@ -35,12 +36,9 @@ class Sent(Protocol):
 M = TypeVar("M", bound=Sent)
 
 
-class SendFailed(Exception):
-    """A post could not be sent; `reason` is a short sentence for /weekly show and the log."""
-
-    def __init__(self, reason: str) -> None:
-        super().__init__(reason)
-        self.reason = reason
+class SendFailed(Failure):
+    """A post could not be sent; the message (a key of bot.i18n) says why, for /weekly show
+    in the reader's language and (str()) for the log."""
 
 
 class Poster(Generic[M]):
@@ -127,8 +125,8 @@ class Poster(Generic[M]):
         try:
             message = await self.send(state, step)
         except SendFailed as exc:
-            reason = exc.reason
-            log.warning("weekly post to channel %s failed: %s", state.channel_id, reason)
+            reason = exc.message
+            log.warning("weekly post to channel %s failed: %s", state.channel_id, exc)
             await self.store.update_weekly(
                 state.guild_id, lambda s: (plan.failed(s, step, reason), None), now=moment
             )
