@@ -56,9 +56,7 @@ _TIMESTAMP = re.compile(r"<t:(\d{1,12})(?::\w)?>")  # Discord's <t:unix:style> m
 _NAME_ECHO = 32  # characters of an unknown command's name echoed (Discord's names are 1-32)
 
 
-def answer(
-    library: Library, line: str, rng: random.Random, asker: int = 0, lang: str = "en"
-) -> Reply:
+def answer(library: Library, line: str, rng: random.Random, asker: int = 0, *, lang: str) -> Reply:
     """The reply to one console line such as `/paper rwkv` (a line without a command is a
     /paper query), in `lang` ("en" or "zh")."""
     text = line.strip()
@@ -75,7 +73,7 @@ def answer(
     if name == "author":
         return replies.author_reply(library, arg, lang)
     if name == "random":
-        return replies.random_reply(library, rng, arg or None, lang)
+        return replies.random_reply(library, rng, arg or None, lang=lang)
     if name == "cite":
         return replies.cite_reply(library, arg, lang)
     if name == "about":
@@ -86,7 +84,7 @@ def answer(
         return replies.find_reply(library, arg, lang)
     if name == "complete":
         return complete_reply(library, arg, lang)
-    known = ", ".join(f"/{c}" for c in COMMANDS)
+    known = ", ".join(replies.command_text(f"/{c}", lang) for c in COMMANDS)
     # The typed name is echoed like any user text: escaped (no mention, markdown or control
     # character) and short (a pasted line must not break the 2,000-character limit).
     shown = cards.escape(cards.truncate(name, _NAME_ECHO))
@@ -107,17 +105,18 @@ def locale_of(text: str) -> str:
     raise ValueError(t("en", "console.bad_locale", locale=repr(text)))
 
 
-def complete_reply(library: Library, arg: str, lang: str = "en") -> Reply:
+def complete_reply(library: Library, arg: str, lang: str) -> Reply:
     """`/complete paper mamb`: the choices Discord's autocomplete offers as the user types,
     from the same functions the cogs' autocomplete calls."""
     typed, _, query = arg.strip().partition(" ")
     command = command_name(typed)
     completer = _COMPLETERS.get(command)
     if completer is None:
-        known = ", ".join(_COMPLETERS)
+        known = ", ".join(replies.command_text(f"/{c}", lang)[1:] for c in _COMPLETERS)
         return replies.notice(t(lang, "complete.usage", commands=known))
     options = completer(library, query, lang)
-    heading = t(lang, "complete.heading", command=command, query=cards.escape(query))
+    shown = replies.command_text(f"/{command}", lang)[1:]
+    heading = t(lang, "complete.heading", command=shown, query=cards.escape(query))
     lines = [f"{n}. {cards.escape(o.label)}  ({o.value})" for n, o in enumerate(options, 1)]
     return Reply(content="\n".join([heading, *(lines or [t(lang, "complete.none")])]))
 
@@ -131,7 +130,7 @@ def pressables(reply: Reply) -> list[Button | Option]:
 
 
 def press(
-    library: Library, reply: Reply, choice: str, asker: int = 0, lang: str = "en"
+    library: Library, reply: Reply, choice: str, asker: int = 0, *, lang: str
 ) -> Reply | None:
     """What pressing one of `reply`'s buttons or menu entries answers, chosen by its number
     or a word of its label (`next`, `cite`, `2`); None when nothing matches. It calls what
@@ -156,7 +155,7 @@ def press(
     return action.reply
 
 
-def press_hint(reply: Reply, lang: str = "en") -> str:
+def press_hint(reply: Reply, lang: str) -> str:
     """The line under a reply at the prompt saying what can be pressed, or ""."""
     items = pressables(reply)
     if not items:
@@ -192,12 +191,13 @@ def payload_line(reply: Reply) -> str:
     return json.dumps(reply.payload(), ensure_ascii=False, sort_keys=True)
 
 
-def render(reply: Reply, width: int | None = None) -> str:
-    """The reply drawn for a terminal: cards boxed, links spelt out, buttons in brackets."""
+def render(reply: Reply, width: int | None = None, *, lang: str) -> str:
+    """The reply drawn for a terminal: cards boxed, links spelt out, buttons in brackets;
+    the console's own words in `lang`."""
     width = width or min(shutil.get_terminal_size((100, 24)).columns, 100)
     out: list[str] = []
     if reply.ephemeral:
-        out.append("(only you can see this)")
+        out.append(t(lang, "console.only_you"))
     for paragraph in _plain(reply.content).splitlines():
         out += _wrap(paragraph, width)
     for embed in reply.embeds:
@@ -205,13 +205,15 @@ def render(reply: Reply, width: int | None = None) -> str:
     for row in reply.buttons:
         out.append(
             "  ".join(
-                f"[{b.label}{' ' + b.url if b.url else ''}]" + (" (off)" if b.disabled else "")
+                f"[{b.label}{' ' + b.url if b.url else ''}]"
+                + (" " + t(lang, "console.off") if b.disabled else "")
                 for b in row
             )
         )
     if reply.menu:
         out.append(f"{reply.menu.placeholder}:")
-        out += [f"  - {o.label}  (/paper {o.value})" for o in reply.menu.options]
+        paper = replies.command_text("/paper", lang)
+        out += [f"  - {o.label}  ({paper} {o.value})" for o in reply.menu.options]
     return "\n".join(out)
 
 
@@ -275,7 +277,7 @@ def run_console(
     interactive: bool,
     out: TextIO,
     rng: random.Random | None = None,
-    lang: str = "en",
+    lang: str,
     history: Path | None = None,
 ) -> int:
     """Answer the given command lines, or read them: one per line of standard input, or at
@@ -293,7 +295,7 @@ def run_console(
         reply = pressed or answer(library, "/help" if word == "help" else line, rng, lang=lang)
         # What answers only the presser (a citation, a link) leaves the reply to press on.
         last = reply if pressed is None or not pressed.ephemeral else last
-        print(payload_line(reply) if as_json else render(reply), file=out, flush=True)
+        print(payload_line(reply) if as_json else render(reply, lang=lang), file=out, flush=True)
         if interactive and not as_json and (hint := press_hint(last or reply, lang)):
             print(hint, file=out, flush=True)
 

@@ -40,7 +40,7 @@ MESSAGES: Mapping[str, tuple[str, str]] = {
     "section.count_one": ("1 paper", "1 篇论文"),
     "section.footer": (
         "Page {page}/{pages} · {count} · /section {slug}",
-        "第 {page}/{pages} 页 · {count} · /section {slug}",
+        "第 {page}/{pages} 页 · {count} · /章节 {slug}",
     ),
     "section.empty": ("No papers are listed in this section yet.", "这个章节还没有列出论文。"),
     # citations
@@ -82,17 +82,17 @@ MESSAGES: Mapping[str, tuple[str, str]] = {
     ),
     "paper.gone": (
         "That paper is no longer in the reading list: try /paper to find it again.",
-        "这篇论文已不在阅读列表中，请用 /paper 重新查找。",
+        "这篇论文已不在阅读列表中，请用 /论文 重新查找。",
     ),
     # /search and the ranked list /paper shows for a topic
     "search.title": ("Search: {query}", "搜索：{query}"),
     "search.footer": (
         "Page {page}/{pages} · {n} papers, best first · /search",
-        "第 {page}/{pages} 页 · 共 {n} 篇，按相关度排列 · /search",
+        "第 {page}/{pages} 页 · 共 {n} 篇，按相关度排列 · /搜索",
     ),
     "search.footer_one": (
         "Page {page}/{pages} · 1 paper · /search",
-        "第 {page}/{pages} 页 · 共 1 篇 · /search",
+        "第 {page}/{pages} 页 · 共 1 篇 · /搜索",
     ),
     "search.topic": (
         "Several papers fit {query}; here they are, best first. Open one below.",
@@ -100,7 +100,7 @@ MESSAGES: Mapping[str, tuple[str, str]] = {
     ),
     "search.not_yours": (
         "Only the person who asked can turn these pages: run /search yourself.",
-        "只有提问的人可以翻页，请自己运行 /search。",
+        "只有提问的人可以翻页，请自己运行 /搜索。",
     ),
     "why.title": ("title", "标题"),
     "why.nickname": ("nickname", "简称"),
@@ -147,15 +147,15 @@ MESSAGES: Mapping[str, tuple[str, str]] = {
     # /section
     "section.page_invalid": (
         "This button is no longer valid: run /section again.",
-        "这个按钮已失效，请重新运行 /section。",
+        "这个按钮已失效，请重新运行 /章节。",
     ),
     "section.not_yours": (
         "Only the person who asked can turn these pages: run /section yourself.",
-        "只有提问的人可以翻页，请自己运行 /section。",
+        "只有提问的人可以翻页，请自己运行 /章节。",
     ),
     "section.gone": (
         "That section is no longer in the reading list: run /section to see them all.",
-        "这个章节已不在阅读列表中，运行 /section 查看所有章节。",
+        "这个章节已不在阅读列表中，运行 /章节 查看所有章节。",
     ),
     "section.no_match": (
         "No section matches {query}. The sections are:",
@@ -173,7 +173,7 @@ MESSAGES: Mapping[str, tuple[str, str]] = {
     "author.footer_one": ("1 paper in the reading list", "阅读列表中共 1 篇"),
     "author.empty": (
         "Type an author's name after /author: a surname is enough, with or without accents.",
-        "请在 /author 后输入作者姓名：姓氏即可，可不带重音符号。",
+        "请在 /作者 后输入作者姓名：姓氏即可，可不带重音符号。",
     ),
     "author.also": ("Also matching: {names}", "其他匹配的作者：{names}"),
     # /help and /about
@@ -231,7 +231,7 @@ MESSAGES: Mapping[str, tuple[str, str]] = {
     "weekly.heading_in": ("Paper of the week · {section}", "本周论文 · {section}"),
     "weekly.off_here": (
         "The paper of the week is off here. A manager can turn it on with /weekly set.",
-        "本服务器未开启每周论文。管理员可以用 /weekly set 开启。",
+        "本服务器未开启每周论文。管理员可以用 /每周论文 设置 开启。",
     ),
     "weekly.goes_to": (
         "The paper of the week goes to {channel}: {schedule}.",
@@ -253,11 +253,11 @@ MESSAGES: Mapping[str, tuple[str, str]] = {
     "weekly.was_off": ("The paper of the week was not on.", "每周论文本来就未开启。"),
     "weekly.choose_first": (
         "Choose a channel first with /weekly set.",
-        "请先用 /weekly set 选择频道。",
+        "请先用 /每周论文 设置 选择频道。",
     ),
     "weekly.no_papers": ("The reading list has no papers to post.", "阅读列表中没有可发布的论文。"),
     "weekly.posted": ("Posted: {link}", "已发布：{link}"),
-    "weekly.not_posted": ("Could not post: see /weekly show.", "发布失败：请查看 /weekly show。"),
+    "weekly.not_posted": ("Could not post: see /weekly show.", "发布失败：请查看 /每周论文 查看。"),
     "weekly.not_manager": (
         "Only members with the Manage Server permission can change the weekly paper.",
         "只有拥有“管理服务器”权限的成员可以修改每周论文。",
@@ -417,6 +417,7 @@ MESSAGES: Mapping[str, tuple[str, str]] = {
     # text that has no key (a status stored before statuses had keys)
     "plain": ("{text}", "{text}"),
     "console.only_you": ("(only you can see this)", "（只有你能看到）"),
+    "console.off": ("(off)", "（不可用）"),
     # errors
     "error.sorry": (
         "Sorry, something went wrong on our side. It has been logged; please try again.",

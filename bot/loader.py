@@ -91,7 +91,7 @@ async def load_catalogue(
         catalogue.entries,
         len(catalogue.sections),
         len(catalogue.problems),
-        "; " + "; ".join(diff.summary()) if changed and previous else "",
+        "; " + "; ".join(diff.summary(lang="en")) if changed and previous else "",
     )
     return LoadReport(catalogue, changed, diff if changed else None)
 
@@ -214,7 +214,7 @@ def summary_lines(report: LoadReport, db: Path) -> list[str]:
     else:
         lines.append("no problems")
     if report.diff is not None:
-        lines += ["changes:", *(f"  {line}" for line in report.diff.summary())]
+        lines += ["changes:", *(f"  {line}" for line in report.diff.summary(lang="en"))]
     lines.append(f"database {db}: {'updated' if report.changed else 'unchanged'}")
     return lines
 

@@ -27,31 +27,40 @@ def test_localised_command_names_answer_as_the_english_ones(library: Library) ->
     assert answer(library, "/论文 rwkv", rng, lang="zh") == answer(
         library, "/paper rwkv", rng, lang="zh"
     )
-    assert answer(library, "/作者 vaswani", rng).embeds[0].title == "Papers by Ashish Vaswani"
+    assert (
+        answer(library, "/作者 vaswani", rng, lang="en").embeds[0].title
+        == "Papers by Ashish Vaswani"
+    )
 
 
 def test_complete_previews_the_autocomplete_the_cogs_offer(library: Library) -> None:
-    reply = answer(library, "/complete paper mamb", random.Random(0))
+    reply = answer(library, "/complete paper mamb", random.Random(0), lang="en")
     first = replies.paper_choices(library, "mamb")[0]
     assert reply.content.splitlines()[1] == f"1. {first.label}  ({first.value})"
     assert "Mamba" in first.label
-    sections = answer(library, "/complete section low", random.Random(0)).content
+    sections = answer(library, "/complete section low", random.Random(0), lang="en").content
     assert "(low-rank-adaptation)" in sections
-    assert "/complete paper mamb" in answer(library, "/complete weekly x", random.Random(0)).content
+    assert (
+        "/complete paper mamb"
+        in answer(library, "/complete weekly x", random.Random(0), lang="en").content
+    )
 
 
 def test_buttons_are_pressed_by_label_or_number_as_discord_would(library: Library) -> None:
-    first = answer(library, "/section low-rank-adaptation", random.Random(0))
-    second = press(library, first, "next")
+    first = answer(library, "/section low-rank-adaptation", random.Random(0), lang="en")
+    second = press(library, first, "next", lang="en")
     assert second is not None and second.papers != first.papers
-    assert second == replies.section_reply(library, "low-rank-adaptation", 1)
-    back = press(library, second, "1")  # ◀ previous
+    assert second == replies.section_reply(library, "low-rank-adaptation", 1, lang="en")
+    back = press(library, second, "1", lang="en")  # ◀ previous
     assert back is not None and back.papers == first.papers
-    opened = press(library, first, "4")  # the menu's second paper, after two buttons
+    opened = press(library, first, "4", lang="en")  # the menu's second paper, after two buttons
     assert opened is not None and opened.papers == (first.papers[1],)
-    assert press(library, first, "99") is None and press(library, first, "banana") is None
-    card = answer(library, "/paper lora", random.Random(0))
-    cite = press(library, card, "cite")
+    assert (
+        press(library, first, "99", lang="en") is None
+        and press(library, first, "banana", lang="en") is None
+    )
+    card = answer(library, "/paper lora", random.Random(0), lang="en")
+    cite = press(library, card, "cite", lang="en")
     assert cite is not None and cite.ephemeral and "@" in cite.embeds[0].description
 
 
@@ -61,7 +70,7 @@ def test_the_console_presses_on_and_bare_words_do_what_they_say(
     typed = iter(["/section low-rank-adaptation", "next", "help", "clear", "exit", "/about"])
     monkeypatch.setattr("builtins.input", lambda prompt="": next(typed))
     out = io.StringIO()
-    answered = run_console(library, None, as_json=False, interactive=False, out=out)
+    answered = run_console(library, None, as_json=False, interactive=False, out=out, lang="en")
     assert answered == 3  # the section, its next page, /help; exit stopped before /about
     text = out.getvalue()
     assert "Page 2/" in text and "/paper" in text and "Reading list" not in text
@@ -101,6 +110,6 @@ def test_every_help_example_answers_on_the_bundled_list(tmp_path: Path) -> None:
     ]
     assert len(examples) >= 10
     for example in examples:
-        reply = answer(library, example, random.Random(0))
+        reply = answer(library, example, random.Random(0), lang="en")
         assert reply.embeds, example  # a card or a listing, never "no match"
         assert "No paper" not in reply.content and "No section" not in reply.content, example

@@ -11,8 +11,8 @@ import pytest
 from discord import app_commands
 
 from bot import replies
-from bot.console import answer
 from bot.catalogue import CatalogueError
+from bot.console import answer
 from bot.i18n import MESSAGES, Message, lang_of, t
 from bot.library import Library
 from bot.models import Catalogue
@@ -64,7 +64,7 @@ def test_a_chinese_reader_gets_chinese_cards_and_listings(library: Library) -> N
     page = replies.section_reply(library, "non-transformer", lang="zh").embeds[0]
     assert page.title == "非 Transformer 架构 · Non-Transformer architectures"
     assert page.footer.text == "第 1/1 页 · 5 篇论文 · /section non-transformer"
-    english = replies.section_reply(library, "non-transformer").embeds[0]
+    english = replies.section_reply(library, "non-transformer", lang="en").embeds[0]
     assert english.title == "Non-Transformer architectures · 非 Transformer 架构"
     assert "没有与" in replies.paper_reply(library, "xyzzy plugh", "zh").content
     assert replies.help_reply("zh").embeds[0].description == t("zh", "help.intro")
@@ -109,10 +109,10 @@ async def test_translator_names_follow_discords_rules() -> None:
 
 
 def test_search_accepts_chinese(library: Library) -> None:
-    assert replies.paper_reply(library, "思维链").papers[0] == "2201.11903"
-    assert replies.paper_reply(library, "低秩适配 lora").papers[0] == "2106.09685"
-    assert replies.section_reply(library, "思维链").papers[0] == "2201.11903"
-    assert replies.paper_reply(library, "ｌｏｒａ").papers[0] == "2106.09685"
+    assert replies.paper_reply(library, "思维链", lang="en").papers[0] == "2201.11903"
+    assert replies.paper_reply(library, "低秩适配 lora", lang="en").papers[0] == "2106.09685"
+    assert replies.section_reply(library, "思维链", lang="en").papers[0] == "2201.11903"
+    assert replies.paper_reply(library, "ｌｏｒａ", lang="en").papers[0] == "2106.09685"
 
 
 def test_section_buttons_say_section_not_chapter_in_chinese() -> None:

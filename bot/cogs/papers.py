@@ -76,7 +76,9 @@ class Papers(commands.Cog):
     @app_commands.describe(section="Only from this section (optional)")
     async def random(self, interaction: discord.Interaction, section: str | None = None) -> None:
         lang = lang_of(interaction.locale)
-        await send(interaction, replies.random_reply(self.bot.library, self.bot.rng, section, lang))
+        await send(
+            interaction, replies.random_reply(self.bot.library, self.bot.rng, section, lang=lang)
+        )
 
     @random.autocomplete("section")
     async def random_section(
