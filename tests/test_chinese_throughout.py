@@ -20,13 +20,13 @@ from functools import partial
 
 import pytest
 
-from bot import replies
+from bot import cards, replies
 from bot.catalogue import CatalogueError
 from bot.catalogue.diff import diff_catalogues
 from bot.console import answer, press, pressables, render
 from bot.i18n import MESSAGES, Message
 from bot.library import Library
-from bot.models import Catalogue
+from bot.models import Catalogue, Paper
 from bot.replies import Reply
 from bot.sources import SourceError, decode_text, fetch_all
 from bot.store import StoreError
@@ -226,3 +226,23 @@ def test_a_chinese_reader_reads_no_english_message(
         + [f"English command {m.group(0)}" for m in ENGLISH_COMMAND.finditer(text)]
     ]
     assert problems == [], "\n".join(problems[:40])
+
+
+@pytest.mark.parametrize(("lang", "more"), [("en", r"… and \d+ more$"), ("zh", r"……另有 \d+ 项$")])
+def test_a_card_with_more_links_than_fit_says_how_many_in_the_readers_language(
+    lang: str, more: str
+) -> None:
+    links = tuple(f"https://example.org/{'mirror-' * 8}{n}" for n in range(60))
+    paper = Paper(id="p", title="A paper with many mirrors", links=links)
+    field = cards.paper_card(paper, lang=lang).to_dict()["fields"][0]
+    assert len(field["value"]) <= 1024 and re.search(more, field["value"])
+
+
+def test_chinese_messages_name_commands_as_a_chinese_client_shows_them() -> None:
+    english_names = [
+        f"{key}: {m.group(0)}"
+        for key, (_, chinese) in MESSAGES.items()
+        for m in ENGLISH_COMMAND.finditer(chinese)
+    ]
+    assert english_names == []
+    assert ENGLISH_COMMAND.search(MESSAGES["section.footer"][0])  # English keeps /section
