@@ -149,7 +149,7 @@ def reply_problems(reply: Reply) -> list[str]:
     except UnicodeEncodeError as exc:
         problems.append(f"payload is not UTF-8 JSON: {exc}")
     try:
-        console.render(reply, 80).encode("utf-8")
+        console.render(reply, 80, lang="zh").encode("utf-8")
     except UnicodeEncodeError as exc:
         problems.append(f"console rendering is not UTF-8: {exc}")
     return problems
