@@ -63,7 +63,7 @@ def test_a_chinese_reader_gets_chinese_cards_and_listings(library: Library) -> N
     assert lstm["footer"]["text"].endswith("另见：上下文学习")
     page = replies.section_reply(library, "non-transformer", lang="zh").embeds[0]
     assert page.title == "非 Transformer 架构 · Non-Transformer architectures"
-    assert page.footer.text == "第 1/1 页 · 5 篇论文 · /section non-transformer"
+    assert page.footer.text == "第 1/1 页 · 5 篇论文 · /章节 non-transformer"
     english = replies.section_reply(library, "non-transformer", lang="en").embeds[0]
     assert english.title == "Non-Transformer architectures · 非 Transformer 架构"
     assert "没有与" in replies.paper_reply(library, "xyzzy plugh", "zh").content
