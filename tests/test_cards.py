@@ -417,7 +417,9 @@ def test_any_paper_card_fits(case: tuple[Paper, list[Section]], heading: str | N
     place = Place(sections[0], 1, 2) if sections else None
     embed = paper_card(paper, place=place, also_in=sections[1:], heading=heading, lang="en")
     assert_safe(embed)
-    named = " ".join(f"{s.name} {s.heading}" for s in sections)
+    named = " ".join(
+        f"{s.name} {s.heading} {s.slug}" for s in sections
+    )  # a slug names a nameless section
     footer = embed.footer.text or ""
     assert paper.id not in footer or paper.id in "1 of 2 in " or paper.id in named
 
