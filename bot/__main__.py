@@ -333,7 +333,7 @@ async def _check(args: argparse.Namespace, settings: Settings) -> int:
     try:
         texts = [(f.source, f.text or "") for f in await fetch_all(settings.catalogues, {})]
     except SourceError as exc:
-        raise CatalogueError(str(exc)) from exc
+        raise CatalogueError(exc.key, **exc.params) from exc
     findings = check_list(texts, library.catalogue, metadata)
     counts = {kind: sum(f.kind == kind for f in findings) for kind in KINDS}
     if args.json:

@@ -154,7 +154,7 @@ def abstract_cards(paper: Paper, metadata: PaperMetadata, *, lang: str) -> list[
 
 
 def section_pages(
-    section: Section, papers: Sequence[Paper], *, per_page: int = 10, lang: str = "en"
+    section: Section, papers: Sequence[Paper], *, per_page: int = 10, lang: str
 ) -> list[discord.Embed]:
     """The listing of a section, `per_page` papers to an embed, numbered across pages.
 
@@ -207,7 +207,7 @@ _SHORTER_CITATIONS: tuple[tuple[int, int | None], ...] = ((10, None), (3, 300), 
 
 
 def citation_card(
-    paper: Paper, lang: str = "en", *, doi: str = "", limit: int = MESSAGE_EMBEDS_LIMIT
+    paper: Paper, lang: str, *, doi: str = "", limit: int = MESSAGE_EMBEDS_LIMIT
 ) -> discord.Embed:
     """The paper's BibTeX in a code block, with the paper's internal id. An entry too long
     for a description, or for `limit` characters in all (the room left in a message), is
@@ -347,7 +347,7 @@ def _split(text: str, size: int) -> list[str]:
 # --- section pages ----------------------------------------------------------------------------
 
 
-def _listing_line(number: int, paper: Paper, chars: int, lang: str = "en") -> str:
+def _listing_line(number: int, paper: Paper, chars: int, lang: str) -> str:
     prefix = f"**{number}.** "
     suffix = f" ({year_of(paper)})" if year_of(paper) else ""
     room = max(min(_LISTING_TITLE_CHARS, chars - len(prefix) - len(suffix)), 1)

@@ -86,7 +86,8 @@ def answer(
     line: str,
     rng: random.Random,
     asker: int = 0,
-    lang: str = "en",
+    *,
+    lang: str,
     reader: ConsoleReader | None = None,
 ) -> Reply:
     """The reply to one console line such as `/paper rwkv` (a line without a command is a
@@ -106,7 +107,7 @@ def answer(
     if name == "author":
         return replies.author_reply(library, arg, lang)
     if name == "random":
-        return replies.random_reply(library, rng, arg or None, lang)
+        return replies.random_reply(library, rng, arg or None, lang=lang)
     if name == "cite":
         return replies.cite_reply(library, arg, lang)
     if name == "about":
@@ -128,7 +129,7 @@ def answer(
         if sub == "forget":
             return replies.forget_prompt(marks, asker, lang)
         return replies.reading_list_reply(library, marks, 0, asker, lang)
-    known = ", ".join(f"/{c}" for c in COMMANDS)
+    known = ", ".join(replies.command_text(f"/{c}", lang) for c in COMMANDS)
     # The typed name is echoed like any user text: escaped (no mention, markdown or control
     # character) and short (a pasted line must not break the 2,000-character limit).
     shown = cards.escape(cards.truncate(name, _NAME_ECHO))
@@ -149,17 +150,18 @@ def locale_of(text: str) -> str:
     raise ValueError(t("en", "console.bad_locale", locale=repr(text)))
 
 
-def complete_reply(library: Library, arg: str, lang: str = "en") -> Reply:
+def complete_reply(library: Library, arg: str, lang: str) -> Reply:
     """`/complete paper mamb`: the choices Discord's autocomplete offers as the user types,
     from the same functions the cogs' autocomplete calls."""
     typed, _, query = arg.strip().partition(" ")
     command = command_name(typed)
     completer = _COMPLETERS.get(command)
     if completer is None:
-        known = ", ".join(_COMPLETERS)
+        known = ", ".join(replies.command_text(f"/{c}", lang)[1:] for c in _COMPLETERS)
         return replies.notice(t(lang, "complete.usage", commands=known))
     options = completer(library, query, lang)
-    heading = t(lang, "complete.heading", command=command, query=cards.escape(query))
+    shown = replies.command_text(f"/{command}", lang)[1:]
+    heading = t(lang, "complete.heading", command=shown, query=cards.escape(query))
     lines = [f"{n}. {cards.escape(o.label)}  ({o.value})" for n, o in enumerate(options, 1)]
     return Reply(content="\n".join([heading, *(lines or [t(lang, "complete.none")])]))
 
@@ -177,7 +179,8 @@ def press(
     reply: Reply,
     choice: str,
     asker: int = 0,
-    lang: str = "en",
+    *,
+    lang: str,
     reader: ConsoleReader | None = None,
 ) -> Reply | None:
     """What pressing one of `reply`'s buttons or menu entries answers, chosen by its number
@@ -233,7 +236,7 @@ def _press_reader(
     return replies.notice(t(lang, "console.button_off"))  # delete: nothing to delete here
 
 
-def press_hint(reply: Reply, lang: str = "en") -> str:
+def press_hint(reply: Reply, lang: str) -> str:
     """The line under a reply at the prompt saying what can be pressed, or ""."""
     items = pressables(reply)
     if not items:
@@ -269,12 +272,13 @@ def payload_line(reply: Reply) -> str:
     return json.dumps(reply.payload(), ensure_ascii=False, sort_keys=True)
 
 
-def render(reply: Reply, width: int | None = None) -> str:
-    """The reply drawn for a terminal: cards boxed, links spelt out, buttons in brackets."""
+def render(reply: Reply, width: int | None = None, *, lang: str) -> str:
+    """The reply drawn for a terminal: cards boxed, links spelt out, buttons in brackets;
+    the console's own words in `lang`."""
     width = width or min(shutil.get_terminal_size((100, 24)).columns, 100)
     out: list[str] = []
     if reply.ephemeral:
-        out.append("(only you can see this)")
+        out.append(t(lang, "console.only_you"))
     for paragraph in _plain(reply.content).splitlines():
         out += _wrap(paragraph, width)
     for embed in reply.embeds:
@@ -282,13 +286,15 @@ def render(reply: Reply, width: int | None = None) -> str:
     for row in reply.buttons:
         out.append(
             "  ".join(
-                f"[{b.label}{' ' + b.url if b.url else ''}]" + (" (off)" if b.disabled else "")
+                f"[{b.label}{' ' + b.url if b.url else ''}]"
+                + (" " + t(lang, "console.off") if b.disabled else "")
                 for b in row
             )
         )
     if reply.menu:
         out.append(f"{reply.menu.placeholder}:")
-        out += [f"  - {o.label}  (/paper {o.value})" for o in reply.menu.options]
+        paper = replies.command_text("/paper", lang)
+        out += [f"  - {o.label}  ({paper} {o.value})" for o in reply.menu.options]
     return "\n".join(out)
 
 
@@ -352,7 +358,7 @@ def run_console(
     interactive: bool,
     out: TextIO,
     rng: random.Random | None = None,
-    lang: str = "en",
+    lang: str,
     history: Path | None = None,
     clock: Callable[[], datetime] | None = None,
 ) -> int:
@@ -378,7 +384,7 @@ def run_console(
         )
         # What answers only the presser (a citation, a link) leaves the reply to press on.
         last = reply if pressed is None or not pressed.ephemeral else last
-        print(payload_line(reply) if as_json else render(reply), file=out, flush=True)
+        print(payload_line(reply) if as_json else render(reply, lang=lang), file=out, flush=True)
         if interactive and not as_json and (hint := press_hint(last or reply, lang)):
             print(hint, file=out, flush=True)
 

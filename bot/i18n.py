@@ -7,7 +7,10 @@ fails if a message exists in one language only.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import json
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
 
 LANGS = ("en", "zh")
 
@@ -37,7 +40,7 @@ MESSAGES: Mapping[str, tuple[str, str]] = {
     "section.count_one": ("1 paper", "1 篇论文"),
     "section.footer": (
         "Page {page}/{pages} · {count} · /section {slug}",
-        "第 {page}/{pages} 页 · {count} · /section {slug}",
+        "第 {page}/{pages} 页 · {count} · /章节 {slug}",
     ),
     "section.empty": ("No papers are listed in this section yet.", "这个章节还没有列出论文。"),
     # citations
@@ -79,17 +82,17 @@ MESSAGES: Mapping[str, tuple[str, str]] = {
     ),
     "paper.gone": (
         "That paper is no longer in the reading list: try /paper to find it again.",
-        "这篇论文已不在阅读列表中，请用 /paper 重新查找。",
+        "这篇论文已不在阅读列表中，请用 /论文 重新查找。",
     ),
     # /search and the ranked list /paper shows for a topic
     "search.title": ("Search: {query}", "搜索：{query}"),
     "search.footer": (
         "Page {page}/{pages} · {n} papers, best first · /search",
-        "第 {page}/{pages} 页 · 共 {n} 篇，按相关度排列 · /search",
+        "第 {page}/{pages} 页 · 共 {n} 篇，按相关度排列 · /搜索",
     ),
     "search.footer_one": (
         "Page {page}/{pages} · 1 paper · /search",
-        "第 {page}/{pages} 页 · 共 1 篇 · /search",
+        "第 {page}/{pages} 页 · 共 1 篇 · /搜索",
     ),
     "search.topic": (
         "Several papers fit {query}; here they are, best first. Open one below.",
@@ -97,7 +100,7 @@ MESSAGES: Mapping[str, tuple[str, str]] = {
     ),
     "search.not_yours": (
         "Only the person who asked can turn these pages: run /search yourself.",
-        "只有提问的人可以翻页，请自己运行 /search。",
+        "只有提问的人可以翻页，请自己运行 /搜索。",
     ),
     "why.title": ("title", "标题"),
     "why.nickname": ("nickname", "简称"),
@@ -144,15 +147,15 @@ MESSAGES: Mapping[str, tuple[str, str]] = {
     # /section
     "section.page_invalid": (
         "This button is no longer valid: run /section again.",
-        "这个按钮已失效，请重新运行 /section。",
+        "这个按钮已失效，请重新运行 /章节。",
     ),
     "section.not_yours": (
         "Only the person who asked can turn these pages: run /section yourself.",
-        "只有提问的人可以翻页，请自己运行 /section。",
+        "只有提问的人可以翻页，请自己运行 /章节。",
     ),
     "section.gone": (
         "That section is no longer in the reading list: run /section to see them all.",
-        "这个章节已不在阅读列表中，运行 /section 查看所有章节。",
+        "这个章节已不在阅读列表中，运行 /章节 查看所有章节。",
     ),
     "section.no_match": (
         "No section matches {query}. The sections are:",
@@ -170,7 +173,7 @@ MESSAGES: Mapping[str, tuple[str, str]] = {
     "author.footer_one": ("1 paper in the reading list", "阅读列表中共 1 篇"),
     "author.empty": (
         "Type an author's name after /author: a surname is enough, with or without accents.",
-        "请在 /author 后输入作者姓名：姓氏即可，可不带重音符号。",
+        "请在 /作者 后输入作者姓名：姓氏即可，可不带重音符号。",
     ),
     "author.also": ("Also matching: {names}", "其他匹配的作者：{names}"),
     # /help and /about
@@ -228,7 +231,7 @@ MESSAGES: Mapping[str, tuple[str, str]] = {
     "weekly.heading_in": ("Paper of the week · {section}", "本周论文 · {section}"),
     "weekly.off_here": (
         "The paper of the week is off here. A manager can turn it on with /weekly set.",
-        "本服务器未开启每周论文。管理员可以用 /weekly set 开启。",
+        "本服务器未开启每周论文。管理员可以用 /每周论文 设置 开启。",
     ),
     "weekly.goes_to": (
         "The paper of the week goes to {channel}: {schedule}.",
@@ -250,11 +253,11 @@ MESSAGES: Mapping[str, tuple[str, str]] = {
     "weekly.was_off": ("The paper of the week was not on.", "每周论文本来就未开启。"),
     "weekly.choose_first": (
         "Choose a channel first with /weekly set.",
-        "请先用 /weekly set 选择频道。",
+        "请先用 /每周论文 设置 选择频道。",
     ),
     "weekly.no_papers": ("The reading list has no papers to post.", "阅读列表中没有可发布的论文。"),
     "weekly.posted": ("Posted: {link}", "已发布：{link}"),
-    "weekly.not_posted": ("Could not post: see /weekly show.", "发布失败：请查看 /weekly show。"),
+    "weekly.not_posted": ("Could not post: see /weekly show.", "发布失败：请查看 /每周论文 查看。"),
     "weekly.not_manager": (
         "Only members with the Manage Server permission can change the weekly paper.",
         "只有拥有“管理服务器”权限的成员可以修改每周论文。",
@@ -321,6 +324,11 @@ MESSAGES: Mapping[str, tuple[str, str]] = {
     ),
     # reading progress
     "button.read": ("Mark read / Unread", "标记已读 / 未读"),
+    "weekly.no_vote_in_forum": (
+        "votes cannot be posted in a forum channel",
+        "论坛频道中不能发起投票",
+    ),
+    "weekly.missing_permission": ("missing permission {permission}", "缺少权限 {permission}"),
     "button.save": ("Save for later", "稍后阅读"),
     "button.delete": ("🗑", "🗑"),
     "button.forget": ("Delete my reading history", "删除我的阅读记录"),
@@ -330,7 +338,7 @@ MESSAGES: Mapping[str, tuple[str, str]] = {
     "reading.unsaved": ("No longer saved for later: {title}", "已移出稍后阅读：{title}"),
     "reading.again": (
         "Press the same button again to undo. Only you see this; /progress shows how far you are.",
-        "再按一次同一按钮即可撤销。只有你能看到这条消息；/progress 显示你的阅读进度。",
+        "再按一次同一按钮即可撤销。只有你能看到这条消息；/进度 显示你的阅读进度。",
     ),
     "reading.empty": (
         "You have not marked any paper yet: press Mark read or Save for later on a paper card.",
@@ -360,7 +368,7 @@ MESSAGES: Mapping[str, tuple[str, str]] = {
     ),
     "progress.more": (
         "… and {n} more sections: /progress section",
-        "……另有 {n} 个章节：/progress section",
+        "……另有 {n} 个章节：/进度 章节",
     ),
     "next.heading": ("Next for you", "你的下一篇"),
     "next.done": (
@@ -395,7 +403,7 @@ MESSAGES: Mapping[str, tuple[str, str]] = {
         "id, the paper's id and title, and when. Nothing else (no messages, no names). "
         "/reading export gives you all of it, /reading forget deletes it.",
         "只有你标记的内容：每篇你标记为已读或稍后阅读的论文，记录你的 Discord 用户 ID、论文编号和标题以及时间。"
-        "不存储其他任何信息（没有消息，没有名字）。/reading export 导出全部，/reading forget 删除全部。",
+        "不存储其他任何信息（没有消息，没有名字）。用 /阅读记录 导出 可导出全部，用 /阅读记录 删除记录 可删除全部。",
     ),
     "help.progress": ("Your reading progress, per section.", "按章节显示你的阅读进度。"),
     "help.next": (
@@ -406,6 +414,112 @@ MESSAGES: Mapping[str, tuple[str, str]] = {
         "Your marked papers; export them (markdown, BibTeX) or delete them.",
         "你标记的论文；导出（markdown、BibTeX）或删除。",
     ),
+    # the weekly statuses (/weekly show) and why a post could not be sent
+    "weekly.status_posted": ("posted {week}", "已发布 {week}"),
+    "weekly.status_now_failed": (
+        "/weekly now failed: {reason}",
+        "/每周论文 立即发布 失败：{reason}",
+    ),
+    "weekly.status_retry": ("will retry {week}: {reason}", "将重试 {week}：{reason}"),
+    "weekly.status_gave_up": ("gave up on {week}: {reason}", "已放弃 {week}：{reason}"),
+    "weekly.paper_gone": ("the paper left the reading list", "这篇论文已不在阅读列表中"),
+    "weekly.not_text_channel": ("the channel is not a text channel", "这个频道不是文字频道"),
+    "weekly.forbidden": ("missing permission to post in the channel", "没有在这个频道发布的权限"),
+    "weekly.channel_gone": ("the channel no longer exists", "这个频道已不存在"),
+    "weekly.discord_status": ("Discord answered {status}", "Discord 返回了 {status}"),
+    # what a server manager typed for /weekly set
+    "schedule.not_day": (
+        "{text} is not a day of the week. Type a day such as Monday, mon or 周一.",
+        "{text} 不是星期几。请输入例如 Monday、mon 或 周一。",
+    ),
+    "schedule.not_time": (
+        "{text} is not a time of day. Type a time such as 09:00, 21:30 or 9pm.",
+        "{text} 不是时间。请输入例如 09:00、21:30 或 9pm。",
+    ),
+    "schedule.ambiguous_zone": (
+        "{text} names several time zones: type the one you mean, {choices}.",
+        "{text} 可以指多个时区：请输入你指的那个，{choices}。",
+    ),
+    "schedule.offset": (
+        "{text} is an offset, and offsets do not follow daylight saving time. "
+        "Type the time zone of a place, such as Europe/Berlin or Asia/Shanghai.",
+        "{text} 是时差，而时差不随夏令时变化。请输入一个地方的时区，例如 Europe/Berlin 或 Asia/Shanghai。",
+    ),
+    "schedule.not_zone": (
+        "{text} is not a time zone. Type a name such as Europe/Berlin, America/New_York or "
+        "Asia/Shanghai.",
+        "{text} 不是时区。请输入时区名，例如 Europe/Berlin、America/New_York 或 Asia/Shanghai。",
+    ),
+    "schedule.not_zone_close": (
+        "{text} is not a time zone. Did you mean {choices}? Type a name such as Europe/Berlin, "
+        "America/New_York or Asia/Shanghai.",
+        "{text} 不是时区。你是指 {choices} 吗？请输入时区名，例如 Europe/Berlin、America/New_York "
+        "或 Asia/Shanghai。",
+    ),
+    "schedule.bad_weekday": (
+        "weekday must be 0 (Monday) to 6 (Sunday), not {weekday}",
+        "星期必须是 0（周一）到 6（周日），而不是 {weekday}",
+    ),
+    "schedule.aware_time": (
+        "at is a local wall-clock time; its zone goes in tz",
+        "at 是当地时间，时区应写在 tz 中",
+    ),
+    "schedule.no_zone": ("{text} is not a time zone", "{text} 不是时区"),
+    "schedule.not_place": ("{text} is not the time zone of a place", "{text} 不是某个地方的时区"),
+    # a reading list that cannot be read or used
+    "source.error": ("{source}: {reason}", "{source}: {reason}"),
+    "source.utf16": (
+        "is UTF-16 text, not UTF-8: save it as UTF-8",
+        "是 UTF-16 文本，不是 UTF-8：请另存为 UTF-8",
+    ),
+    "source.binary": (
+        "is a binary file, not a markdown reading list",
+        "是二进制文件，不是 markdown 阅读列表",
+    ),
+    "source.not_utf8": (
+        "not UTF-8 text (byte {byte}): save it as UTF-8 and load it again",
+        "不是 UTF-8 文本（第 {byte} 字节）：请另存为 UTF-8 后重新加载",
+    ),
+    "source.scheme": (
+        "unsupported scheme {scheme}: use a path or http(s)",
+        "不支持的协议 {scheme}：请使用文件路径或 http(s)",
+    ),
+    "source.cannot_read": ("cannot read: {why}", "无法读取：{why}"),
+    "source.bad_url": ("not a valid URL", "不是有效的 URL"),
+    "source.no_host": ("not a valid URL (no host)", "不是有效的 URL（没有主机名）"),
+    "source.http": ("HTTP {status}{reason}", "HTTP {status}{reason}"),
+    "source.too_large": ("larger than {size}", "超过 {size}"),
+    "source.timeout": ("timed out after {seconds} s", "{seconds} 秒后超时"),
+    "source.redirects": ("more than {n} redirects", "重定向超过 {n} 次"),
+    "source.bad_redirect": (
+        "redirected to an invalid or non-HTTP URL",
+        "被重定向到无效的或非 HTTP 的 URL",
+    ),
+    "source.no_such_host": ("cannot find host {host}", "找不到主机 {host}"),
+    "source.cannot_connect": ("cannot connect to {host}: {why}", "无法连接到 {host}：{why}"),
+    "source.connection_failed": ("connection failed", "连接失败"),
+    "source.disconnected": ("the server closed the connection", "服务器关闭了连接"),
+    "source.broke": ("the connection broke while reading", "读取时连接中断"),
+    "source.failed": ("request failed ({kind})", "请求失败（{kind}）"),
+    "catalogue.empty": (
+        "no sections or entries found in {sources}: is it a reading list?",
+        "在 {sources} 中没有找到章节或条目：这是阅读列表吗？",
+    ),
+    "catalogue.drops_most": (
+        "the new list would remove {removed} of {total} papers, so it was not loaded (check "
+        "the source; `load --force` or /reload force:True takes it anyway)",
+        "新列表会删除 {total} 篇论文中的 {removed} 篇，所以没有加载（请检查来源；"
+        "`load --force` 或 /重新加载 强制:True 可以强制采用）",
+    ),
+    "catalogue.other_list": (
+        "{error} (the database {db} holds another list, {sources}, which is not served in "
+        "its place)",
+        "{error}（数据库 {db} 保存的是另一个列表 {sources}，不会用它代替）",
+    ),
+    # text that has no key (a status stored before statuses had keys)
+    "plain": ("{text}", "{text}"),
+    "console.only_you": ("(only you can see this)", "（只有你能看到）"),
+    "console.off": ("(off)", "（不可用）"),
     # errors
     "error.sorry": (
         "Sorry, something went wrong on our side. It has been logged; please try again.",
@@ -451,6 +565,99 @@ def t(lang: str, key: str, **values: object) -> str:
         key = f"{key}_one"
     english, chinese = MESSAGES[key]
     return (chinese if lang == "zh" else english).format(**values)
+
+
+def _or(names: Sequence[str], lang: str) -> str:
+    """Alternatives: `a, b or c`, or `a、b 或 c`."""
+    comma, word = ("、", " 或 ") if lang == "zh" else (", ", " or ")
+    return names[0] if len(names) == 1 else f"{comma.join(names[:-1])}{word}{names[-1]}"
+
+
+def _rendered(value: object, lang: str) -> object:
+    if isinstance(value, (Message, Failure)):
+        return value.render(lang)
+    if isinstance(value, (tuple, list)):  # alternatives to choose from
+        return _or([str(v) for v in value], lang) if value else ""
+    return value
+
+
+@dataclass(frozen=True, slots=True)
+class Message:
+    """A message not yet put into words: its key and parameters, rendered in the reader's
+    language at the edge. A parameter that is a Message or Failure renders in the same
+    language; a tuple of strings renders as alternatives ("a, b or c")."""
+
+    key: str
+    params: Mapping[str, object] = field(default_factory=dict)
+
+    def render(self, lang: str) -> str:
+        """The message in `lang`."""
+        return t(lang, self.key, **{k: _rendered(v, lang) for k, v in self.params.items()})
+
+    def to_data(self) -> dict[str, Any]:
+        """JSON-ready data: {"key": ..., "params": {...}}, nested messages as the same."""
+        return {"key": self.key, "params": {k: _data(v) for k, v in self.params.items()}}
+
+    def to_json(self) -> str:
+        """The message as JSON text, for storing."""
+        return json.dumps(self.to_data(), ensure_ascii=False)
+
+    @classmethod
+    def from_data(cls, data: Mapping[str, Any]) -> Message:
+        """The message of `to_data`."""
+        params = data.get("params") or {}
+        return cls(str(data["key"]), {k: _undata(v) for k, v in params.items()})
+
+    @classmethod
+    def from_json(cls, text: str) -> Message:
+        """A stored message; text stored before messages had keys (or not JSON of one) is
+        shown as it is."""
+        try:
+            data = json.loads(text)
+        except ValueError:
+            data = None
+        if isinstance(data, dict) and data.get("key") in MESSAGES:
+            return cls.from_data(data)
+        return cls("plain", {"text": text})
+
+
+def _data(value: object) -> object:
+    if isinstance(value, (Message, Failure)):
+        return value.message.to_data() if isinstance(value, Failure) else value.to_data()
+    if isinstance(value, tuple):
+        return list(value)
+    return value
+
+
+def _undata(value: object) -> object:
+    if isinstance(value, dict) and "key" in value:
+        return Message.from_data(value)
+    if isinstance(value, list):
+        return tuple(value)
+    return value
+
+
+class Failure(Exception):
+    """An error that users may read: a message key and parameters, rendered by `render(lang)`
+    in the reader's language; str() is the English sentence, for logs and the CLI."""
+
+    def __init__(self, key: str, **params: object) -> None:
+        self.message = Message(key, params)
+        super().__init__(self.message.render("en"))
+
+    @property
+    def key(self) -> str:
+        """The message key."""
+        return self.message.key
+
+    @property
+    def params(self) -> Mapping[str, object]:
+        """The message's parameters."""
+        return self.message.params
+
+    def render(self, lang: str) -> str:
+        """The error in `lang`."""
+        return self.message.render(lang)
 
 
 def day_name(lang: str, weekday: int) -> str:

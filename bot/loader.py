@@ -68,7 +68,7 @@ async def load_catalogue(
         if any(f.text is None for f in fetched):  # some changed: the others' text is needed too
             fetched = await fetch_all(settings.catalogues, {})
     except SourceError as exc:
-        raise CatalogueError(str(exc)) from exc
+        raise CatalogueError(exc.key, **exc.params) from exc
     digest = await asyncio.to_thread(source_digest, fetched, settings.sections_table)
     meta = {f"validators:{f.source}": f.validators.to_json() for f in fetched}
     meta["source_digest"] = digest
@@ -78,16 +78,13 @@ async def load_catalogue(
         return LoadReport(previous, changed=False)
     catalogue = await asyncio.to_thread(_parse, fetched, settings.sections_table)
     if not catalogue.papers and not catalogue.sections:
-        raise CatalogueError(
-            f"no sections or entries found in {', '.join(settings.catalogues)}: "
-            "is it a reading list?"
-        )
+        raise CatalogueError("catalogue.empty", sources=", ".join(settings.catalogues))
     if not force and drops_most(previous, catalogue):
         assert previous is not None
         raise CatalogueError(
-            f"the new list would remove {_removed(previous, catalogue)} of "
-            f"{len(previous.papers)} papers, so it was not loaded (check the source; "
-            "`load --force` or /reload force:True takes it anyway)"
+            "catalogue.drops_most",
+            removed=_removed(previous, catalogue),
+            total=len(previous.papers),
         )
     diff = await asyncio.to_thread(diff_catalogues, previous, catalogue)
     index, data = await asyncio.to_thread(_indexed, catalogue, settings)
@@ -101,7 +98,7 @@ async def load_catalogue(
         catalogue.entries,
         len(catalogue.sections),
         len(catalogue.problems),
-        "; " + "; ".join(diff.summary()) if changed and previous else "",
+        "; " + "; ".join(diff.summary(lang="en")) if changed and previous else "",
     )
     return LoadReport(catalogue, changed, diff if changed else None, index)
 
@@ -214,8 +211,10 @@ async def open_library(store: Store, settings: Settings, *, now: datetime) -> Li
             raise
         if set(stored.sources) != set(settings.catalogues):
             raise CatalogueError(
-                f"{exc} (the database {settings.db_path} holds another list, "
-                f"{', '.join(stored.sources)}, which is not served in its place)"
+                "catalogue.other_list",
+                error=exc,
+                db=str(settings.db_path),
+                sources=", ".join(stored.sources),
             ) from exc
         info = await store.catalogue_info()
         loaded = info.loaded_at if info else None
@@ -280,7 +279,7 @@ def summary_lines(report: LoadReport, db: Path) -> list[str]:
     else:
         lines.append("no problems")
     if report.diff is not None:
-        lines += ["changes:", *(f"  {line}" for line in report.diff.summary())]
+        lines += ["changes:", *(f"  {line}" for line in report.diff.summary(lang="en"))]
     lines.append(f"database {db}: {'updated' if report.changed else 'unchanged'}")
     return lines
 

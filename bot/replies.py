@@ -19,12 +19,13 @@ import discord
 from bot import cards, reading
 from bot.catalogue.diff import CatalogueDiff
 from bot.finder import find, proposed_entry
-from bot.i18n import day_name, t
+from bot.i18n import Failure, Message, day_name, t
 from bot.library import Library
 from bot.models import Paper, Section
 from bot.reading import Mark
 from bot.search import SearchResult, decide, rank_sections
 from bot.text import plain
+from bot.translator import ZH
 from bot.weekly import Schedule
 
 # Custom ids of persistent components: "rl:<action>:<arguments>", at most 100 characters.
@@ -161,7 +162,7 @@ def paper_card(
     *,
     section: str | None = None,
     heading: str | None = None,
-    lang: str = "en",
+    lang: str,
     asker: int = 0,
 ) -> Reply:
     """A paper's card with its buttons: PDF, arXiv, Code (links), Abstract and Cite (to the
@@ -226,7 +227,7 @@ def _button_url(url: str | None) -> str | None:
     return cards.web_url(url, _BUTTON_URL)
 
 
-def abstract_reply(library: Library, paper: Paper, lang: str = "en") -> Reply:
+def abstract_reply(library: Library, paper: Paper, lang: str) -> Reply:
     """The full abstract of a paper, for the clicker alone."""
     metadata = library.metadata(paper.id)
     if metadata is None or not metadata.abstract:
@@ -235,7 +236,7 @@ def abstract_reply(library: Library, paper: Paper, lang: str = "en") -> Reply:
     return Reply(embeds=tuple(embeds), ephemeral=True, papers=(paper.id,))
 
 
-def paper_reply(library: Library, query: str, lang: str = "en", asker: int = 0) -> Reply:
+def paper_reply(library: Library, query: str, lang: str, asker: int = 0) -> Reply:
     """/paper: the best match's card when the search is sure of it (the others offered when
     several fit about equally); a ranked list for a topic; else "nothing matched" with
     suggestions, for the asker only. `decide` says which."""
@@ -260,7 +261,7 @@ def paper_reply(library: Library, query: str, lang: str = "en", asker: int = 0) 
     )
 
 
-def no_match(library: Library, query: str, result: SearchResult, lang: str = "en") -> Reply:
+def no_match(library: Library, query: str, result: SearchResult, lang: str) -> Reply:
     """No paper fits: say what was searched and offer the closest titles."""
     if result.unknown_arxiv:
         text = t(lang, "paper.unknown_arxiv", id=result.unknown_arxiv)
@@ -315,7 +316,7 @@ def _choice_name(paper: Paper) -> str:
 
 
 def search_reply(
-    library: Library, query: str, page: int = 0, asker: int = 0, lang: str = "en"
+    library: Library, query: str, page: int = 0, asker: int = 0, *, lang: str
 ) -> Reply:
     """/search: the papers that fit a question, best first, 10 a page, each with the words
     that matched; page buttons for the asker and a menu to open each paper."""
@@ -439,7 +440,7 @@ def _search_key(query: str, room: int) -> str:
     return " ".join(printable.split())[: max(room, 0)]
 
 
-def search_turn(library: Library, custom_id: str, clicker: int, lang: str = "en") -> Reply | str:
+def search_turn(library: Library, custom_id: str, clicker: int, lang: str) -> Reply | str:
     """The page a search page button leads to, or a sentence saying why the clicker can't
     turn it."""
     parts = custom_id.split(":", 4)
@@ -448,11 +449,11 @@ def search_turn(library: Library, custom_id: str, clicker: int, lang: str = "en"
     _, _, page, asker, query = parts
     if int(asker) and int(asker) != clicker:
         return t(lang, "search.not_yours")
-    reply = search_reply(library, query, int(page), int(asker), lang)
+    reply = search_reply(library, query, int(page), int(asker), lang=lang)
     return reply if reply.embeds else reply.content
 
 
-def cite_reply(library: Library, query: str, lang: str = "en") -> Reply:
+def cite_reply(library: Library, query: str, lang: str) -> Reply:
     """/cite: the best match's card and its BibTeX entry, with the paper's internal id."""
     result = library.index.search(query, CHOICE_LIMIT)
     if result.best is None:
@@ -468,7 +469,7 @@ def cite_reply(library: Library, query: str, lang: str = "en") -> Reply:
     )
 
 
-def citation(library: Library, paper: Paper, lang: str = "en") -> Reply:
+def citation(library: Library, paper: Paper, lang: str) -> Reply:
     """A paper's BibTeX entry, for the asker only."""
     embed = _citation_embed(library, paper, lang, _MESSAGE_EMBEDS)
     return Reply(embeds=(embed,), ephemeral=True, papers=(paper.id,))
@@ -479,7 +480,7 @@ def _citation_embed(library: Library, paper: Paper, lang: str, room: int) -> dis
     return cards.citation_card(paper, lang, doi=metadata.doi if metadata else "", limit=room)
 
 
-def browse(library: Library, custom_id: str, lang: str = "en", asker: int = 0) -> Reply | None:
+def browse(library: Library, custom_id: str, lang: str, asker: int = 0) -> Reply | None:
     """The card a browse button leads to; None when the paper left the list."""
     _, _, slug, paper_id, _ = [*custom_id.split(":", 4), "", "", ""][:5]
     paper = library.paper(paper_id)
@@ -490,7 +491,8 @@ def random_reply(
     library: Library,
     rng: random.Random,
     section: str | None = None,
-    lang: str = "en",
+    *,
+    lang: str,
     asker: int = 0,
 ) -> Reply:
     """/random: a paper picked at random, optionally from one section."""
@@ -525,7 +527,7 @@ def click(
     value: str,
     clicker: int,
     asker: int | None,
-    lang: str = "en",
+    lang: str,
 ) -> Action:
     """The answer to a component: `custom_id` says what it is, `value` is a menu's choice,
     `asker` who ran the command the message answers (None when unknown).
@@ -578,7 +580,7 @@ def _found_key(found: int, total: int) -> str:
     return "find.found_one" if found == 1 else "find.found"
 
 
-def find_reply(library: Library, text: str, lang: str = "en") -> Reply:
+def find_reply(library: Library, text: str, lang: str) -> Reply:
     """Find in reading list: the cards of the papers a message refers to, and what is not in
     the list (with an entry to propose for an arXiv paper)."""
     found = find(library, text)
@@ -617,7 +619,7 @@ def find_reply(library: Library, text: str, lang: str = "en") -> Reply:
 
 
 def section_reply(
-    library: Library, query: str, page: int = 0, asker: int = 0, lang: str = "en"
+    library: Library, query: str, page: int = 0, asker: int = 0, *, lang: str
 ) -> Reply:
     """/section: one page of a section listing, with page buttons for the asker."""
     found = rank_sections(library.catalogue, query, 1) if query.strip() else []
@@ -626,9 +628,7 @@ def section_reply(
     return section_page(library, found[0], page, asker, lang)
 
 
-def section_page(
-    library: Library, section: Section, page: int, asker: int, lang: str = "en"
-) -> Reply:
+def section_page(library: Library, section: Section, page: int, asker: int, lang: str) -> Reply:
     """Page `page` (from 0, clamped) of a section, its page buttons and a menu of its papers."""
     papers = library.papers_of(section)
     pages = cards.section_pages(section, papers, lang=lang)
@@ -669,7 +669,7 @@ def section_page(
     )
 
 
-def page_turn(library: Library, custom_id: str, clicker: int, lang: str = "en") -> Reply | str:
+def page_turn(library: Library, custom_id: str, clicker: int, lang: str) -> Reply | str:
     """The page a page button leads to, or a sentence saying why the clicker can't turn it."""
     parts = custom_id.split(":")
     if len(parts) != 5 or not parts[3].lstrip("-").isdigit() or not parts[4].isdigit():
@@ -688,14 +688,14 @@ def _in_language(section: Section, lang: str) -> str:
     return (section.heading if lang == "zh" else section.name) or section.name or section.slug
 
 
-def section_name(section: Section, lang: str = "en") -> str:
+def section_name(section: Section, lang: str) -> str:
     """A section's name in the reader's language with the original heading beside it."""
     first = _in_language(section, lang)
     second = section.name if first == section.heading else section.heading
     return first if not second or second == first else f"{first} · {second}"
 
 
-def unknown_section(library: Library, query: str, lang: str = "en") -> Reply:
+def unknown_section(library: Library, query: str, lang: str) -> Reply:
     """No section fits: list them all."""
     lines = [
         f"`{s.slug}` {cards.escape(section_name(s, lang))}" for s in library.catalogue.sections
@@ -711,7 +711,7 @@ def unknown_section(library: Library, query: str, lang: str = "en") -> Reply:
     return Reply(content=head, embeds=(embed,), ephemeral=True)
 
 
-def section_choices(library: Library, query: str, lang: str = "en") -> list[Option]:
+def section_choices(library: Library, query: str, lang: str) -> list[Option]:
     """Autocomplete for /section: the name in the reader's language with the original
     heading; the value is the slug."""
     return [
@@ -723,7 +723,7 @@ def section_choices(library: Library, query: str, lang: str = "en") -> list[Opti
 # --- authors ------------------------------------------------------------------------------
 
 
-def author_reply(library: Library, query: str, lang: str = "en") -> Reply:
+def author_reply(library: Library, query: str, lang: str) -> Reply:
     """/author: the papers of the author who fits best, in list order."""
     if not query.strip():
         return notice(t(lang, "author.empty"))
@@ -766,7 +766,7 @@ def author_choices(library: Library, query: str) -> list[Option]:
 # --- the weekly paper ---------------------------------------------------------------------
 
 
-def weekly_post(library: Library, paper: Paper, lang: str = "en") -> Reply:
+def weekly_post(library: Library, paper: Paper, lang: str) -> Reply:
     """The paper of the week: its card, headed with the section it comes from."""
     sections = library.sections_of(paper)
     heading = (
@@ -777,7 +777,7 @@ def weekly_post(library: Library, paper: Paper, lang: str = "en") -> Reply:
     return paper_card(library, paper, heading=heading, lang=lang)
 
 
-def describe_schedule(schedule: Schedule, lang: str = "en") -> str:
+def describe_schedule(schedule: Schedule, lang: str) -> str:
     """ "Mondays at 09:00 (Europe/Berlin)", or "每周一 09:00（Europe/Berlin）"."""
     return t(
         lang,
@@ -793,7 +793,7 @@ def weekly_status(
     schedule: Schedule | None,
     next_due: datetime | None,
     status: str,
-    lang: str = "en",
+    lang: str,
 ) -> Reply:
     """/weekly show: where and when, the next post, and how the last one went (`schedule`
     None: the weekly paper is off)."""
@@ -804,7 +804,8 @@ def weekly_status(
         stamp = int(next_due.timestamp())
         lines.append(t(lang, "weekly.next", when=f"<t:{stamp}:F> (<t:{stamp}:R>)"))
     if status:
-        lines.append(t(lang, "weekly.last", status=cards.escape(status)))
+        shown = Message.from_json(status).render(lang)
+        lines.append(t(lang, "weekly.last", status=cards.escape(shown)))
     return notice("\n".join(lines))
 
 
@@ -825,10 +826,10 @@ def poll_answer(paper: Paper) -> str:
     return _label(plain(paper.title), 55)
 
 
-def bad_setting(error: Exception, lang: str = "en") -> Reply:
+def bad_setting(error: Failure, lang: str) -> Reply:
     """A /weekly value that could not be read: the parser's sentence, which repeats what was
     typed, so it is escaped like any user text."""
-    return notice(t(lang, "weekly.bad_setting", detail=cards.escape(str(error))))
+    return notice(t(lang, "weekly.bad_setting", detail=cards.escape(error.render(lang))))
 
 
 def notice(text: str) -> Reply:
@@ -866,17 +867,45 @@ HELP = (
 )
 
 
-def help_reply(lang: str = "en") -> Reply:
-    """/help: what each command does, with examples."""
+def help_reply(lang: str) -> Reply:
+    """/help: what each command does, with examples, named as the reader's client shows
+    the commands (`/论文 查询` in a zh-CN client)."""
     embed = discord.Embed(
         title=t(lang, "help.title"), description=t(lang, "help.intro"), colour=cards.COLOUR
     )
     for usage, what, examples in HELP:
-        embed.add_field(name=usage, value=f"{t(lang, what)}\n`{examples}`", inline=False)
+        name = usage_text(usage, lang)
+        value = f"{t(lang, what)}\n`{command_text(examples, lang)}`"
+        embed.add_field(name=name, value=value, inline=False)
     return Reply(embeds=(embed,), ephemeral=True)
 
 
-def about_reply(library: Library, lang: str = "en", *, metadata_on: bool = True) -> Reply:
+def command_text(text: str, lang: str) -> str:
+    """`text` with each command it names (`/paper`, `/weekly set`) as the reader's client
+    shows it: Discord shows the zh-CN names of bot.translator to Chinese readers."""
+    if lang != "zh":
+        return text
+    return _COMMAND.sub(lambda m: "/" + " ".join(ZH.get(w, w) for w in m.group(1).split()), text)
+
+
+def usage_text(usage: str, lang: str) -> str:
+    """A command's usage line (`/paper query`, `/random [section]`) with its command, and
+    option names, as the reader's client shows them."""
+    if lang != "zh":
+        return usage
+    if not usage.startswith("/"):
+        return ZH.get(usage, usage)  # a message command: `Find in reading list`
+    return re.sub(r"[a-z]+", lambda m: ZH.get(m.group(0), m.group(0)), usage)
+
+
+# A command name, and a /weekly subcommand, where text names a command.
+_COMMAND = re.compile(
+    r"(?<![\w/.])/((?:weekly(?: (?:set|show|off|now)\b)?)|"
+    r"(?:paper|search|section|author|random|cite|help|about|reload)\b)"
+)
+
+
+def about_reply(library: Library, lang: str, *, metadata_on: bool = True) -> Reply:
     """/about: the list loaded, paper and section counts, when it was loaded, and the
     sources of the papers' metadata (`metadata_on`: READINGLIST_METADATA)."""
     catalogue = library.catalogue
@@ -953,9 +982,11 @@ def reload_done(diff: CatalogueDiff, lang: str) -> str:
     return "\n".join(filter(None, [head, *lines, note]))
 
 
-def reload_kept(reason: object, lang: str) -> str:
-    """After a reload that kept the current list: why, with URLs cut to their public names."""
-    text = t(lang, "reload.kept", reason=public_text(str(reason)))
+def reload_kept(error: Exception, lang: str) -> str:
+    """After a reload that kept the current list: why (a Failure in the reader's language;
+    anything else is the database's trouble), with URLs cut to their public names."""
+    reason = error.render(lang) if isinstance(error, Failure) else t(lang, "error.store")
+    text = t(lang, "reload.kept", reason=public_text(reason))
     return cards.truncate(text, CONTENT_LIMIT)
 
 

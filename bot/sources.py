@@ -18,6 +18,8 @@ from pathlib import Path
 import aiohttp
 from yarl import URL
 
+from bot.i18n import Failure, Message
+
 __all__ = [
     "Fetched",
     "SourceError",
@@ -76,13 +78,14 @@ class Fetched:
     validators: Validators
 
 
-class SourceError(Exception):
-    """A source that cannot be read; str() is one sentence naming it, without secrets."""
+class SourceError(Failure):
+    """A source that cannot be read: the message `key` (with `params`) says why, after the
+    source's name without secrets; str() is that sentence in English."""
 
-    def __init__(self, source: str, reason: str) -> None:
+    def __init__(self, source: str, key: str, **params: object) -> None:
         self.source = display_name(source)
-        self.reason = reason
-        super().__init__(f"{self.source}: {reason}")
+        self.reason = Message(key, params)
+        super().__init__("source.error", source=self.source, reason=self.reason)
 
 
 def display_name(source: str) -> str:
@@ -101,15 +104,13 @@ def display_name(source: str) -> str:
 def decode_text(raw: bytes, source: str) -> str:
     """Bytes of a reading list as text: UTF-8, a BOM stripped; binary or other encodings fail."""
     if raw.startswith(_UTF16_BOMS):
-        raise SourceError(source, "is UTF-16 text, not UTF-8: save it as UTF-8")
+        raise SourceError(source, "source.utf16")
     if b"\x00" in raw:
-        raise SourceError(source, "is a binary file, not a markdown reading list")
+        raise SourceError(source, "source.binary")
     try:
         return raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
-        raise SourceError(
-            source, f"not UTF-8 text (byte {exc.start}): save it as UTF-8 and load it again"
-        ) from exc
+        raise SourceError(source, "source.not_utf8", byte=exc.start) from exc
 
 
 async def fetch_source(
@@ -129,7 +130,7 @@ async def fetch_source(
     if match is None:
         return await asyncio.to_thread(_read_file, source)
     if match.group(1).lower() not in ("http", "https"):
-        raise SourceError(source, f"unsupported scheme {match.group(1)!r}: use a path or http(s)")
+        raise SourceError(source, "source.scheme", scheme=repr(match.group(1)))
     return await _fetch_url(source, previous, session, timeout, max_bytes)
 
 
@@ -192,7 +193,9 @@ def _read_file(source: str) -> Fetched:
     try:
         raw = Path(source).read_bytes()
     except OSError as exc:
-        raise SourceError(source, f"cannot read: {exc.strerror or type(exc).__name__}") from exc
+        raise SourceError(
+            source, "source.cannot_read", why=exc.strerror or type(exc).__name__
+        ) from exc
     return Fetched(source, decode_text(raw, source), Validators())
 
 
@@ -206,9 +209,9 @@ async def _fetch_url(
     try:
         url = URL(source)
     except (TypeError, ValueError) as exc:
-        raise SourceError(source, "not a valid URL") from exc
+        raise SourceError(source, "source.bad_url") from exc
     if not url.host:
-        raise SourceError(source, "not a valid URL (no host)")
+        raise SourceError(source, "source.no_host")
     headers = _conditional_headers(previous)
     try:
         async with session.get(
@@ -223,15 +226,16 @@ async def _fetch_url(
                 return Fetched(source, None, _merge(previous, _validators(response)))
             if response.status != 200:
                 reason = f" {response.reason}" if response.reason else ""
-                raise SourceError(source, f"HTTP {response.status}{reason}")
+                raise SourceError(source, "source.http", status=response.status, reason=reason)
             if response.content_length is not None and response.content_length > max_bytes:
-                raise SourceError(source, f"larger than {_size(max_bytes)}")
+                raise SourceError(source, "source.too_large", size=_size(max_bytes))
             raw = await _read_at_most(response, max_bytes, source)
             validators = _validators(response)
     except TimeoutError as exc:  # aiohttp's own timeout errors are TimeoutErrors too
-        raise SourceError(source, f"timed out after {timeout:g} s") from exc
+        raise SourceError(source, "source.timeout", seconds=f"{timeout:g}") from exc
     except aiohttp.ClientError as exc:
-        raise SourceError(source, _client_error(exc, url)) from exc
+        key, params = _client_error(exc, url)
+        raise SourceError(source, key, **params) from exc
     log.debug("%s: read %d bytes", display_name(source), len(raw))
     return Fetched(source, decode_text(raw, source), validators)
 
@@ -244,7 +248,7 @@ async def _read_at_most(response: aiohttp.ClientResponse, max_bytes: int, source
     async for chunk in response.content.iter_chunked(_CHUNK):
         size += len(chunk)
         if size > max_bytes:
-            raise SourceError(source, f"larger than {_size(max_bytes)}")
+            raise SourceError(source, "source.too_large", size=_size(max_bytes))
         chunks.append(chunk)
     return b"".join(chunks)
 
@@ -267,23 +271,25 @@ def _merge(old: Validators, new: Validators) -> Validators:
     return Validators(new.etag or old.etag, new.last_modified or old.last_modified)
 
 
-def _client_error(exc: aiohttp.ClientError, url: URL) -> str:
+def _client_error(exc: aiohttp.ClientError, url: URL) -> tuple[str, dict[str, object]]:
+    """The message key and parameters saying why a request failed."""
     # Never str(exc): aiohttp puts the full URL (userinfo, query) in several of its messages.
     if isinstance(exc, aiohttp.TooManyRedirects):  # before ClientResponseError, its base
-        return f"more than {MAX_REDIRECTS} redirects"
+        return "source.redirects", {"n": MAX_REDIRECTS}
     if isinstance(exc, aiohttp.ClientResponseError):  # a passed session with raise_for_status
-        return f"HTTP {exc.status}"
+        return "source.http", {"status": exc.status, "reason": ""}
     if isinstance(exc, (aiohttp.RedirectClientError, aiohttp.InvalidURL)):
-        return "redirected to an invalid or non-HTTP URL"  # the URL itself was checked before
+        return "source.bad_redirect", {}  # the URL itself was checked before
     if isinstance(exc, aiohttp.ClientConnectorError):
         if isinstance(exc.os_error, socket.gaierror):
-            return f"cannot find host {url.host}"
-        return f"cannot connect to {url.host}: {exc.os_error.strerror or 'connection failed'}"
+            return "source.no_such_host", {"host": url.host}
+        why = exc.os_error.strerror or Message("source.connection_failed")
+        return "source.cannot_connect", {"host": url.host, "why": why}
     if isinstance(exc, aiohttp.ServerDisconnectedError):
-        return "the server closed the connection"
+        return "source.disconnected", {}
     if isinstance(exc, aiohttp.ClientPayloadError):
-        return "the connection broke while reading"
-    return f"request failed ({type(exc).__name__})"
+        return "source.broke", {}
+    return "source.failed", {"kind": type(exc).__name__}
 
 
 def _size(n: int) -> str:

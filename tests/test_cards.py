@@ -231,10 +231,10 @@ def test_every_real_card_and_page_fits(which: str, request: pytest.FixtureReques
             assert errors(embed) == [], paper.id
             assert len(embed) < 3000, paper.id  # leaves room beside a citation (/cite)
         assert errors(*abstract_cards(paper, metadata_of(paper), lang="en")) == []
-        assert errors(citation_card(paper)) == [], paper.id
+        assert errors(citation_card(paper, lang="en")) == [], paper.id
     for section in catalogue.sections:
         listed = [p for p in map(catalogue.paper, section.paper_ids) if p is not None]
-        for page in section_pages(section, listed):
+        for page in section_pages(section, listed, lang="en"):
             assert errors(page) == [], section.slug
 
 
@@ -289,7 +289,7 @@ def listing(full: Catalogue, slug: str) -> tuple[Section, list[Paper]]:
 def test_decoder_only_pages_continue_numbering(full: Catalogue) -> None:
     section, papers = listing(full, "decoder-only")
     assert len(papers) == 20  # 21 numbered entries; the 10th repeats the 9th
-    pages = section_pages(section, papers)
+    pages = section_pages(section, papers, lang="en")
     assert len(pages) == 2
     assert all(p.title == "Decoder-only LLMs · 基于 Decoder-only 架构的大语言模型" for p in pages)
     first = (pages[0].description or "").split("\n")
@@ -306,7 +306,7 @@ def test_decoder_only_pages_continue_numbering(full: Catalogue) -> None:
 
 def test_non_transformer_page(full: Catalogue) -> None:
     section, papers = listing(full, "non-transformer")
-    [page] = section_pages(section, papers)
+    [page] = section_pages(section, papers, lang="en")
     assert page.title == "Non-Transformer architectures · 非 Transformer 架构"
     assert (page.description or "").split("\n") == [
         "**1.** Efficiently modeling long sequences with structured state spaces (2021)",
@@ -320,7 +320,7 @@ def test_non_transformer_page(full: Catalogue) -> None:
 
 def test_empty_section_has_one_page_saying_so() -> None:
     section = Section(slug="new", heading="New papers", name="New papers")
-    [page] = section_pages(section, [])
+    [page] = section_pages(section, [], lang="en")
     assert page.title == "New papers"  # the heading is not repeated when it is the name
     assert page.description == "No papers are listed in this section yet."
     assert page.footer.text == "Page 1/1 · 0 papers · /section new"
@@ -330,22 +330,25 @@ def test_empty_section_has_one_page_saying_so() -> None:
 def test_per_page_and_singular_count() -> None:
     section = Section(slug="s", heading="S", name="S")
     papers = [Paper(id=str(i), title=f"Paper {i}") for i in range(5)]
-    pages = section_pages(section, papers, per_page=2)
+    pages = section_pages(section, papers, per_page=2, lang="en")
     assert [(p.description or "").split("\n")[0] for p in pages] == [
         "**1.** Paper 0",
         "**3.** Paper 2",
         "**5.** Paper 4",
     ]
-    assert section_pages(section, papers[:1])[0].footer.text == "Page 1/1 · 1 paper · /section s"
+    assert (
+        section_pages(section, papers[:1], lang="en")[0].footer.text
+        == "Page 1/1 · 1 paper · /section s"
+    )
     with pytest.raises(ValueError, match="per_page"):
-        section_pages(section, papers, per_page=0)
+        section_pages(section, papers, per_page=0, lang="en")
 
 
 def test_citation_card_keeps_its_fence() -> None:
     paper = Paper(
         id="big", title="```@everyone```", authors=tuple(f"Author {i}" for i in range(300))
     )
-    embed = citation_card(paper)
+    embed = citation_card(paper, lang="en")
     text = embed.description or ""
     assert text.startswith("```bibtex\n@misc{author")
     assert text.endswith("\n```")
@@ -366,7 +369,7 @@ def test_citation_card_worst_case_is_still_valid_bibtex() -> None:
         pdf="https://example.org/" + "a" * 2028,
         arxiv_id="^" * 1000,
     )
-    embed = citation_card(paper)
+    embed = citation_card(paper, lang="en")
     assert errors(embed) == []
     bib = (embed.description or "").removeprefix("```bibtex\n").removesuffix("\n```")
     assert is_valid_bibtex(bib)
@@ -378,8 +381,8 @@ def test_citation_card_worst_case_is_still_valid_bibtex() -> None:
 def test_a_year_that_is_not_one_is_left_out(year: int | None) -> None:
     paper = Paper(id="x", title="T", authors=("A B",), venue="ICML", year=year)
     assert paper_card(paper, lang="en").description == "A B\nICML"
-    assert "year" not in (citation_card(paper).description or "")
-    page = section_pages(Section(slug="s", heading="S", name="S"), [paper])[0]
+    assert "year" not in (citation_card(paper, lang="en").description or "")
+    page = section_pages(Section(slug="s", heading="S", name="S"), [paper], lang="en")[0]
     assert page.description == "**1.** T"
 
 
@@ -437,7 +440,7 @@ def test_any_section_pages_fit(
     section: Section, templates: list[Paper], count: int, per_page: int
 ) -> None:
     listed = [replace(templates[i % len(templates)], id=str(i)) for i in range(count)]
-    pages = section_pages(section, listed, per_page=per_page)
+    pages = section_pages(section, listed, per_page=per_page, lang="en")
     assert len(pages) == max(1, -(-count // per_page))
     for index, page in enumerate(pages):
         assert_safe(page)
@@ -450,7 +453,7 @@ def test_any_section_pages_fit(
 @PROPERTY
 @given(papers())
 def test_any_citation_card_fits(paper: Paper) -> None:
-    embed = citation_card(paper)
+    embed = citation_card(paper, lang="en")
     assert_safe(embed)
     text = embed.description or ""
     assert is_valid_bibtex(text.removeprefix("```bibtex\n").removesuffix("\n```"))

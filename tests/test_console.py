@@ -95,7 +95,7 @@ def test_run_without_a_token_opens_the_console_on_the_bundled_list(tmp_path: Pat
 
 
 def test_rendered_card_is_legible(library: Library) -> None:
-    text = render(answer(library, "/paper mamba", random.Random(0)), width=80)
+    text = render(answer(library, "/paper mamba", random.Random(0), lang="en"), width=80, lang="en")
     lines = text.splitlines()
     assert lines[0].startswith("┌") and lines[0].endswith("┐")
     assert "Mamba: Linear-Time Sequence Modeling with Selective State Spaces" in text
@@ -106,7 +106,11 @@ def test_rendered_card_is_legible(library: Library) -> None:
 def test_boxes_stay_aligned_with_chinese_text(library: Library) -> None:
     import unicodedata
 
-    text = render(answer(library, "/section 非 Transformer 架构", random.Random(0)), width=80)
+    text = render(
+        answer(library, "/section 非 Transformer 架构", random.Random(0), lang="en"),
+        width=80,
+        lang="en",
+    )
     boxed = [line for line in text.splitlines() if line.startswith(("│", "┌", "└"))]
 
     def columns(line: str) -> int:
@@ -118,11 +122,13 @@ def test_boxes_stay_aligned_with_chinese_text(library: Library) -> None:
 def test_a_line_without_a_command_is_a_paper_query_and_unknown_commands_explain(
     library: Library,
 ) -> None:
-    assert answer(library, "rwkv", random.Random(0)).papers == ("2305.13048",)
-    unknown = answer(library, "/frobnicate", random.Random(0))
+    assert answer(library, "rwkv", random.Random(0), lang="en").papers == ("2305.13048",)
+    unknown = answer(library, "/frobnicate", random.Random(0), lang="en")
     assert unknown.ephemeral and "/paper" in unknown.content
 
 
 def test_find_in_the_console(library: Library) -> None:
-    reply = answer(library, "/find see https://arxiv.org/abs/2305.13048v1", random.Random(0))
+    reply = answer(
+        library, "/find see https://arxiv.org/abs/2305.13048v1", random.Random(0), lang="en"
+    )
     assert reply.papers == ("2305.13048",)

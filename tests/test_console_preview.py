@@ -27,31 +27,40 @@ def test_localised_command_names_answer_as_the_english_ones(library: Library) ->
     assert answer(library, "/论文 rwkv", rng, lang="zh") == answer(
         library, "/paper rwkv", rng, lang="zh"
     )
-    assert answer(library, "/作者 vaswani", rng).embeds[0].title == "Papers by Ashish Vaswani"
+    assert (
+        answer(library, "/作者 vaswani", rng, lang="en").embeds[0].title
+        == "Papers by Ashish Vaswani"
+    )
 
 
 def test_complete_previews_the_autocomplete_the_cogs_offer(library: Library) -> None:
-    reply = answer(library, "/complete paper mamb", random.Random(0))
+    reply = answer(library, "/complete paper mamb", random.Random(0), lang="en")
     first = replies.paper_choices(library, "mamb")[0]
     assert reply.content.splitlines()[1] == f"1. {first.label}  ({first.value})"
     assert "Mamba" in first.label
-    sections = answer(library, "/complete section low", random.Random(0)).content
+    sections = answer(library, "/complete section low", random.Random(0), lang="en").content
     assert "(low-rank-adaptation)" in sections
-    assert "/complete paper mamb" in answer(library, "/complete weekly x", random.Random(0)).content
+    assert (
+        "/complete paper mamb"
+        in answer(library, "/complete weekly x", random.Random(0), lang="en").content
+    )
 
 
 def test_buttons_are_pressed_by_label_or_number_as_discord_would(library: Library) -> None:
-    first = answer(library, "/section low-rank-adaptation", random.Random(0))
-    second = press(library, first, "next")
+    first = answer(library, "/section low-rank-adaptation", random.Random(0), lang="en")
+    second = press(library, first, "next", lang="en")
     assert second is not None and second.papers != first.papers
-    assert second == replies.section_reply(library, "low-rank-adaptation", 1)
-    back = press(library, second, "1")  # ◀ previous
+    assert second == replies.section_reply(library, "low-rank-adaptation", 1, lang="en")
+    back = press(library, second, "1", lang="en")  # ◀ previous
     assert back is not None and back.papers == first.papers
-    opened = press(library, first, "4")  # the menu's second paper, after two buttons
+    opened = press(library, first, "4", lang="en")  # the menu's second paper, after two buttons
     assert opened is not None and opened.papers == (first.papers[1],)
-    assert press(library, first, "99") is None and press(library, first, "banana") is None
-    card = answer(library, "/paper lora", random.Random(0))
-    cite = press(library, card, "cite")
+    assert (
+        press(library, first, "99", lang="en") is None
+        and press(library, first, "banana", lang="en") is None
+    )
+    card = answer(library, "/paper lora", random.Random(0), lang="en")
+    cite = press(library, card, "cite", lang="en")
     assert cite is not None and cite.ephemeral and "@" in cite.embeds[0].description
 
 
@@ -61,7 +70,7 @@ def test_the_console_presses_on_and_bare_words_do_what_they_say(
     typed = iter(["/section low-rank-adaptation", "next", "help", "clear", "exit", "/about"])
     monkeypatch.setattr("builtins.input", lambda prompt="": next(typed))
     out = io.StringIO()
-    answered = run_console(library, None, as_json=False, interactive=False, out=out)
+    answered = run_console(library, None, as_json=False, interactive=False, out=out, lang="en")
     assert answered == 3  # the section, its next page, /help; exit stopped before /about
     text = out.getvalue()
     assert "Page 2/" in text and "/paper" in text and "Reading list" not in text
@@ -101,7 +110,7 @@ def test_every_help_example_answers_on_the_bundled_list(tmp_path: Path) -> None:
     ]
     assert len(examples) >= 10
     for example in examples:
-        reply = answer(library, example, random.Random(0))
+        reply = answer(library, example, random.Random(0), lang="en")
         if example.startswith("/reading"):  # a reader who marked nothing yet is told how to
             assert "Mark read" in reply.content, example
             continue
@@ -112,17 +121,17 @@ def test_every_help_example_answers_on_the_bundled_list(tmp_path: Path) -> None:
 def test_the_console_previews_reading_progress(library: Library) -> None:
     reader = ConsoleReader(Clock())
     rng = random.Random(0)
-    card = answer(library, "/paper rwkv", rng, reader=reader)
-    marked = press(library, card, "mark read", reader=reader)
+    card = answer(library, "/paper rwkv", rng, lang="en", reader=reader)
+    marked = press(library, card, "mark read", lang="en", reader=reader)
     assert marked is not None and marked.ephemeral and "RWKV" in marked.content
     assert [m.paper_id for m in reader.all()] == ["2305.13048"]
-    progress = answer(library, "/progress", rng, reader=reader)
+    progress = answer(library, "/progress", rng, lang="en", reader=reader)
     assert progress.embeds and "1 of 217" in str(progress.embeds[0].to_dict())
-    listed = answer(library, "/reading list", rng, reader=reader)
+    listed = answer(library, "/reading list", rng, lang="en", reader=reader)
     assert "RWKV" in str(listed.embeds[0].to_dict())
-    exported = answer(library, "/reading export", rng, reader=reader)
+    exported = answer(library, "/reading export", rng, lang="en", reader=reader)
     assert {f.filename for f in exported.files} == {"reading-list.md", "reading-list.bib"}
-    again = press(library, card, "mark read", reader=reader)  # undone, as on Discord
+    again = press(library, card, "mark read", lang="en", reader=reader)  # undone, as on Discord
     assert again is not None and not reader.all()[0].read_at
-    nxt = answer(library, "/next", rng, reader=reader)
+    nxt = answer(library, "/next", rng, lang="en", reader=reader)
     assert nxt.embeds  # the first paper in the curator's order, none read

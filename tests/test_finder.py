@@ -42,7 +42,7 @@ def test_references(text: str, found: list[tuple[str, str | None]]) -> None:
 
 def test_two_arxiv_links_one_listed_one_not(library: Library) -> None:
     reply = find_reply(
-        library, "https://arxiv.org/abs/2305.13048 vs https://arxiv.org/abs/2501.01234v1"
+        library, "https://arxiv.org/abs/2305.13048 vs https://arxiv.org/abs/2501.01234v1", lang="en"
     )
     assert reply.ephemeral
     assert [e.title for e in reply.embeds] == ["RWKV: Reinventing RNNs for the Transformer Era"]
@@ -64,12 +64,13 @@ def test_links_titles_and_nothing(library: Library) -> None:
     reply = find_reply(
         library,
         'try https://github.com/BlinkDL/RWKV-LM and "Scaling laws for neural language models"',
+        lang="en",
     )
     assert [e.title for e in reply.embeds] == [
         "RWKV: Reinventing RNNs for the Transformer Era",
         "Scaling laws for neural language models",
     ]
-    nothing = find_reply(library, "good morning everyone")
+    nothing = find_reply(library, "good morning everyone", lang="en")
     assert nothing.embeds == () and "no arXiv id, link or quoted title" in nothing.content
 
 
@@ -78,7 +79,7 @@ def test_many_references_stay_within_limits(library: Library) -> None:
         f"https://arxiv.org/abs/{p.arxiv_id}" for p in library.catalogue.papers if p.arxiv_id
     )
     text += " " + " ".join(f"https://arxiv.org/abs/2501.{n:05d}" for n in range(30))
-    reply = find_reply(library, text)
+    reply = find_reply(library, text, lang="en")
     assert len(reply.embeds) == 5
     assert limits.message_errors(reply.payload()) == []
     assert reply.content.count("```") % 2 == 0

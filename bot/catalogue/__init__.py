@@ -7,14 +7,16 @@ from collections.abc import Sequence
 from bot.catalogue.assemble import Document, assemble
 from bot.catalogue.parse import parse_markdown
 from bot.catalogue.sections import SectionTable
+from bot.i18n import Failure
 from bot.models import Catalogue
 
 __all__ = ["CatalogueError", "SectionTable", "parse_catalogue", "parse_texts"]
 
 
-class CatalogueError(Exception):
+class CatalogueError(Failure):
     """A catalogue that cannot be used at all (unreadable source, nothing in it, or a new
-    version that would drop most papers); the message says why in one sentence."""
+    version that would drop most papers); the message (a key of bot.i18n) says why in one
+    sentence."""
 
 
 def parse_texts(texts: Sequence[tuple[str, str]], table: SectionTable | None = None) -> Catalogue:

@@ -46,9 +46,7 @@ class CatalogueDiff:
         """True when the reload changed nothing a reader would notice."""
         return not (self.added or self.removed or self.moved or self.changed_metadata)
 
-    def summary(
-        self, *, limit: int | None = 10, lang: str = "en", budget: int | None = None
-    ) -> list[str]:
+    def summary(self, *, limit: int | None = 10, lang: str, budget: int | None = None) -> list[str]:
         """One readable line per kind of change, at most `limit` papers named in each (None:
         all of them). With `budget`, fewer are named where needed for the lines, joined by
         newlines, to take at most `budget` characters; the counts are always given."""

@@ -79,7 +79,7 @@ class Admin(commands.Cog):
         owner_only = self.bot.settings.reload_access == "owner"
         return t(lang, "reload.not_owner" if owner_only else "reload.not_manager")
 
-    async def reload_text(self, *, force: bool = False, lang: str = "en") -> str:
+    async def reload_text(self, *, force: bool = False, lang: str) -> str:
         """Reload, log the whole report, and say what happened in a message that fits."""
         try:
             report = await self.bot.reload(force=force)
@@ -88,12 +88,12 @@ class Admin(commands.Cog):
             return replies.reload_kept(exc, lang)
         if not report.changed or report.diff is None:
             return t(lang, "reload.unchanged")
-        log.info("reload: %s", "; ".join(report.diff.summary(limit=None)))
+        log.info("reload: %s", "; ".join(report.diff.summary(limit=None, lang="en")))
         return replies.reload_done(report.diff, lang)
 
     @tasks.loop(hours=6)
     async def refresh(self) -> None:
-        await self.reload_text()
+        await self.reload_text(lang="en")  # the answer is only logged
 
     @refresh.before_loop
     async def before_refresh(self) -> None:

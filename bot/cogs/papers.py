@@ -83,7 +83,7 @@ class Papers(commands.Cog):
     async def random(self, interaction: discord.Interaction, section: str | None = None) -> None:
         lang = lang_of(interaction.locale)
         reply = replies.random_reply(
-            self.bot.library, self.bot.rng, section, lang, asker=interaction.user.id
+            self.bot.library, self.bot.rng, section, lang=lang, asker=interaction.user.id
         )
         await send(interaction, reply)
 

@@ -215,7 +215,7 @@ class Weekly(commands.GroupCog, group_name="weekly", group_description="The pape
         """Send one post of the week; SendFailed says why it could not be."""
         paper = self.bot.library.paper(step.paper_id)
         if paper is None:
-            raise SendFailed("the paper left the reading list")
+            raise SendFailed("weekly.paper_gone")
         reply = replies.weekly_post(self.bot.library, paper, self._lang(state.guild_id))
         try:
             channel = self.bot.get_channel(state.channel_id) or await self.bot.fetch_channel(
@@ -224,13 +224,13 @@ class Weekly(commands.GroupCog, group_name="weekly", group_description="The pape
             if isinstance(channel, discord.ForumChannel):
                 return await _forum_post(channel, paper.title, reply)
             if not isinstance(channel, discord.abc.Messageable):
-                raise SendFailed("the channel is not a text channel")
+                raise SendFailed("weekly.not_text_channel")
             embeds, view = list(reply.embeds), to_view(reply)
             if view is None:
                 return await channel.send(embeds=embeds, nonce=step.nonce)
             return await channel.send(embeds=embeds, nonce=step.nonce, view=view)
         except discord.HTTPException as exc:
-            raise SendFailed(_reason(exc)) from exc
+            raise _failure(exc) from exc
 
     def _lang(self, guild_id: int) -> str:
         """Weekly posts speak the server's language (its preferred locale)."""
@@ -334,7 +334,7 @@ class Discussion:
                 raise
             return int(thread.id)
         except discord.HTTPException as exc:
-            raise SendFailed(_thread_reason(exc)) from exc
+            raise _thread_failure(exc) from exc
 
     async def send_poll(self, state: WeeklyState, step: PollStep) -> discord.Message:
         lang = _lang(self.bot, state.guild_id)
@@ -348,19 +348,19 @@ class Discussion:
         try:
             channel = await self._channel(state.channel_id)
             if not isinstance(channel, discord.abc.Messageable):
-                raise SendFailed("votes cannot be posted in a forum channel")
+                raise SendFailed("weekly.no_vote_in_forum")
             return await channel.send(poll=poll)
         except discord.HTTPException as exc:
             if isinstance(exc, discord.Forbidden):
-                raise SendFailed("missing permission Send Polls") from exc
-            raise SendFailed(_reason(exc)) from exc
+                raise SendFailed("weekly.missing_permission", permission="Send Polls") from exc
+            raise _failure(exc) from exc
 
     async def tally(self, state: WeeklyState) -> Mapping[str, int]:
         try:
             channel = await self._channel(state.channel_id)
             message = await channel.fetch_message(state.poll_message_id)
         except discord.HTTPException as exc:
-            raise SendFailed(_reason(exc)) from exc
+            raise _failure(exc) from exc
         if message.poll is None:
             return {}
         answers = sorted(message.poll.answers, key=lambda a: a.id)
@@ -388,18 +388,18 @@ def _lang(bot: ReadingListBot, guild_id: int) -> str:
     return lang_of(guild.preferred_locale if guild else None)
 
 
-def _thread_reason(exc: discord.HTTPException) -> str:
+def _thread_failure(exc: discord.HTTPException) -> SendFailed:
     if isinstance(exc, discord.Forbidden):
-        return "missing permission Create Public Threads"
-    return _reason(exc)
+        return SendFailed("weekly.missing_permission", permission="Create Public Threads")
+    return _failure(exc)
 
 
-def _reason(exc: discord.HTTPException) -> str:
+def _failure(exc: discord.HTTPException) -> SendFailed:
     if isinstance(exc, discord.Forbidden):
-        return "missing permission to post in the channel"
+        return SendFailed("weekly.forbidden")
     if isinstance(exc, discord.NotFound):
-        return "the channel no longer exists"
-    return f"Discord answered {exc.status}"
+        return SendFailed("weekly.channel_gone")
+    return SendFailed("weekly.discord_status", status=exc.status)
 
 
 async def setup(bot: ReadingListBot) -> None:

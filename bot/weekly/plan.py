@@ -22,6 +22,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 
+from bot.i18n import Message
 from bot.weekly.rotation import Rotation, next_paper, reconcile, take
 from bot.weekly.schedule import Schedule, next_due, parse_time, post_to_make, week_key
 
@@ -49,7 +50,7 @@ class WeeklyState:
     pending_paper: str | None
     pending_nonce: str | None
     attempts: int  # failed sends of the pending week
-    last_status: str
+    last_status: str  # JSON of a bot.i18n.Message (plain text in databases made before)
     last_message_id: int | None
     active_from: datetime | None = None  # when the schedule was set: nothing due before counts
     sending_since: datetime | None = None  # when the pending post's sending began (the lease)
@@ -162,24 +163,26 @@ def posted(state: WeeklyState, step: Step, message_id: int) -> WeeklyState:
         pending_key=None,
         sending_since=None,
         last_message_id=message_id,
-        last_status=f"posted {step.key}",
+        last_status=Message("weekly.status_posted", {"week": step.key}).to_json(),
         attempts=0,
     )
 
 
-def failed(state: WeeklyState, step: Step, reason: str) -> WeeklyState:
+def failed(state: WeeklyState, step: Step, reason: Message) -> WeeklyState:
     """The state after a send failed: one more attempt counted, or the week given up."""
     if not step.scheduled:
-        return replace(state, last_status=f"/weekly now failed: {reason}")
+        status = Message("weekly.status_now_failed", {"reason": reason})
+        return replace(state, last_status=status.to_json())
     if state.pending_key != step.key:
         return state
     attempts = state.attempts + 1
     give_up = attempts >= MAX_ATTEMPTS
+    key = "weekly.status_gave_up" if give_up else "weekly.status_retry"
     return replace(
         state,
         attempts=attempts,
         sending_since=None,
-        last_status=f"{'gave up on' if give_up else 'will retry'} {step.key}: {reason}",
+        last_status=Message(key, {"week": step.key, "reason": reason}).to_json(),
         done_key=step.key if give_up else state.done_key,
         pending_key=None if give_up else state.pending_key,
     )

@@ -16,6 +16,7 @@ from collections.abc import Awaitable, Callable, Mapping, Sequence
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Generic, Protocol, TypeVar
 
+from bot.i18n import Failure
 from bot.weekly import plan
 from bot.weekly.plan import PollStep, Step, WeeklyState
 
@@ -35,12 +36,9 @@ class Sent(Protocol):
 M = TypeVar("M", bound=Sent)
 
 
-class SendFailed(Exception):
-    """A post could not be sent; `reason` is a short sentence for /weekly show and the log."""
-
-    def __init__(self, reason: str) -> None:
-        super().__init__(reason)
-        self.reason = reason
+class SendFailed(Failure):
+    """A post could not be sent; the message (a key of bot.i18n) says why, for /weekly show
+    in the reader's language and (str()) for the log."""
 
 
 class Discussion(Protocol):
@@ -147,7 +145,7 @@ class Poster(Generic[M]):
         try:
             return await self.discussion.tally(state)
         except SendFailed as exc:
-            log.warning("the vote in guild %s could not be counted: %s", guild_id, exc.reason)
+            log.warning("the vote in guild %s could not be counted: %s", guild_id, exc)
             return None
 
     async def _discuss(
@@ -174,7 +172,7 @@ class Poster(Generic[M]):
         try:
             thread_id = await self.discussion.open_thread(state, message_id)
         except SendFailed as exc:
-            reason = exc.reason
+            reason = str(exc)  # the thread and vote statuses are kept as English sentences
             log.warning("no thread on the weekly post in guild %s: %s", guild_id, reason)
             await self.store.update_weekly(
                 guild_id, lambda s: (plan.thread_failed(s, message_id, reason), None), now=moment
@@ -200,7 +198,7 @@ class Poster(Generic[M]):
         try:
             message = await self.discussion.send_poll(state, step)
         except SendFailed as exc:
-            reason = exc.reason
+            reason = str(exc)  # the thread and vote statuses are kept as English sentences
             log.warning("no vote in guild %s: %s", guild_id, reason)
             await self.store.update_weekly(
                 guild_id, lambda s: (plan.poll_failed(s, step, reason), None), now=moment
@@ -229,8 +227,8 @@ class Poster(Generic[M]):
         try:
             message = await self.send(state, step)
         except SendFailed as exc:
-            reason = exc.reason
-            log.warning("weekly post to channel %s failed: %s", state.channel_id, reason)
+            reason = exc.message
+            log.warning("weekly post to channel %s failed: %s", state.channel_id, exc)
             await self.store.update_weekly(
                 state.guild_id, lambda s: (plan.failed(s, step, reason), None), now=moment
             )

@@ -22,11 +22,12 @@ import difflib
 import math
 import re
 import unicodedata
-from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from functools import cache
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
+
+from bot.i18n import Failure
 
 WEEK = timedelta(days=7)
 _DAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
@@ -90,9 +91,9 @@ _LEGACY_AREAS = ("Etc/", "US/", "SystemV/", "Brazil/", "Canada/", "Chile/", "Mex
 _ECHO = 40  # characters of a user's input repeated in an error
 
 
-class ScheduleError(ValueError):
-    """What a server manager typed is not a day, time or time zone; the message says what to
-    type instead."""
+class ScheduleError(Failure, ValueError):
+    """What a server manager typed is not a day, time or time zone; the message (a key of
+    bot.i18n, rendered in the reader's language) says what to type instead."""
 
 
 # --- parsing ------------------------------------------------------------------------------
@@ -109,9 +110,7 @@ def parse_day(text: str) -> int:
             return number
     if day in _DAY_ALIASES:
         return _DAY_ALIASES[day]
-    raise ScheduleError(
-        f"{_echo(text)} is not a day of the week. Type a day such as Monday, mon or 周一."
-    )
+    raise ScheduleError("schedule.not_day", text=_echo(text))
 
 
 def parse_time(text: str) -> time:
@@ -123,9 +122,7 @@ def parse_time(text: str) -> time:
         hour = hour % 12 + (12 if match[3] == "p" else 0) if 1 <= hour <= 12 else -1
     if 0 <= hour <= 23 and 0 <= minute <= 59:
         return time(hour, minute)
-    raise ScheduleError(
-        f"{_echo(text)} is not a time of day. Type a time such as 09:00, 21:30 or 9pm."
-    )
+    raise ScheduleError("schedule.not_time", text=_echo(text))
 
 
 def parse_timezone(text: str) -> str:
@@ -135,28 +132,21 @@ def parse_timezone(text: str) -> str:
     if not query:
         return "UTC"
     if query in _AMBIGUOUS:
-        meanings = [f"{zone} ({what})" for what, zone in _AMBIGUOUS[query]]
-        raise ScheduleError(
-            f"{_echo(text)} names several time zones: type the one you mean, {_or(meanings)}."
-        )
+        meanings = tuple(f"{zone} ({what})" for what, zone in _AMBIGUOUS[query])
+        raise ScheduleError("schedule.ambiguous_zone", text=_echo(text), choices=meanings)
     name = _zones_by_key().get(query)
     if name is not None:
         return name
     if _OFFSET.fullmatch(query):
-        raise ScheduleError(
-            f"{_echo(text)} is an offset, and offsets do not follow daylight saving time. "
-            "Type the time zone of a place, such as Europe/Berlin or Asia/Shanghai."
-        )
+        raise ScheduleError("schedule.offset", text=_echo(text))
     # What was typed as written if anything matches it, else what is spelt alike; one or
     # two Latin letters would match half the world.
     worth_matching = len(query) >= 3 or not query.isascii()  # 北京 is a word
     literal, alike = _zone_matches(query, 3) if worth_matching else ([], [])
-    close = list(dict.fromkeys(literal or alike))[:3]
-    hint = f"Did you mean {_or(close)}? " if close else ""
-    raise ScheduleError(
-        f"{_echo(text)} is not a time zone. {hint}"
-        "Type a name such as Europe/Berlin, America/New_York or Asia/Shanghai."
-    )
+    close = tuple(dict.fromkeys(literal or alike))[:3]
+    if close:
+        raise ScheduleError("schedule.not_zone_close", text=_echo(text), choices=close)
+    raise ScheduleError("schedule.not_zone", text=_echo(text))
 
 
 def timezone_choices(query: str, limit: int = 25) -> list[str]:
@@ -196,15 +186,15 @@ class Schedule:
 
     def __post_init__(self) -> None:
         if not 0 <= self.weekday <= 6:
-            raise ScheduleError(f"weekday must be 0 (Monday) to 6 (Sunday), not {self.weekday}")
+            raise ScheduleError("schedule.bad_weekday", weekday=self.weekday)
         if self.at.tzinfo is not None:
-            raise ScheduleError("at is a local wall-clock time; its zone goes in tz")
+            raise ScheduleError("schedule.aware_time")
         try:
             ZoneInfo(self.tz)
         except (ZoneInfoNotFoundError, ValueError):
-            raise ScheduleError(f"{_echo(self.tz)} is not a time zone") from None
+            raise ScheduleError("schedule.no_zone", text=_echo(self.tz)) from None
         if self.tz in _NOT_ZONES:
-            raise ScheduleError(f"{_echo(self.tz)} is not the time zone of a place")
+            raise ScheduleError("schedule.not_place", text=_echo(self.tz))
 
     @property
     def zone(self) -> ZoneInfo:
@@ -334,10 +324,6 @@ def _zone_key(text: str) -> str:
 def _echo(text: str) -> str:
     shown = " ".join(text.split())
     return repr(shown if len(shown) <= _ECHO else shown[: _ECHO - 1] + "…")
-
-
-def _or(names: Sequence[str]) -> str:
-    return names[0] if len(names) == 1 else f"{', '.join(names[:-1])} or {names[-1]}"
 
 
 @cache

@@ -56,7 +56,7 @@ def test_full_to_chapter_list(chapter: Catalogue, full: Catalogue) -> None:
     assert len(diff.removed) == 197
     assert [m.after for m in diff.moved] == [("encoder-decoder",), ("encoder-decoder",)]
     assert drops_most(full, chapter)
-    lines = diff.summary(limit=2)
+    lines = diff.summary(limit=2, lang="en")
     assert lines[0].startswith("- 197 papers removed: ")
     assert lines[0].endswith(" … and 195 more")
     assert lines[1] == (
@@ -72,13 +72,15 @@ def test_a_list_against_itself(full: Catalogue) -> None:
     diff = diff_catalogues(full, full)
     assert diff == CatalogueDiff()
     assert diff.unchanged
-    assert diff.summary() == ["no changes"]
+    assert diff.summary(lang="en") == ["no changes"]
 
 
 def test_no_old_catalogue_adds_everything(chapter: Catalogue) -> None:
     diff = diff_catalogues(None, chapter)
     assert diff == CatalogueDiff(added=chapter.papers)
-    assert diff.summary(limit=1) == [f"+ 20 papers added: {chapter.papers[0].title} … and 19 more"]
+    assert diff.summary(limit=1, lang="en") == [
+        f"+ 20 papers added: {chapter.papers[0].title} … and 19 more"
+    ]
 
 
 # small catalogues
@@ -98,7 +100,7 @@ def test_added_removed_moved_changed() -> None:
         moved=(Moved(new.papers[0], ("rnn-lm",), ("rnn-lm", "in-context-learning")),),
         changed_metadata=(new.papers[1],),
     )
-    assert diff.summary() == [
+    assert diff.summary(lang="en") == [
         "+ 1 paper added: Paper e",
         "- 1 paper removed: Paper c",
         "~ 1 paper moved: Paper b (rnn-lm → rnn-lm, in-context-learning)",
@@ -141,13 +143,13 @@ def test_a_paper_can_move_and_change_at_once() -> None:
 def test_a_paper_leaving_every_section() -> None:
     after = replace(OLD.papers[1], sections=())
     diff = diff_catalogues(OLD, catalogue(OLD.papers[0], after, *OLD.papers[2:]))
-    assert diff.summary() == ["~ 1 paper moved: Paper b (rnn-lm → no section)"]
+    assert diff.summary(lang="en") == ["~ 1 paper moved: Paper b (rnn-lm → no section)"]
 
 
 def test_everything_removed() -> None:
     diff = diff_catalogues(OLD, Catalogue())
     assert diff.removed == OLD.papers
-    assert diff.summary() == ["- 4 papers removed: Paper a; Paper b; Paper c; Paper d"]
+    assert diff.summary(lang="en") == ["- 4 papers removed: Paper a; Paper b; Paper c; Paper d"]
 
 
 # summary
@@ -173,12 +175,15 @@ MANY = tuple(paper(str(i), "s") for i in range(12))
 )
 def test_summary_truncates_per_kind(count: int, limit: int, line: str) -> None:
     diff = CatalogueDiff(added=MANY[:count], removed=MANY[:count])
-    assert diff.summary(limit=limit) == [line, "-" + line[1:].replace("added", "removed")]
+    assert diff.summary(limit=limit, lang="en") == [
+        line,
+        "-" + line[1:].replace("added", "removed"),
+    ]
 
 
 def test_summary_shortens_long_titles() -> None:
     long = paper("x", title="A" * 59 + " then much more")
-    (line,) = CatalogueDiff(added=(long,)).summary()
+    (line,) = CatalogueDiff(added=(long,)).summary(lang="en")
     assert line == "+ 1 paper added: " + "A" * 59 + "…"
 
 
@@ -190,7 +195,7 @@ def test_summary_names_fewer_papers_to_fit_a_budget_and_always_gives_the_counts(
     budget: int,
 ) -> None:
     diff = CatalogueDiff(added=LONG, removed=LONG[:30], changed_metadata=LONG[:12])
-    lines = diff.summary(budget=budget)
+    lines = diff.summary(budget=budget, lang="en")
     counts = ["+ 40 papers added", "- 30 papers removed", "* 12 papers changed"]
     assert [line.split(":")[0] for line in lines] == counts
     assert len("\n".join(lines)) <= max(budget, len("\n".join(counts)))
@@ -201,8 +206,8 @@ def test_summary_names_fewer_papers_to_fit_a_budget_and_always_gives_the_counts(
 
 def test_summary_within_its_budget_is_unchanged_and_none_names_every_paper() -> None:
     diff = CatalogueDiff(added=MANY)
-    assert diff.summary(budget=2000) == diff.summary()
-    (line,) = diff.summary(limit=None)
+    assert diff.summary(budget=2000, lang="en") == diff.summary(lang="en")
+    (line,) = diff.summary(limit=None, lang="en")
     assert "Paper 11" in line and "more" not in line
 
 

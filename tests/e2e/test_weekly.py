@@ -15,6 +15,7 @@ import pytest
 
 from bot.config import Settings
 from bot.health import check
+from bot.i18n import Message
 from bot.library import Library
 from tests.conftest import Clock
 from tests.e2e.conftest import TestBot, bot_running
@@ -124,7 +125,9 @@ async def test_a_failed_send_is_retried_a_bounded_number_of_times_and_reported(
     assert len(attempts) == 3
     assert len({r.json["nonce"] for r in attempts}) == 1  # a retry can't duplicate the post
     state = await bot.store.weekly_state(fake.guilds[0].id)
-    assert state is not None and "gave up on 2026-W49: missing permission" in state.last_status
+    assert state is not None and "gave up on 2026-W49: missing permission" in Message.from_json(
+        state.last_status
+    ).render("en")
     fake.rejections.clear()
     fake.unknown_routes.clear()
 

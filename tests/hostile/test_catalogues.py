@@ -230,18 +230,23 @@ def test_what_a_malformed_list_parses_into_still_makes_valid_messages(
 ) -> None:
     catalogue = parsed(label)
     library = Library.build(catalogue, DATA / "aliases.toml")
-    shown = [replies.paper_card(library, paper) for paper in catalogue.papers[:10]]
-    shown += [replies.citation(library, paper) for paper in catalogue.papers[:10]]
-    shown += [replies.section_page(library, s, 0, 42) for s in catalogue.sections[:10]]
-    shown += [replies.section_reply(library, "qqqq"), replies.about_reply(library)]
-    shown += [replies.paper_reply(library, p.title) for p in catalogue.papers[:3]]
+    shown = [replies.paper_card(library, paper, lang="en") for paper in catalogue.papers[:10]]
+    shown += [replies.citation(library, paper, lang="en") for paper in catalogue.papers[:10]]
+    shown += [replies.section_page(library, s, 0, 42, lang="en") for s in catalogue.sections[:10]]
+    shown += [
+        replies.section_reply(library, "qqqq", lang="en"),
+        replies.about_reply(library, lang="en"),
+    ]
+    shown += [replies.paper_reply(library, p.title, lang="en") for p in catalogue.papers[:3]]
     for reply in shown:
         payload = reply.payload()
         assert limits.message_errors(payload) == []
         assert not limits.is_empty_message(payload)
         assert not limits.would_ping(reply.content, None)
     choices = [{"name": o.label, "value": o.value} for o in replies.paper_choices(library, "t")]
-    choices += [{"name": o.label, "value": o.value} for o in replies.section_choices(library, "")]
+    choices += [
+        {"name": o.label, "value": o.value} for o in replies.section_choices(library, "", lang="en")
+    ]
     choices += [{"name": o.label, "value": o.value} for o in replies.author_choices(library, "")]
     assert limits.choice_errors(choices[:25], "c") == []
 

@@ -47,8 +47,8 @@ def library(full: Catalogue) -> Library:
     library = Library.build(full, DATA / "aliases.toml")
     # Warm the lazily built parts (author index, folded titles, zone tables), so the time
     # budget measures answering, not building.
-    replies.author_reply(library, "vaswani")
-    replies.paper_reply(library, "qqqq zzzz")
+    replies.author_reply(library, "vaswani", lang="en")
+    replies.paper_reply(library, "qqqq zzzz", lang="en")
     timezone_choices("ber")
     return library
 
@@ -72,7 +72,7 @@ def _commands(library: Library) -> dict[str, Command]:
 
 
 def _random(library: Library, section: str, lang: str) -> Reply:
-    return replies.random_reply(library, random.Random(0), section, lang)
+    return replies.random_reply(library, random.Random(0), section, lang=lang)
 
 
 def _console(library: Library, prefix: str, text: str, lang: str = "en") -> Reply:
@@ -82,7 +82,7 @@ def _console(library: Library, prefix: str, text: str, lang: str = "en") -> Repl
 def _autocompletes(library: Library) -> dict[str, Callable[[str], list[Option]]]:
     return {
         "paper_choices": lambda q: replies.paper_choices(library, q),
-        "section_choices": lambda q: replies.section_choices(library, q),
+        "section_choices": lambda q: replies.section_choices(library, q, lang="en"),
         "author_choices": lambda q: replies.author_choices(library, q),
         "timezone_choices": lambda q: [Option(z, z) for z in timezone_choices(q)],
     }
@@ -96,7 +96,9 @@ def _seconds(call: Command, text: str) -> tuple[Any, float]:
 
 def _ordinary_seconds(library: Library) -> float:
     """The time of an ordinary /paper answer now (the best of five), the unit of the budget."""
-    return min(_seconds(partial(replies.paper_reply, library), ORDINARY)[1] for _ in range(5))
+    return min(
+        _seconds(partial(replies.paper_reply, library, lang="en"), ORDINARY)[1] for _ in range(5)
+    )
 
 
 @pytest.fixture(scope="module")
@@ -147,7 +149,7 @@ def reply_problems(reply: Reply) -> list[str]:
     except UnicodeEncodeError as exc:
         problems.append(f"payload is not UTF-8 JSON: {exc}")
     try:
-        console.render(reply, 80).encode("utf-8")
+        console.render(reply, 80, lang="zh").encode("utf-8")
     except UnicodeEncodeError as exc:
         problems.append(f"console rendering is not UTF-8: {exc}")
     return problems

@@ -15,6 +15,7 @@ from pathlib import Path
 
 import pytest
 
+from bot import i18n
 from bot.store import Store
 from bot.weekly import Schedule, next_due, parse_time
 from bot.weekly.plan import LEASE, MAX_ATTEMPTS, Step, WeeklyState
@@ -28,6 +29,11 @@ BERLIN = "Europe/Berlin"
 # spring-forward Sunday of 2027 (28 March).
 WINTER_WEEK = datetime(2026, 11, 29, 23, 0, tzinfo=UTC)
 SPRING_WEEK = datetime(2027, 3, 21, 23, 0, tzinfo=UTC)
+
+
+def status(state: WeeklyState) -> str:
+    """The last status stored, in English."""
+    return i18n.Message.from_json(state.last_status).render("en")
 
 
 @dataclass
@@ -51,7 +57,7 @@ class Channel:
         await asyncio.sleep(0)  # let other tasks run between the claim and the send
         if self.failures:
             self.failures -= 1
-            raise SendFailed("missing permission to post in the channel")
+            raise SendFailed("weekly.forbidden")
         self.sent.append((state.guild_id, step))
         return Message(next(self.ids))
 
@@ -192,7 +198,7 @@ async def test_each_week_gets_its_own_attempts(store: Store) -> None:
     for n in range(MAX_ATTEMPTS + 2):
         await p.tick(due + timedelta(minutes=n), IDS, everyone)
     state = await store.weekly_state(GUILD)
-    assert state is not None and state.last_status.startswith("gave up on 2026-W49")
+    assert state is not None and status(state).startswith("gave up on 2026-W49")
     assert channel.sent == []
     # The next week: the first send fails, and it is a retry, not a week given up.
     channel.failures = MAX_ATTEMPTS - 1
@@ -201,7 +207,7 @@ async def test_each_week_gets_its_own_attempts(store: Store) -> None:
         await p.tick(week + timedelta(minutes=n), IDS, everyone)
     assert len(channel.sent) == 1
     state = await store.weekly_state(GUILD)
-    assert state is not None and state.last_status == "posted 2026-W50"
+    assert state is not None and status(state) == "posted 2026-W50"
 
 
 async def test_now_and_the_scheduled_post_never_take_the_same_paper(store: Store) -> None:
