@@ -13,7 +13,7 @@ import shutil
 import textwrap
 import unicodedata
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, TextIO
@@ -28,6 +28,16 @@ from bot.reading import Mark
 from bot.replies import Button, Option, Reply
 from bot.search import decide
 from bot.translator import ZH
+from bot.weekly import (
+    Schedule,
+    ScheduleError,
+    next_due,
+    parse_day,
+    parse_time,
+    parse_timezone,
+    plan,
+)
+from bot.weekly.plan import WeeklyState
 
 COMMANDS = (
     "paper",
@@ -42,6 +52,7 @@ COMMANDS = (
     "progress",
     "next",
     "reading",
+    "weekly",
     "complete",
 )
 # The names a zh-CN client shows (/论文), accepted as the English ones are.
@@ -81,6 +92,67 @@ class ConsoleReader:
         return mark
 
 
+CONSOLE_CHANNEL = 1  # the console server's one channel, #console
+
+
+@dataclass
+class ConsoleServer:
+    """The console's server, for previewing /weekly: its weekly state, kept for the session
+    and changed by the same transitions (bot.weekly.plan) the store applies for Discord."""
+
+    clock: Callable[[], datetime]
+    state: WeeklyState | None = None
+
+    def weekly(self, library: Library, arg: str, rng: random.Random, lang: str) -> Reply:
+        """`/weekly set monday 09:00 Asia/Shanghai`, `show`, `off` or `now`."""
+        sub, _, rest = arg.strip().partition(" ")
+        sub, now = command_name(sub), self.clock()
+        if sub in ("set", "设置"):
+            return self._set(rest.split(), now, lang)
+        if sub in ("show", "查看"):
+            return replies.weekly_show_reply(self.state, now, lang)
+        if sub in ("off", "关闭"):
+            was_on = self.state is not None and self.state.enabled
+            if self.state is not None:
+                self.state = replace(self.state, enabled=False)
+            return replies.notice(t(lang, "weekly.turned_off" if was_on else "weekly.was_off"))
+        if sub in ("now", "立即发布"):
+            if self.state is None or not self.state.enabled:
+                return replies.notice(t(lang, "weekly.choose_first"))
+            ids = [p.id for p in library.catalogue.papers]
+            claimed = plan.claim_now(self.state, ids, rng)
+            paper = library.paper(claimed[1].paper_id) if claimed else None
+            if claimed is None or paper is None:
+                return replies.notice(t(lang, "weekly.no_papers"))
+            self.state = claimed[0]
+            return replies.weekly_post(library, paper, lang)
+        return replies.notice(t(lang, "console.weekly_usage"))
+
+    def _set(self, words: list[str], now: datetime, lang: str) -> Reply:
+        if len(words) < 2:
+            return replies.notice(t(lang, "console.weekly_usage"))
+        try:
+            schedule = Schedule(
+                parse_day(words[0]), parse_time(words[1]), parse_timezone(" ".join(words[2:]))
+            )
+        except ScheduleError as exc:
+            return replies.bad_setting(exc, lang)
+        at = schedule.at.strftime("%H:%M")
+        if self.state is None:
+            self.state = WeeklyState(
+                0, CONSOLE_CHANNEL, schedule.weekday, at, schedule.tz, True, "", None, None,
+                None, None, 0, "", None,
+            )  # fmt: skip
+        self.state = replace(
+            self.state, weekday=schedule.weekday, at=at, tz=schedule.tz, enabled=True,
+            active_from=now,
+        )  # fmt: skip
+        first = next_due(schedule, now)
+        return replies.weekly_set_reply(
+            f"<#{CONSOLE_CHANNEL}>", schedule, first, self.state, "", lang
+        )
+
+
 def answer(
     library: Library,
     line: str,
@@ -89,6 +161,7 @@ def answer(
     *,
     lang: str,
     reader: ConsoleReader | None = None,
+    server: ConsoleServer | None = None,
 ) -> Reply:
     """The reply to one console line such as `/paper rwkv` (a line without a command is a
     /paper query), in `lang` ("en" or "zh"); `reader` holds the session's reading marks."""
@@ -118,6 +191,9 @@ def answer(
         return replies.find_reply(library, arg, lang)
     if name == "complete":
         return complete_reply(library, arg, lang)
+    if name == "weekly":
+        session = server or ConsoleServer(lambda: datetime.now(UTC))
+        return session.weekly(library, arg, rng, lang)
     if name == "progress":
         return replies.progress_reply(library, marks, arg.strip() or None, lang)
     if name == "next":
@@ -370,6 +446,7 @@ def run_console(
     answered = 0
     last: Reply | None = None
     reader = ConsoleReader(clock or (lambda: datetime.now(UTC)))
+    server = ConsoleServer(reader.clock)
 
     def show(line: str) -> None:
         nonlocal last
@@ -380,7 +457,12 @@ def run_console(
             else None
         )
         reply = pressed or answer(
-            library, "/help" if word == "help" else line, rng, lang=lang, reader=reader
+            library,
+            "/help" if word == "help" else line,
+            rng,
+            lang=lang,
+            reader=reader,
+            server=server,
         )
         # What answers only the presser (a citation, a link) leaves the reply to press on.
         last = reply if pressed is None or not pressed.ephemeral else last

@@ -129,6 +129,10 @@ MESSAGES: Mapping[str, tuple[str, str]] = {
         "Press a button or menu entry by number or label: {choices}",
         "按编号或名称按下按钮或菜单项：{choices}",
     ),
+    "console.weekly_usage": (
+        "In the console: /weekly set monday 09:00 Asia/Shanghai, /weekly show, /weekly off or /weekly now (the console server has one channel, #console).",
+        "在控制台中：/每周论文 设置 周一 09:00 Asia/Shanghai、/每周论文 查看、/每周论文 关闭 或 /每周论文 立即发布（控制台服务器只有一个频道 #console）。",
+    ),
     "console.button_off": ("That button is off.", "这个按钮当前不可用。"),
     "console.bad_locale": (
         "unknown locale {locale}: use a Discord locale such as en-US or zh-CN",

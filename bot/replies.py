@@ -26,7 +26,8 @@ from bot.reading import Mark
 from bot.search import SearchResult, decide, rank_sections
 from bot.text import plain
 from bot.translator import ZH
-from bot.weekly import Schedule
+from bot.weekly import Schedule, next_due
+from bot.weekly.plan import WeeklyState, schedule_of
 
 # Custom ids of persistent components: "rl:<action>:<arguments>", at most 100 characters.
 CITE = "rl:cite"  # rl:cite:<paper id>
@@ -807,6 +808,42 @@ def weekly_status(
         shown = Message.from_json(status).render(lang)
         lines.append(t(lang, "weekly.last", status=cards.escape(shown)))
     return notice("\n".join(lines))
+
+
+def weekly_set_reply(
+    channel: str,
+    schedule: Schedule,
+    first: datetime,
+    state: WeeklyState | None,
+    missing: str,
+    lang: str,
+) -> Reply:
+    """/weekly set: where and when, the first post (`first`, which is what happens), the
+    discussion settings, and the permissions the bot lacks there."""
+    text = t(
+        lang,
+        "weekly.set",
+        channel=channel,
+        schedule=describe_schedule(schedule, lang),
+        when=f"<t:{int(first.timestamp())}:F>",
+    )
+    if state is not None:
+        text += "\n" + discussion_settings(state.thread, state.vote, "", lang)
+    if missing:
+        text += "\n" + t(lang, "weekly.cant_post", permissions=missing, channel=channel)
+    return notice(text)
+
+
+def weekly_show_reply(state: WeeklyState | None, now: datetime, lang: str) -> Reply:
+    """/weekly show for a server's state as stored: off, or where and when, the next post,
+    how the last post went and the discussion settings."""
+    if state is None or not state.enabled:
+        return weekly_status("", None, None, "", lang)
+    schedule = schedule_of(state)
+    channel = f"<#{state.channel_id}>"
+    status = weekly_status(channel, schedule, next_due(schedule, now), state.last_status, lang)
+    extras = discussion_settings(state.thread, state.vote, state.extras_status, lang)
+    return notice(f"{status.content}\n{extras}")
 
 
 def discussion_settings(thread: bool, vote: bool, status: str, lang: str) -> str:

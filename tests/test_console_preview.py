@@ -5,14 +5,24 @@ from __future__ import annotations
 
 import io
 import random
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
 
 from bot import replies
-from bot.console import ConsoleReader, answer, complete_command, locale_of, press, run_console
+from bot.console import (
+    ConsoleReader,
+    ConsoleServer,
+    answer,
+    complete_command,
+    locale_of,
+    press,
+    run_console,
+)
 from bot.library import Library
 from bot.models import Catalogue
+from bot.replies import Reply
 from tests.conftest import DATA, Clock
 from tests.test_cli import cli
 
@@ -135,3 +145,30 @@ def test_the_console_previews_reading_progress(library: Library) -> None:
     assert again is not None and not reader.all()[0].read_at
     nxt = answer(library, "/next", rng, lang="en", reader=reader)
     assert nxt.embeds  # the first paper in the curator's order, none read
+
+
+def test_the_console_previews_the_weekly_paper(library: Library) -> None:
+    tuesday = datetime(2026, 12, 1, 10, 0, tzinfo=UTC)
+    server = ConsoleServer(Clock(tuesday))
+    rng = random.Random(0)
+
+    def weekly(line: str, lang: str = "en") -> Reply:
+        return answer(library, line, rng, lang=lang, server=server)
+
+    bad = weekly("/weekly set someday 9:00")
+    assert bad.ephemeral and "not a day of the week" in bad.content
+    done = weekly("/weekly set monday 09:00 Europe/Berlin")
+    monday = datetime(2026, 12, 7, 8, 0, tzinfo=UTC)  # 09:00 in Berlin: next week, not yesterday
+    assert f"<t:{int(monday.timestamp())}:F>" in done.content
+    shown = weekly("/weekly show")
+    assert "Mondays at 09:00 (Europe/Berlin)" in shown.content
+    first, second = weekly("/weekly now"), weekly("/weekly now")
+    assert first.embeds and (first.embeds[0].author.name or "").startswith("Paper of the week")
+    assert first.papers != second.papers  # the rotation: no repeats
+    assert "已关闭" in weekly("/每周论文 关闭", "zh").content
+    assert "/weekly set" in weekly("/weekly now").content  # off: choose a channel first
+
+
+def test_weekly_in_the_console_without_arguments_says_how(library: Library) -> None:
+    reply = answer(library, "/weekly", random.Random(0), lang="en")
+    assert "/weekly set monday 09:00" in reply.content

@@ -26,7 +26,7 @@ from bot.weekly import (
     parse_timezone,
     timezone_choices,
 )
-from bot.weekly.plan import PollStep, Step, WeeklyState, schedule_of, thread_name
+from bot.weekly.plan import PollStep, Step, WeeklyState, thread_name
 from bot.weekly.poster import Poster, SendFailed
 
 if TYPE_CHECKING:
@@ -111,20 +111,15 @@ class Weekly(commands.GroupCog, group_name="weekly", group_description="The pape
         )
         await self.bot.store.set_weekly_discussion(interaction.guild_id, thread=thread, vote=vote)
         state = await self.bot.store.weekly_state(interaction.guild_id)
-        due = int(next_due(schedule, moment).timestamp())
-        text = t(
+        reply = replies.weekly_set_reply(
+            channel.mention,
+            schedule,
+            next_due(schedule, moment),
+            state,
+            _missing_permissions(channel, state),
             lang,
-            "weekly.set",
-            channel=channel.mention,
-            schedule=replies.describe_schedule(schedule, lang),
-            when=f"<t:{due}:F>",
         )
-        if state is not None:
-            text += "\n" + replies.discussion_settings(state.thread, state.vote, "", lang)
-        missing = _missing_permissions(channel, state)
-        if missing:
-            text += "\n" + t(lang, "weekly.cant_post", permissions=missing, channel=channel.mention)
-        await send(interaction, replies.notice(text))
+        await send(interaction, reply)
 
     @set_.autocomplete("day")
     async def day_choices(
@@ -148,15 +143,7 @@ class Weekly(commands.GroupCog, group_name="weekly", group_description="The pape
         await _defer(interaction)
         lang = lang_of(interaction.locale)
         state = await self.bot.store.weekly_state(interaction.guild_id)
-        if state is None or not state.enabled:
-            await send(interaction, replies.weekly_status("", None, None, "", lang))
-            return
-        schedule = schedule_of(state)
-        due = next_due(schedule, self.bot.clock())
-        channel = f"<#{state.channel_id}>"
-        status = replies.weekly_status(channel, schedule, due, state.last_status, lang)
-        extras = replies.discussion_settings(state.thread, state.vote, state.extras_status, lang)
-        await send(interaction, replies.notice(f"{status.content}\n{extras}"))
+        await send(interaction, replies.weekly_show_reply(state, self.bot.clock(), lang))
 
     @app_commands.command(description="Stop posting the paper of the week")
     async def off(self, interaction: discord.Interaction) -> None:
