@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import random
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import Any
@@ -287,6 +287,21 @@ def no_match(library: Library, query: str, result: SearchResult, lang: str) -> R
     )
 
 
+def _page_buttons(
+    custom_id: Callable[[int], str], page: int, pages: int, lang: str
+) -> tuple[tuple[Button, ...], ...]:
+    """The previous / next page buttons of a listing of `pages` pages shown at `page`;
+    `custom_id(n)` is the id of the button that turns to page n."""
+    return (
+        (
+            Button(t(lang, "button.previous"), custom_id=custom_id(page - 1), disabled=page == 0),
+            Button(
+                t(lang, "button.next"), custom_id=custom_id(page + 1), disabled=page + 1 >= pages
+            ),
+        ),
+    )
+
+
 def _paper_menu(papers: Sequence[Paper], placeholder: str) -> Menu:
     options = tuple(
         Option(_label(p.title), p.id, _label(_byline(p))) for p in papers[:CHOICE_LIMIT]
@@ -367,20 +382,7 @@ def search_page(
         base = f"{SEARCH}:{{page}}:{asker}:"
         widest = max(len(str(pages)), 2)  # page numbers run from -1 to `pages`
         key = _search_key(query, 100 - len(base.format(page="")) - widest)
-        buttons = (
-            (
-                Button(
-                    t(lang, "button.previous"),
-                    custom_id=base.format(page=page - 1) + key,
-                    disabled=page == 0,
-                ),
-                Button(
-                    t(lang, "button.next"),
-                    custom_id=base.format(page=page + 1) + key,
-                    disabled=page + 1 >= pages,
-                ),
-            ),
-        )
+        buttons = _page_buttons(lambda n: base.format(page=n) + key, page, pages, lang)
     menu = Menu(
         OPEN,
         t(lang, "menu.from_page"),
@@ -639,20 +641,7 @@ def section_page(library: Library, section: Section, page: int, asker: int, lang
     buttons: tuple[tuple[Button, ...], ...] = ()
     if len(pages) > 1:
         base = f"{PAGE}:{section.slug}"
-        buttons = (
-            (
-                Button(
-                    t(lang, "button.previous"),
-                    custom_id=f"{base}:{page - 1}:{asker}",
-                    disabled=page == 0,
-                ),
-                Button(
-                    t(lang, "button.next"),
-                    custom_id=f"{base}:{page + 1}:{asker}",
-                    disabled=page + 1 >= len(pages),
-                ),
-            ),
-        )
+        buttons = _page_buttons(lambda n: f"{base}:{n}:{asker}", page, len(pages), lang)
     menu = (
         Menu(
             OPEN,
@@ -1149,20 +1138,7 @@ def reading_list_reply(
     embed.set_footer(text=t(lang, "search.footer", page=page + 1, pages=pages, n=len(entries)))
     buttons: tuple[tuple[Button, ...], ...] = ()
     if pages > 1:
-        buttons = (
-            (
-                Button(
-                    t(lang, "button.previous"),
-                    custom_id=f"{MINE}:{page - 1}:{reader}",
-                    disabled=page == 0,
-                ),
-                Button(
-                    t(lang, "button.next"),
-                    custom_id=f"{MINE}:{page + 1}:{reader}",
-                    disabled=page + 1 >= pages,
-                ),
-            ),
-        )
+        buttons = _page_buttons(lambda n: f"{MINE}:{n}:{reader}", page, pages, lang)
     listed = [e.paper for e in shown if e.paper is not None]
     menu = _paper_menu(listed, t(lang, "menu.from_page")) if listed else None
     return Reply(
