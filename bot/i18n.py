@@ -424,6 +424,8 @@ MESSAGES: Mapping[str, tuple[str, str]] = {
         "/weekly now failed: {reason}",
         "/每周论文 立即发布 失败：{reason}",
     ),
+    "weekly.status_no_thread": ("no thread: {reason}", "未开讨论串：{reason}"),
+    "weekly.status_no_vote": ("no vote: {reason}", "未发起投票：{reason}"),
     "weekly.status_retry": ("will retry {week}: {reason}", "将重试 {week}：{reason}"),
     "weekly.status_gave_up": ("gave up on {week}: {reason}", "已放弃 {week}：{reason}"),
     "weekly.paper_gone": ("the paper left the reading list", "这篇论文已不在阅读列表中"),

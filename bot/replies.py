@@ -839,7 +839,10 @@ def discussion_settings(thread: bool, vote: bool, status: str, lang: str) -> str
     """/weekly show and set: whether posts get a thread and a vote, and how they last went."""
     on, off = t(lang, "weekly.on"), t(lang, "weekly.off")
     text = t(lang, "weekly.discussion", thread=on if thread else off, vote=on if vote else off)
-    return text + (("\n" + t(lang, "weekly.last", status=cards.escape(status))) if status else "")
+    if not status:
+        return text
+    shown = Message.from_json(status).render(lang)  # a plain-text status is shown as stored
+    return text + "\n" + t(lang, "weekly.last", status=cards.escape(shown))
 
 
 def poll_question(lang: str) -> str:

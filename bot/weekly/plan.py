@@ -212,12 +212,13 @@ def threaded(state: WeeklyState, message_id: int, thread_id: int) -> WeeklyState
     return replace(state, thread_due=None, thread_id=thread_id, extras_status="")
 
 
-def thread_failed(state: WeeklyState, message_id: int, reason: str) -> WeeklyState:
+def thread_failed(state: WeeklyState, message_id: int, reason: Message) -> WeeklyState:
     """A thread that could not be opened is reported and not tried again: the post itself is
     out, and a manager fixes the permission for the next one."""
     if state.thread_due != message_id:
         return state
-    return replace(state, thread_due=None, extras_status=f"no thread: {reason}")
+    status = Message("weekly.status_no_thread", {"reason": reason})
+    return replace(state, thread_due=None, extras_status=status.to_json())
 
 
 # --- the vote on the next paper ------------------------------------------------------------
@@ -275,11 +276,12 @@ def poll_sent(state: WeeklyState, step: PollStep, message_id: int) -> WeeklyStat
     return replace(state, poll_message_id=message_id, extras_status="")
 
 
-def poll_failed(state: WeeklyState, step: PollStep, reason: str) -> WeeklyState:
+def poll_failed(state: WeeklyState, step: PollStep, reason: Message) -> WeeklyState:
     """A vote that could not be posted: reported; the rotation chooses that week."""
     if state.poll_key != step.key:
         return state
-    return replace(state, poll_candidates=(), extras_status=f"no vote: {reason}")
+    status = Message("weekly.status_no_vote", {"reason": reason})
+    return replace(state, poll_candidates=(), extras_status=status.to_json())
 
 
 def votes_due(state: WeeklyState) -> bool:

@@ -172,8 +172,8 @@ class Poster(Generic[M]):
         try:
             thread_id = await self.discussion.open_thread(state, message_id)
         except SendFailed as exc:
-            reason = str(exc)  # the thread and vote statuses are kept as English sentences
-            log.warning("no thread on the weekly post in guild %s: %s", guild_id, reason)
+            reason = exc.message
+            log.warning("no thread on the weekly post in guild %s: %s", guild_id, exc)
             await self.store.update_weekly(
                 guild_id, lambda s: (plan.thread_failed(s, message_id, reason), None), now=moment
             )
@@ -198,8 +198,8 @@ class Poster(Generic[M]):
         try:
             message = await self.discussion.send_poll(state, step)
         except SendFailed as exc:
-            reason = str(exc)  # the thread and vote statuses are kept as English sentences
-            log.warning("no vote in guild %s: %s", guild_id, reason)
+            reason = exc.message
+            log.warning("no vote in guild %s: %s", guild_id, exc)
             await self.store.update_weekly(
                 guild_id, lambda s: (plan.poll_failed(s, step, reason), None), now=moment
             )

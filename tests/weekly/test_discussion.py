@@ -9,6 +9,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
+from bot.i18n import Message
 from bot.weekly.plan import (
     Step,
     WeeklyState,
@@ -121,8 +122,12 @@ def test_a_thread_is_due_after_a_post_and_done_once() -> None:
     done = threaded(after, 77, 77)
     assert done.thread_due is None and done.thread_id == 77
     assert threaded(done, 77, 78) == done
-    failed = thread_failed(after, 77, "missing permission Create Public Threads")
-    assert failed.thread_due is None and "Create Public Threads" in failed.extras_status
+    why = Message("weekly.missing_permission", {"permission": "Create Public Threads"})
+    failed = thread_failed(after, 77, why)
+    assert failed.thread_due is None
+    shown = Message.from_json(failed.extras_status)
+    assert shown.render("en") == "no thread: missing permission Create Public Threads"
+    assert shown.render("zh") == "未开讨论串：缺少权限 Create Public Threads"
     assert posted(state(pending_key="2026-W49"), step, 5).thread_due is None  # threads off
 
 
