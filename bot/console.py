@@ -403,7 +403,7 @@ def _plain(markdown: str) -> str:
     text = _TIMESTAMP.sub(
         lambda m: datetime.fromtimestamp(int(m.group(1)), UTC).strftime("%Y-%m-%d %H:%M UTC"), text
     )
-    text = _BOLD.sub(r"\1", text)
+    text = _BOLD.sub(r"\1", text).replace(f"<#{CONSOLE_CHANNEL}>", "#console")
     return _ESCAPED.sub(r"\1", text).replace("\u200b", "")
 
 

@@ -18,6 +18,7 @@ from bot.console import (
     complete_command,
     locale_of,
     press,
+    render,
     run_console,
 )
 from bot.library import Library
@@ -160,6 +161,7 @@ def test_the_console_previews_the_weekly_paper(library: Library) -> None:
     done = weekly("/weekly set monday 09:00 Europe/Berlin")
     monday = datetime(2026, 12, 7, 8, 0, tzinfo=UTC)  # 09:00 in Berlin: next week, not yesterday
     assert f"<t:{int(monday.timestamp())}:F>" in done.content
+    assert "#console: Mondays at 09:00" in render(done, 100, lang="en")
     shown = weekly("/weekly show")
     assert "Mondays at 09:00 (Europe/Berlin)" in shown.content
     first, second = weekly("/weekly now"), weekly("/weekly now")
