@@ -12,7 +12,7 @@ import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import datetime
-from typing import Any
+from typing import Any, TypeVar
 
 import discord
 
@@ -287,6 +287,18 @@ def no_match(library: Library, query: str, result: SearchResult, lang: str) -> R
     )
 
 
+T = TypeVar("T")
+
+
+def _page_of(items: Sequence[T], page: int, size: int) -> tuple[Sequence[T], int, int, int]:
+    """Page `page` (from 0, clamped) of `items`, `size` a page: its items, the page, the
+    number of pages (at least 1) and the index of its first item."""
+    pages = max(1, -(-len(items) // size))
+    page = max(0, min(page, pages - 1))
+    start = page * size
+    return items[start : start + size], page, pages, start
+
+
 def _page_buttons(
     custom_id: Callable[[int], str], page: int, pages: int, lang: str
 ) -> tuple[tuple[Button, ...], ...]:
@@ -354,10 +366,7 @@ def search_page(
 ) -> Reply:
     """Page `page` (from 0, clamped) of a search's results."""
     hits = result.hits
-    pages = max(1, -(-len(hits) // SEARCH_PAGE))
-    page = max(0, min(page, pages - 1))
-    start = page * SEARCH_PAGE
-    shown = hits[start : start + SEARCH_PAGE]
+    shown, page, pages, start = _page_of(hits, page, SEARCH_PAGE)
     lines = []
     for n, hit in enumerate(shown, start + 1):
         p = hit.paper
@@ -1116,10 +1125,7 @@ def reading_list_reply(
     entries = reading.history(library.catalogue, marks)
     if not entries:
         return notice(t(lang, "reading.empty"))
-    pages = max(1, -(-len(entries) // READING_PAGE))
-    page = max(0, min(page, pages - 1))
-    start = page * READING_PAGE
-    shown = entries[start : start + READING_PAGE]
+    shown, page, pages, start = _page_of(entries, page, READING_PAGE)
     lines = []
     for n, entry in enumerate(shown, start + 1):
         mark = entry.mark

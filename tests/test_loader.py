@@ -20,18 +20,23 @@ def settings_for(path: Path, db: Path) -> Settings:
     return Settings.from_mapping({"READINGLIST_CATALOGUE": str(path), "READINGLIST_DB": str(db)})
 
 
+def threads_calling(monkeypatch: pytest.MonkeyPatch, name: str) -> list[str]:
+    """The threads bot.loader's function `name` runs in, one entry a call."""
+    seen: list[str] = []
+    original = getattr(bot.loader, name)
+
+    def recorded(*args: object) -> object:
+        seen.append(threading.current_thread().name)
+        return original(*args)
+
+    monkeypatch.setattr(bot.loader, name, recorded)
+    return seen
+
+
 @pytest.fixture
 def parses(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     """The threads the loader parsed in, one entry a parse."""
-    seen: list[str] = []
-    original = bot.loader._parse
-
-    def parse(*args: object) -> object:
-        seen.append(threading.current_thread().name)
-        return original(*args)  # type: ignore[arg-type]
-
-    monkeypatch.setattr(bot.loader, "_parse", parse)
-    return seen
+    return threads_calling(monkeypatch, "_parse")
 
 
 async def test_an_unchanged_file_is_not_parsed_again(tmp_path: Path, parses: list[str]) -> None:
@@ -84,15 +89,7 @@ async def test_a_changed_section_table_parses_again(tmp_path: Path, parses: list
 @pytest.fixture
 def builds(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     """The threads the loader built a search index in, one entry a build."""
-    seen: list[str] = []
-    original = bot.loader._indexed
-
-    def indexed(*args: object) -> object:
-        seen.append(threading.current_thread().name)
-        return original(*args)  # type: ignore[arg-type]
-
-    monkeypatch.setattr(bot.loader, "_indexed", indexed)
-    return seen
+    return threads_calling(monkeypatch, "_indexed")
 
 
 async def test_a_restart_reads_the_stored_index_back(tmp_path: Path, builds: list[str]) -> None:

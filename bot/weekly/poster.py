@@ -14,7 +14,7 @@ import logging
 import random
 from collections.abc import Awaitable, Callable, Mapping, Sequence
 from datetime import datetime, timedelta
-from typing import TYPE_CHECKING, Generic, Protocol, TypeVar
+from typing import TYPE_CHECKING, Any, Generic, Protocol, TypeVar
 
 from bot.i18n import Failure
 from bot.weekly import plan
@@ -174,13 +174,9 @@ class Poster(Generic[M]):
         except SendFailed as exc:
             reason = exc.message
             log.warning("no thread on the weekly post in guild %s: %s", guild_id, exc)
-            await self.store.update_weekly(
-                guild_id, lambda s: (plan.thread_failed(s, message_id, reason), None), now=moment
-            )
+            await self._record(guild_id, moment, plan.thread_failed, message_id, reason)
             return None
-        await self.store.update_weekly(
-            guild_id, lambda s: (plan.threaded(s, message_id, thread_id), None), now=moment
-        )
+        await self._record(guild_id, moment, plan.threaded, message_id, thread_id)
         return thread_id
 
     async def open_poll(
@@ -200,14 +196,17 @@ class Poster(Generic[M]):
         except SendFailed as exc:
             reason = exc.message
             log.warning("no vote in guild %s: %s", guild_id, exc)
-            await self.store.update_weekly(
-                guild_id, lambda s: (plan.poll_failed(s, step, reason), None), now=moment
-            )
+            await self._record(guild_id, moment, plan.poll_failed, step, reason)
             return None
-        await self.store.update_weekly(
-            guild_id, lambda s: (plan.poll_sent(s, step, message.id), None), now=moment
-        )
+        await self._record(guild_id, moment, plan.poll_sent, step, message.id)
         return message.id
+
+    async def _record(
+        self, guild_id: int, moment: datetime, change: Callable[..., WeeklyState], *args: Any
+    ) -> None:
+        """Store what `change(state, *args)` makes of a server's state as it is now (one
+        transaction: see Store.update_weekly)."""
+        await self.store.update_weekly(guild_id, lambda s: (change(s, *args), None), now=moment)
 
     async def post_now(
         self, guild_id: int, moment: datetime, paper_ids: Sequence[str]
@@ -229,12 +228,8 @@ class Poster(Generic[M]):
         except SendFailed as exc:
             reason = exc.message
             log.warning("weekly post to channel %s failed: %s", state.channel_id, exc)
-            await self.store.update_weekly(
-                state.guild_id, lambda s: (plan.failed(s, step, reason), None), now=moment
-            )
+            await self._record(state.guild_id, moment, plan.failed, step, reason)
             return None
         log.info("posted %s to channel %s (%s)", step.paper_id, state.channel_id, step.key)
-        await self.store.update_weekly(
-            state.guild_id, lambda s: (plan.posted(s, step, message.id), None), now=moment
-        )
+        await self._record(state.guild_id, moment, plan.posted, step, message.id)
         return message
