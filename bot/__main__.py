@@ -12,6 +12,7 @@ import sys
 from collections.abc import Sequence
 from dataclasses import replace
 from datetime import UTC, datetime
+from functools import partial
 from pathlib import Path
 from typing import TextIO
 
@@ -19,12 +20,14 @@ import discord
 from dotenv import dotenv_values
 
 from bot.catalogue import CatalogueError
+from bot.catalogue.diff import CatalogueDiff
 from bot.client import bot_class
 from bot.config import Settings, SettingsError, list_database
 from bot.console import locale_of, run_console, search_line
 from bot.health import check_process
 from bot.i18n import lang_of
-from bot.loader import load_catalogue, open_library, summary, summary_lines
+from bot.library import Library
+from bot.loader import load_catalogue, open_library, preview_catalogue, summary, summary_lines
 from bot.metadata.check import KINDS, check_list
 from bot.metadata.enrich import enrich, stored_metadata
 from bot.metadata.http import open_clients
@@ -136,7 +139,6 @@ def main(argv: Sequence[str] | None = None) -> int:
     commands = {
         "load": _load,
         "run": _run,
-        "ask": _ask,
         "search": _search,
         "sync": _sync,
         "health": _health,
@@ -144,6 +146,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         "check": _check,
     }
     try:
+        if args.command == "ask" or (args.command == "run" and not settings.token):
+            # The console waits on the terminal, so it runs outside any event loop.
+            return _ask(args, settings) if args.command == "ask" else _run_console(settings)
         return asyncio.run(commands[args.command](args, settings))
     except (CatalogueError, StoreError) as exc:
         print(f"readinglist-bot: {exc}", file=sys.stderr)
@@ -207,8 +212,8 @@ async def _load(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
-async def _ask(args: argparse.Namespace, settings: Settings) -> int:
-    await _console(settings, args.commands, as_json=args.json, locale=args.locale)
+def _ask(args: argparse.Namespace, settings: Settings) -> int:
+    _console(settings, args.commands, as_json=args.json, locale=args.locale)
     return 0
 
 
@@ -222,12 +227,12 @@ async def _search(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
-async def _console(
+def _console(
     settings: Settings, commands: list[str], *, as_json: bool = False, locale: str = "en-US"
 ) -> int:
-    async with await Store.open(settings.db_path) as store:
-        library = await open_library(store, settings, now=_clock())
-        library = await asyncio.to_thread(library.with_metadata, await stored_metadata(store))
+    """The console, run outside any event loop (it waits on the terminal); each step that
+    needs the database or the network runs its own."""
+    library = asyncio.run(_console_library(settings))
     return run_console(
         library,
         commands or None,
@@ -237,28 +242,53 @@ async def _console(
         lang=lang_of(locale),
         history=settings.db_path.parent / "console-history",
         clock=_clock,
+        reloader=partial(_preview_reload, settings),
     )
 
 
-async def _run(args: argparse.Namespace, settings: Settings) -> int:
-    if not settings.token:
+async def _console_library(settings: Settings) -> Library:
+    async with await Store.open(settings.db_path) as store:
+        library = await open_library(store, settings, now=_clock())
+        return await asyncio.to_thread(library.with_metadata, await stored_metadata(store))
+
+
+def _preview_reload(
+    settings: Settings, library: Library, force: bool
+) -> tuple[CatalogueDiff | None, Library]:
+    """The console's /reload: the configured lists read again and compared with the list
+    shown, stored nowhere (`load` stores)."""
+    report = asyncio.run(preview_catalogue(settings, library.catalogue, force=force))
+    if not report.changed:
+        return None, library
+    new = Library.build(
+        report.catalogue, settings.aliases_table, _clock(), metadata=library.paper_metadata
+    )
+    return report.diff, new
+
+
+def _run_console(settings: Settings) -> int:
+    """`run` without a token: the console, or a clear failure where nobody can type."""
+    print(
+        "readinglist-bot: DISCORD_TOKEN is not set, so the bot cannot connect to Discord;\n"
+        "starting the console instead: type the commands Discord users would (see README.md).",
+        file=sys.stderr,
+    )
+    answered = _console(settings, [])
+    if answered == 0 and not sys.stdin.isatty():
+        # Docker, CI, a service manager: no terminal and nothing on standard input, so
+        # this is a start that failed for want of a token, not a console session.
         print(
-            "readinglist-bot: DISCORD_TOKEN is not set, so the bot cannot connect to Discord;\n"
-            "starting the console instead: type the commands Discord users would (see README.md).",
+            "readinglist-bot: no terminal and no commands on standard input for the "
+            "console, so nothing ran: set DISCORD_TOKEN (in .env or the environment) to "
+            "connect to Discord",
             file=sys.stderr,
         )
-        answered = await _console(settings, [])
-        if answered == 0 and not sys.stdin.isatty():
-            # Docker, CI, a service manager: no terminal and nothing on standard input, so
-            # this is a start that failed for want of a token, not a console session.
-            print(
-                "readinglist-bot: no terminal and no commands on standard input for the "
-                "console, so nothing ran: set DISCORD_TOKEN (in .env or the environment) to "
-                "connect to Discord",
-                file=sys.stderr,
-            )
-            return 2
-        return 0
+        return 2
+    return 0
+
+
+async def _run(args: argparse.Namespace, settings: Settings) -> int:
+    assert settings.token, "main() runs the console when there is no token"
     async with await Store.open(settings.db_path) as store:
         library = await open_library(store, settings, now=_clock())
         bot = bot_class(settings)(store=store, library=library, settings=settings, clock=_clock)

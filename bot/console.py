@@ -16,11 +16,12 @@ from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any, TextIO
+from typing import TYPE_CHECKING, Any, TextIO
 
 import discord
 
 from bot import cards, reading, replies
+from bot.catalogue import CatalogueError
 from bot.i18n import t
 from bot.library import Library
 from bot.models import Paper
@@ -39,6 +40,9 @@ from bot.weekly import (
 )
 from bot.weekly.plan import WeeklyState
 
+if TYPE_CHECKING:
+    from bot.catalogue.diff import CatalogueDiff
+
 COMMANDS = (
     "paper",
     "search",
@@ -53,6 +57,7 @@ COMMANDS = (
     "next",
     "reading",
     "weekly",
+    "reload",
     "complete",
 )
 # The names a zh-CN client shows (/论文), accepted as the English ones are.
@@ -71,6 +76,12 @@ _ESCAPED = re.compile(r"\\([^\w\s])")
 _BOLD = re.compile(r"\*\*(.+?)\*\*")
 _TIMESTAMP = re.compile(r"<t:(\d{1,12})(?::\w)?>")  # Discord's <t:unix:style> markup
 _NAME_ECHO = 32  # characters of an unknown command's name echoed (Discord's names are 1-32)
+_FORCE = re.compile(r"^(?:force|强制)(?:\s*[:=]\s*(?:true|yes|1)|\s+(?:true|yes|1))?$", re.I)
+
+# What previews /reload: reads the configured lists again and returns their changes from the
+# library shown (None: unchanged) with the library to show next, storing nothing; raises
+# CatalogueError as a reload does when it keeps the current list.
+Reloader = Callable[[Library, bool], tuple["CatalogueDiff | None", Library]]
 
 
 @dataclass
@@ -162,9 +173,11 @@ def answer(
     lang: str,
     reader: ConsoleReader | None = None,
     server: ConsoleServer | None = None,
+    reload: Callable[[bool], Reply] | None = None,
 ) -> Reply:
     """The reply to one console line such as `/paper rwkv` (a line without a command is a
-    /paper query), in `lang` ("en" or "zh"); `reader` holds the session's reading marks."""
+    /paper query), in `lang` ("en" or "zh"); `reader` holds the session's reading marks,
+    `server` its console server, and `reload` previews /reload (given `force`)."""
     marks = reader.all() if reader else []
     text = line.strip()
     if not text.startswith("/"):
@@ -205,11 +218,31 @@ def answer(
         if sub == "forget":
             return replies.forget_prompt(marks, asker, lang)
         return replies.reading_list_reply(library, marks, 0, asker, lang)
+    if name == "reload":
+        if reload is None:
+            return replies.notice(t(lang, "console.reload_off"))
+        return reload(bool(_FORCE.match(arg.strip())))
     known = ", ".join(replies.command_text(f"/{c}", lang) for c in COMMANDS)
     # The typed name is echoed like any user text: escaped (no mention, markdown or control
     # character) and short (a pasted line must not break the 2,000-character limit).
     shown = cards.escape(cards.truncate(name, _NAME_ECHO))
     return replies.notice(t(lang, "error.unknown_command", name=shown, known=known))
+
+
+def reload_preview(
+    library: Library, reloader: Reloader, *, force: bool, lang: str
+) -> tuple[Reply, Library]:
+    """/reload in the console: the report a manager gets in Discord, from reading the
+    configured lists again, and the library the session shows from now on; nothing stored."""
+    try:
+        diff, library = reloader(library, force)
+    except CatalogueError as exc:
+        text = replies.reload_kept(exc, lang)
+    else:
+        text = replies.reload_outcome(diff, lang)
+        if diff is not None:
+            text += "\n" + t(lang, "console.reload_session")
+    return replies.notice(text + "\n" + t(lang, "console.reload_preview")), library
 
 
 def command_name(typed: str) -> str:
@@ -437,16 +470,23 @@ def run_console(
     lang: str,
     history: Path | None = None,
     clock: Callable[[], datetime] | None = None,
+    reloader: Reloader | None = None,
 ) -> int:
     """Answer the given command lines, or read them: one per line of standard input, or at
     an interactive prompt (line editing, `history` kept across sessions, Tab completing
-    command names). After a reply, a number or a word of a button's label presses it.
-    Returns how many lines were answered."""
+    command names). After a reply, a number or a word of a button's label presses it;
+    `/reload` previews a reload with `reloader`. Returns how many lines were answered."""
     rng = rng or random.Random()
     answered = 0
     last: Reply | None = None
     reader = ConsoleReader(clock or (lambda: datetime.now(UTC)))
     server = ConsoleServer(reader.clock)
+
+    def reload(force: bool) -> Reply:
+        nonlocal library
+        assert reloader is not None
+        reply, library = reload_preview(library, reloader, force=force, lang=lang)
+        return reply
 
     def show(line: str) -> None:
         nonlocal last
@@ -463,6 +503,7 @@ def run_console(
             lang=lang,
             reader=reader,
             server=server,
+            reload=reload if reloader else None,
         )
         # What answers only the presser (a citation, a link) leaves the reply to press on.
         last = reply if pressed is None or not pressed.ephemeral else last

@@ -133,6 +133,18 @@ MESSAGES: Mapping[str, tuple[str, str]] = {
         "In the console: /weekly set monday 09:00 Asia/Shanghai, /weekly show, /weekly off or /weekly now (the console server has one channel, #console).",
         "在控制台中：/每周论文 设置 周一 09:00 Asia/Shanghai、/每周论文 查看、/每周论文 关闭 或 /每周论文 立即发布（控制台服务器只有一个频道 #console）。",
     ),
+    "console.reload_preview": (
+        "(console preview: nothing was stored; `readinglist-bot load` stores the list)",
+        "（控制台预览：没有写入数据库；`readinglist-bot load` 才会保存列表）",
+    ),
+    "console.reload_session": (
+        "The rest of this console session shows the list just read.",
+        "本次控制台会话接下来使用刚读取的列表。",
+    ),
+    "console.reload_off": (
+        "This console cannot preview /reload: start it with `readinglist-bot ask`.",
+        "这个控制台无法预览 /重新加载：请用 `readinglist-bot ask` 启动。",
+    ),
     "console.button_off": ("That button is off.", "这个按钮当前不可用。"),
     "console.bad_locale": (
         "unknown locale {locale}: use a Discord locale such as en-US or zh-CN",
@@ -205,6 +217,10 @@ MESSAGES: Mapping[str, tuple[str, str]] = {
     "help.weekly": (
         "Managers: a paper every week in a channel.",
         "管理员：每周在频道中发布一篇论文。",
+    ),
+    "help.reload": (
+        "Managers: read the reading list again and report what changed.",
+        "管理员：重新读取阅读列表，并报告有哪些变化。",
     ),
     "about.title": ("The reading list", "阅读列表"),
     "about.source": ("Loaded from", "来源"),

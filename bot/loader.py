@@ -60,15 +60,12 @@ async def load_catalogue(
     """
     previous = current or await store.load_catalogue()
     validators = {s: await _validators(store, s) for s in settings.catalogues}
-    try:
-        fetched = await fetch_all(settings.catalogues, validators)
-        if previous is not None and all(f.text is None for f in fetched):
-            log.info("catalogue sources not modified")
-            return LoadReport(previous, changed=False)
-        if any(f.text is None for f in fetched):  # some changed: the others' text is needed too
-            fetched = await fetch_all(settings.catalogues, {})
-    except SourceError as exc:
-        raise CatalogueError(exc.key, **exc.params) from exc
+    fetched = await _fetch(settings, validators)
+    if previous is not None and all(f.text is None for f in fetched):
+        log.info("catalogue sources not modified")
+        return LoadReport(previous, changed=False)
+    if any(f.text is None for f in fetched):  # some changed: the others' text is needed too
+        fetched = await _fetch(settings, {})
     digest = await asyncio.to_thread(source_digest, fetched, settings.sections_table)
     meta = {f"validators:{f.source}": f.validators.to_json() for f in fetched}
     meta["source_digest"] = digest
@@ -76,16 +73,7 @@ async def load_catalogue(
         log.info("catalogue sources unchanged")
         await store.set_meta(meta)  # fresher validators
         return LoadReport(previous, changed=False)
-    catalogue = await asyncio.to_thread(_parse, fetched, settings.sections_table)
-    if not catalogue.papers and not catalogue.sections:
-        raise CatalogueError("catalogue.empty", sources=", ".join(settings.catalogues))
-    if not force and drops_most(previous, catalogue):
-        assert previous is not None
-        raise CatalogueError(
-            "catalogue.drops_most",
-            removed=_removed(previous, catalogue),
-            total=len(previous.papers),
-        )
+    catalogue = await _parsed(fetched, settings, previous, force=force)
     diff = await asyncio.to_thread(diff_catalogues, previous, catalogue)
     index, data = await asyncio.to_thread(_indexed, catalogue, settings)
     changed = await store.replace_catalogue(
@@ -101,6 +89,43 @@ async def load_catalogue(
         "; " + "; ".join(diff.summary(lang="en")) if changed and previous else "",
     )
     return LoadReport(catalogue, changed, diff if changed else None, index)
+
+
+async def preview_catalogue(
+    settings: Settings, current: Catalogue, *, force: bool = False
+) -> LoadReport:
+    """What a reload would do, stored nowhere: fetch and parse the configured lists, check
+    them as `load_catalogue` does (raising the same CatalogueError), and tell the changes
+    from `current`. The console's `/reload` is this preview; `load` stores."""
+    fetched = await _fetch(settings, {})
+    catalogue = await _parsed(fetched, settings, current, force=force)
+    diff = await asyncio.to_thread(diff_catalogues, current, catalogue)
+    return LoadReport(catalogue, not diff.unchanged, diff)
+
+
+async def _fetch(settings: Settings, validators: Mapping[str, Validators]) -> list[Fetched]:
+    try:
+        return await fetch_all(settings.catalogues, validators)
+    except SourceError as exc:
+        raise CatalogueError(exc.key, **exc.params) from exc
+
+
+async def _parsed(
+    fetched: Sequence[Fetched], settings: Settings, previous: Catalogue | None, *, force: bool
+) -> Catalogue:
+    """The fetched lists parsed (in a worker thread), refused when empty or when they drop
+    most of the `previous` papers (unless `force`)."""
+    catalogue = await asyncio.to_thread(_parse, fetched, settings.sections_table)
+    if not catalogue.papers and not catalogue.sections:
+        raise CatalogueError("catalogue.empty", sources=", ".join(settings.catalogues))
+    if not force and drops_most(previous, catalogue):
+        assert previous is not None
+        raise CatalogueError(
+            "catalogue.drops_most",
+            removed=_removed(previous, catalogue),
+            total=len(previous.papers),
+        )
+    return catalogue
 
 
 def source_digest(fetched: Sequence[Fetched], sections_table: Path) -> str:

@@ -901,6 +901,7 @@ HELP = (
         "help.weekly",
         "/weekly set #papers monday 09:00 Asia/Shanghai",
     ),
+    ("/reload [force]", "help.reload", "/reload · /reload force:True"),
     ("/about", "help.about", "/about"),
 )
 
@@ -1008,6 +1009,12 @@ _URL_IN_TEXT = re.compile(r"[a-z][a-z0-9+.-]*://[^\s,;]+", re.IGNORECASE)
 
 
 # --- reloads ------------------------------------------------------------------------------
+
+
+def reload_outcome(diff: CatalogueDiff | None, lang: str) -> str:
+    """What a manager is told after a reload that kept no error: the changes taken, or that
+    the list has not changed (`diff` None)."""
+    return t(lang, "reload.unchanged") if diff is None else reload_done(diff, lang)
 
 
 def reload_done(diff: CatalogueDiff, lang: str) -> str:

@@ -3,7 +3,9 @@ buttons and menus pressed by number or label, bare words, the prompt's completio
 
 from __future__ import annotations
 
+import asyncio
 import io
+import json
 import random
 from datetime import UTC, datetime
 from pathlib import Path
@@ -11,6 +13,10 @@ from pathlib import Path
 import pytest
 
 from bot import replies
+from bot.__main__ import _console_library, _preview_reload
+from bot.catalogue import CatalogueError
+from bot.catalogue.diff import CatalogueDiff
+from bot.config import Settings
 from bot.console import (
     ConsoleReader,
     ConsoleServer,
@@ -18,12 +24,15 @@ from bot.console import (
     complete_command,
     locale_of,
     press,
+    reload_preview,
     render,
     run_console,
 )
+from bot.i18n import t
 from bot.library import Library
 from bot.models import Catalogue
 from bot.replies import Reply
+from bot.store import Store
 from tests.conftest import DATA, Clock
 from tests.test_cli import cli
 
@@ -117,7 +126,9 @@ def test_every_help_example_answers_on_the_bundled_list(tmp_path: Path) -> None:
         e.strip()
         for _, _, line in replies.HELP
         for e in line.split(" · ")
-        if e.startswith("/") and not e.startswith("/weekly")
+        # /weekly and /reload answer from the console's server and the configured list:
+        # their previews are tested below.
+        if e.startswith("/") and not e.startswith(("/weekly", "/reload"))
     ]
     assert len(examples) >= 10
     for example in examples:
@@ -174,3 +185,88 @@ def test_the_console_previews_the_weekly_paper(library: Library) -> None:
 def test_weekly_in_the_console_without_arguments_says_how(library: Library) -> None:
     reply = answer(library, "/weekly", random.Random(0), lang="en")
     assert "/weekly set monday 09:00" in reply.content
+
+
+def _settings_for(tmp_path: Path, source: Path) -> Settings:
+    return Settings.from_mapping(
+        {"READINGLIST_CATALOGUE": str(source), "READINGLIST_DB": str(tmp_path / "x.db")},
+        data_dir=DATA,
+    )
+
+
+def test_reload_previews_the_report_a_manager_gets_and_stores_nothing(tmp_path: Path) -> None:
+    source = tmp_path / "list.md"
+    text = (DATA / "reading-list.md").read_text(encoding="utf-8")
+    source.write_text(text, encoding="utf-8")
+    settings = _settings_for(tmp_path, source)
+    library = asyncio.run(_console_library(settings))  # start-up stores the list, as the bot's
+    edits = iter(
+        [
+            text,  # unchanged
+            text.replace("**RWKV:", "**RWKV-7:"),  # one title edited
+            text.split("\n## ", 1)[0] + "\n## Empty\n",  # every paper gone
+        ]
+    )
+
+    def reloader(shown: Library, force: bool) -> tuple[CatalogueDiff | None, Library]:
+        if not force:
+            source.write_text(next(edits), encoding="utf-8")
+        return _preview_reload(settings, shown, force)
+
+    out = io.StringIO()
+    lines = ["/reload", "/reload", "/paper rwkv-7", "/reload", "/reload force:True", "/about"]
+    run_console(
+        library, lines, as_json=True, interactive=False, out=out, lang="en", reloader=reloader
+    )
+    answers = [json.loads(line) for line in out.getvalue().splitlines()]
+    unchanged, edited, card, kept, forced, about = answers
+    preview = "(console preview: nothing was stored; `readinglist-bot load` stores the list)"
+    assert unchanged["content"] == f"The reading list has not changed.\n{preview}"
+    assert edited["content"].splitlines() == [
+        "Reloaded the reading list.",
+        "* 1 paper changed: RWKV-7: Reinventing RNNs for the Transformer Era",
+        "The rest of this console session shows the list just read.",
+        preview,
+    ]
+    assert card["embeds"][0]["title"] == "RWKV-7: Reinventing RNNs for the Transformer Era"
+    assert kept["content"].startswith(
+        "Kept the current reading list: the new list would remove 20 of 20 papers"
+    )
+    assert forced["content"].startswith("Reloaded the reading list.\n- 20 papers removed:")
+    assert about["embeds"][0]["fields"][1]["value"] == "0"  # the session shows the forced list
+    assert all(a["flags"] == 64 for a in answers[:2] + answers[3:5])  # only the manager sees it
+
+    async def stored() -> Catalogue | None:
+        async with await Store.open(settings.db_path) as store:
+            return await store.load_catalogue()
+
+    catalogue = asyncio.run(stored())
+    assert catalogue is not None and len(catalogue.papers) == 20
+    assert "RWKV: Reinventing RNNs for the Transformer Era" in {p.title for p in catalogue.papers}
+
+
+def test_reload_in_chinese_takes_the_localised_names_and_options(library: Library) -> None:
+    seen: list[bool] = []
+
+    def reloader(shown: Library, force: bool) -> tuple[CatalogueDiff | None, Library]:
+        seen.append(force)
+        if force:
+            raise CatalogueError("catalogue.empty", sources="list.md")
+        return None, shown
+
+    rng = random.Random(0)
+    replies_ = [
+        answer(
+            library,
+            line,
+            rng,
+            lang="zh",
+            reload=lambda f: reload_preview(library, reloader, force=f, lang="zh")[0],
+        )
+        for line in ("/重新加载", "/重新加载 强制:True", "/reload force")
+    ]
+    assert seen == [False, True, True]
+    assert replies_[0].content.splitlines()[0] == t("zh", "reload.unchanged")
+    assert replies_[1].content.startswith("保留当前阅读列表：")
+    assert all(r.content.endswith(t("zh", "console.reload_preview")) for r in replies_)
+    assert "/reload" in answer(library, "/reload", rng, lang="en").content  # no reloader: says how

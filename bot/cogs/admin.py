@@ -86,10 +86,10 @@ class Admin(commands.Cog):
         except (CatalogueError, StoreError) as exc:
             log.warning("reload: kept the current reading list: %s", replies.public_text(str(exc)))
             return replies.reload_kept(exc, lang)
-        if not report.changed or report.diff is None:
-            return t(lang, "reload.unchanged")
-        log.info("reload: %s", "; ".join(report.diff.summary(limit=None, lang="en")))
-        return replies.reload_done(report.diff, lang)
+        diff = report.diff if report.changed else None
+        if diff is not None:
+            log.info("reload: %s", "; ".join(diff.summary(limit=None, lang="en")))
+        return replies.reload_outcome(diff, lang)
 
     @tasks.loop(hours=6)
     async def refresh(self) -> None:
