@@ -29,7 +29,7 @@ from bot.library import Library
 from bot.metadata.models import PaperMetadata
 from bot.models import Catalogue
 from bot.search import SearchIndex
-from bot.sources import Fetched, SourceError, Validators, fetch_all
+from bot.sources import Fetched, SourceError, Validators, display_name, fetch_all
 from bot.store import Store, StoreError
 
 log = logging.getLogger(__name__)
@@ -276,7 +276,7 @@ def summary(catalogue: Catalogue) -> dict[str, Any]:
             for s in catalogue.sections
         ],
         "problems": [
-            {"line": p.line, "message": p.message, "source": p.source, "text": p.text}
+            {"line": p.line, "message": p.message, "source": display_name(p.source), "text": p.text}
             for p in catalogue.problems
         ],
     }
@@ -287,7 +287,8 @@ def summary_lines(report: LoadReport, db: Path) -> list[str]:
     catalogue = report.catalogue
     lines = [
         f"{_count(len(catalogue.papers), 'paper')} ({_count(catalogue.entries, 'entry')}) in "
-        f"{_count(len(catalogue.sections), 'section')} from {', '.join(catalogue.sources)}",
+        f"{_count(len(catalogue.sections), 'section')} from "
+        + ", ".join(display_name(s) for s in catalogue.sources),
     ]
     width = max((len(s.slug) for s in catalogue.sections), default=0)
     lines += [
@@ -298,7 +299,8 @@ def summary_lines(report: LoadReport, db: Path) -> list[str]:
     if catalogue.problems:
         lines.append(f"{_count(len(catalogue.problems), 'problem')}:")
         lines += [
-            f"  {p.source}:{p.line}: {p.message}" + (f": {p.text[:70]!r}" if p.text else "")
+            f"  {display_name(p.source)}:{p.line}: {p.message}"
+            + (f": {p.text[:70]!r}" if p.text else "")
             for p in catalogue.problems
         ]
     else:

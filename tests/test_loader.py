@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import shutil
 import threading
 from pathlib import Path
@@ -139,3 +140,17 @@ async def _stored(store: Store) -> Catalogue:
     catalogue = await store.load_catalogue()
     assert catalogue is not None
     return catalogue
+
+
+def test_the_load_summary_names_url_sources_without_their_secrets(tmp_path: Path) -> None:
+    from bot.catalogue import SectionTable, parse_texts
+    from bot.loader import LoadReport, summary, summary_lines
+
+    url = "https://reader:pa55@lists.example.org/llm/list.md?token=s3cret#top"
+    text = "## Models\n\n1. **A paper**. Someone. 2020. [PDF](https://arxiv.org/abs/2001.00001)\n2. ??\n"
+    catalogue = parse_texts([(url, text)], SectionTable())
+    assert catalogue.problems  # the second entry cannot be read: its source is named too
+    shown = "\n".join(summary_lines(LoadReport(catalogue, changed=True), tmp_path / "x.db"))
+    shown += json.dumps(summary(catalogue))
+    assert "https://lists.example.org/llm/list.md" in shown
+    assert "s3cret" not in shown and "pa55" not in shown and "#top" not in shown
