@@ -224,13 +224,7 @@ class FieldIndex:
         coverage: dict[int, float] = {}
         total = 0.0
         for concept in concepts:
-            # A concept weighs what its rarest rendering the index knows weighs; one the
-            # index knows nothing of weighs most ("banana" is all the query asked for).
-            known = [alt for alt in concept.alternatives if any(t in self._ids for t in alt)]
-            weight = max(
-                (sum(self.idf(t) for t in alt) / len(alt) for alt in known),
-                default=self.max_idf,
-            )
+            weight = self._weight(concept)
             total += weight
             best_score: dict[int, float] = {}
             best_share: dict[int, float] = {}
@@ -259,6 +253,27 @@ class FieldIndex:
         if total:
             coverage = {d: c / total for d, c in coverage.items()}
         return Ranked(scores, coverage, total)
+
+    def _weight(self, concept: Concept) -> float:
+        """A concept weighs what its rarest rendering the index knows weighs; one the index
+        knows nothing of weighs most ("banana" is all the query asked for)."""
+        known = [alt for alt in concept.alternatives if any(t in self._ids for t in alt)]
+        return max(
+            (sum(self.idf(t) for t in alt) / len(alt) for alt in known), default=self.max_idf
+        )
+
+    def coverage(self, concepts: Iterable[Concept], doc: int) -> float:
+        """The share of some concepts' weight one document holds, as `rank` counts it (1 for
+        no concepts: nothing asked, nothing missing)."""
+        total = held = 0.0
+        for concept in concepts:
+            weight = self._weight(concept)
+            total += weight
+            held += weight * max(
+                factor * sum(1 for t in alt if self.fields_of(t, doc)) / len(alt)
+                for alt, factor in zip(concept.alternatives, concept.factors, strict=True)
+            )
+        return held / total if total else 1.0
 
     def fields_of(self, term: str, doc: int) -> list[str]:
         """The fields of a document that hold a term."""

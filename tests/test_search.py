@@ -212,6 +212,49 @@ def test_decide_card_list_or_none(index: SearchIndex, query: str, decision: str)
     assert decide(index.search(query, 25)) == decision
 
 
+@pytest.mark.parametrize(
+    ("query", "paper_id"),
+    [
+        ("rwkv paper", "2305.13048"),
+        ("bert paper", "bert-pre-training-of-deep-bidirectional-transformer-e80dd0d8"),
+        ("mamba 是什么", "2312.00752"),
+        ("what is lora", "2106.09685"),
+        ("lora 论文", "2106.09685"),
+        ("openai codex", "2107.03374"),  # one word beside a name says who made it
+        ("lora low rank adaptation", "2106.09685"),  # the other words are the paper's
+        ("iclr 2022 lora", "2106.09685"),
+        ("tri dao mamba", "2312.00752"),
+    ],
+)
+def test_a_name_with_words_of_no_meaning_or_its_own_is_a_card(
+    index: SearchIndex, query: str, paper_id: str
+) -> None:
+    result = index.search(query, 25)
+    assert result.best is not None and result.best.paper.id == paper_id
+    assert decide(result) == "card"
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        "bert for protein folding alphafold",
+        "reinforcement learning from ai feedback with llama 3 for robotics control",
+        "gpt-2 for generating poetry in french",
+        "TinyBERT: Distilling BERT for Natural Language Understanding",
+        "用 lora 微调 扩散模型",  # the Chinese words count too
+        "bert 用于 医学 图像 分割",
+    ],
+)
+def test_a_name_inside_a_query_about_something_else_is_no_card(
+    index: SearchIndex, query: str
+) -> None:
+    """The name lends the query no more confidence than the share of the other words its
+    paper holds: a list to choose from at most."""
+    result = index.search(query, 25)
+    assert decide(result) != "card"
+    assert result.confidence < 0.85
+
+
 def test_a_citation_with_an_arxiv_id_the_list_lacks_is_found_by_its_title(
     index: SearchIndex,
 ) -> None:
