@@ -597,6 +597,8 @@ class SearchIndex:
                 self._score_names(part, scores, why, 0.5, found)
                 for i in found:
                     name_words[i].update(ws)
+            if not name_words:
+                self._score_initials(rest, stop, scores, why, name_words)
         years = [int(y) for y in _YEAR.findall(text)]
         # A word said twice asks for nothing more (and a pasted wall of one word is cheap).
         concepts = list(
@@ -884,6 +886,29 @@ class SearchIndex:
         if found is not None:
             found.update(bonus)
         return bool(named)
+
+    def _score_initials(
+        self,
+        rest: list[str],
+        stop: frozenset[str],
+        scores: dict[int, float],
+        why: dict[int, str],
+        name_words: dict[int, set[str]],
+    ) -> None:
+        """A query spelling out a nickname or a title head letter by letter ("retrieval
+        augmented generation" is RAG, "chain of thought" CoT, "receptance weighted key
+        value" RWKV) counts as naming it inside a longer query."""
+        if not 3 <= len(rest) <= 6 or not all(w.isalpha() and w.isascii() for w in rest):
+            return
+        for ws in (rest, [w for w in rest if w not in stop]):
+            initials = "".join(w[0] for w in ws)
+            if len(initials) < 3:
+                continue
+            for i, weight, kind in self._named(initials):
+                if kind in ("nickname", "title head") and i not in name_words:
+                    scores[i] += weight * 0.5
+                    why.setdefault(i, kind)
+                    name_words[i].update(rest)
 
     def _others_held(self, concepts: list[Concept], name: set[str], i: int) -> float:
         """The share of a query's meaningful words outside a name it holds that paper `i`

@@ -11,6 +11,7 @@ from bot.catalogue.aliases import read_aliases
 from bot.chinese import read_glossary
 from bot.metadata.models import Facts, PaperMetadata
 from bot.models import Catalogue
+from bot.retrieval import stem
 from bot.search import AuthorIndex, SearchIndex, compact, decide, normalise, rank_sections, words
 from tests.conftest import DATA
 from tests.fake_metadata import abstract_of
@@ -253,6 +254,39 @@ def test_a_name_inside_a_query_about_something_else_is_no_card(
     result = index.search(query, 25)
     assert decide(result) != "card"
     assert result.confidence < 0.85
+
+
+@pytest.mark.parametrize(
+    ("query", "paper_id"),
+    [
+        (
+            "retrieval augmented generation",
+            "retrieval-augmented-generation-for-knowledge-intens-a107e7a2",
+        ),
+        (
+            "reinforcement learning from human feedback",
+            "training-language-models-to-follow-instructions-wit-758a7cda",
+        ),  # RLHF
+        ("dense passage retrieval", "2004.04906"),  # DPR
+    ],
+)
+def test_a_query_spelling_out_a_nickname_finds_its_paper_first(
+    index: SearchIndex, query: str, paper_id: str
+) -> None:
+    result = index.search(query, 25)
+    assert result.best is not None and result.best.paper.id == paper_id
+
+
+def test_words_no_title_holds_find_papers_through_the_fields_other_words(
+    index: SearchIndex,
+) -> None:
+    """`[english]` of the glossary: "compression" is work on efficient models, "decoding"
+    is sampling; an abbreviation's plural is the abbreviation (`rnns`, `llms`)."""
+    best = index.search("survey of model compression", 25).best
+    assert best is not None and best.paper.id == "2312.03863"
+    decoding = index.search("decoding strategies for text generation", 25).best
+    assert decoding is not None and decoding.paper.id in {"1904.09751", "1610.02424"}
+    assert stem("rnns") == "rnn" and stem("llms") == "llm" and stem("models") == "model"
 
 
 def test_a_citation_with_an_arxiv_id_the_list_lacks_is_found_by_its_title(
