@@ -590,13 +590,19 @@ class SearchIndex:
         if len(groups) > 1 and not named:
             rest = self._score_contexts(groups, scores)
             stop = STOP | self.glossary.stop
+            nearly: dict[int, set[str]] = defaultdict(set)
             for part, ws in _phrases(rest):
                 if ws[0] in stop or ws[-1] in stop:  # "is lora" nearly spells "s-lora"
                     continue
                 found: set[int] = set()
-                self._score_names(part, scores, why, 0.5, found)
+                exactly = self._score_names(part, scores, why, 0.5, found)
                 for i in found:
-                    name_words[i].update(ws)
+                    (name_words if exactly else nearly)[i].update(ws)
+            # A paper named exactly is named by those words only: "lora 量化" nearly spells
+            # "lora" too, but 量化 is a word of its own.
+            for i, ws in nearly.items():
+                if i not in name_words:
+                    name_words[i] = ws
             if not name_words:
                 self._score_initials(rest, stop, scores, why, name_words)
         years = [int(y) for y in _YEAR.findall(text)]

@@ -244,6 +244,7 @@ def test_a_name_with_words_of_no_meaning_or_its_own_is_a_card(
         "TinyBERT: Distilling BERT for Natural Language Understanding",
         "用 lora 微调 扩散模型",  # the Chinese words count too
         "bert 用于 医学 图像 分割",
+        "bert 剪枝 蒸馏",  # "bert剪枝" nearly spells "bert": 剪枝 is still a word of its own
     ],
 )
 def test_a_name_inside_a_query_about_something_else_is_no_card(
