@@ -600,9 +600,9 @@ class SearchIndex:
                     (name_words if exactly else nearly)[i].update(ws)
             # A paper named exactly is named by those words only: "lora 量化" nearly spells
             # "lora" too, but 量化 is a word of its own.
-            for i, ws in nearly.items():
+            for i, spelt in nearly.items():
                 if i not in name_words:
-                    name_words[i] = ws
+                    name_words[i] = spelt
             if not name_words:
                 self._score_initials(rest, stop, scores, why, name_words)
         years = [int(y) for y in _YEAR.findall(text)]
