@@ -31,6 +31,7 @@ _WORD = re.compile(r"[^\W_]+")
 _CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]+")
 _K1 = 1.2
 _PART = 0.6  # how much a rendering counts that is part of a longer one
+_RELATED = 0.8  # how much another English word for the same thing counts (`sampling`: `decoding`)
 # Words that carry no meaning in a query or a title ("what should I read about ...").
 STOP = frozenset(
     """a an the of in on for to with by from at as and or is are was were be been it its this
@@ -38,15 +39,23 @@ STOP = frozenset(
     would will shall may might must i me my we our you your any some there here about into over
     under than then so such not no vs via per each paper papers article articles read reading
     recommend recommended show find list give tell know known good best main key work works
-    please pls like other more most also using use used""".split()
+    please pls like other more most also using use used handle handles handling deal
+    deals""".split()
 )
 _stemmer = Stemmer.Stemmer("english")
+_VOWEL = re.compile("[aeiouy]")
 
 
 @lru_cache(maxsize=1 << 16)
 def stem(word: str) -> str:
-    """The Snowball (Porter 2) stem of a folded English word; digits stay as they are."""
-    return word if word.isdigit() else str(_stemmer.stemWord(word))
+    """The Snowball (Porter 2) stem of a folded English word; digits stay as they are. The
+    plural of an abbreviation loses its s, which Snowball keeps for want of a vowel (`rnns`,
+    `llms`)."""
+    if word.isdigit():
+        return word
+    if len(word) >= 3 and word[-1] == "s" and not _VOWEL.search(word[:-1]):
+        return word[:-1]
+    return str(_stemmer.stemWord(word))
 
 
 def _fold(text: str) -> str:
@@ -68,6 +77,8 @@ class Analyser:
 
     def __init__(self, glossary: Glossary) -> None:
         self.glossary = glossary
+        # The glossary's English entries by stem too: `documents` finds `document`'s.
+        self._related = {stem(k): vs for k, vs in glossary.english.items()}
 
     def terms(self, text: str) -> list[str]:
         """The index terms of a document field: English words stemmed, stop words out,
@@ -101,21 +112,35 @@ class Analyser:
         return self._concept(word, [(word,)], self.glossary.english_of(word))
 
     def _english(self, word: str) -> Concept:
-        return self._concept(word, [(stem(word),)], self.glossary.english.get(word, ()))
+        """An English word, with the glossary's other words for it (an abbreviation's
+        expansion, a synonym of the field), which count a little less than the word."""
+        st = stem(word)
+        renderings = self.glossary.english.get(word) or self._related.get(st, ())
+        return self._concept(word, [(st,)], renderings, _RELATED)
 
     def _concept(
-        self, word: str, alternatives: list[tuple[str, ...]], renderings: Iterable[str]
+        self,
+        word: str,
+        alternatives: list[tuple[str, ...]],
+        renderings: Iterable[str],
+        rendered: float = 1.0,
     ) -> Concept:
+        """A concept of a word's own terms (`alternatives`) and its renderings' terms, which
+        count `rendered`."""
+        own = len(alternatives)
         for rendering in renderings:
             terms = tuple(self.terms(rendering))
             if terms and terms not in alternatives:
                 alternatives.append(terms)
         # A rendering that is part of a longer one ("long" of "long context") is vaguer.
         factors = tuple(
-            _PART
-            if any(set(alt) < set(other) for other in alternatives if other is not alt)
-            else 1.0
-            for alt in alternatives
+            (1.0 if k < own else rendered)
+            * (
+                _PART
+                if any(set(alt) < set(other) for other in alternatives if other is not alt)
+                else 1.0
+            )
+            for k, alt in enumerate(alternatives)
         )
         return Concept(word, tuple(alternatives), factors)
 
@@ -224,13 +249,7 @@ class FieldIndex:
         coverage: dict[int, float] = {}
         total = 0.0
         for concept in concepts:
-            # A concept weighs what its rarest rendering the index knows weighs; one the
-            # index knows nothing of weighs most ("banana" is all the query asked for).
-            known = [alt for alt in concept.alternatives if any(t in self._ids for t in alt)]
-            weight = max(
-                (sum(self.idf(t) for t in alt) / len(alt) for alt in known),
-                default=self.max_idf,
-            )
+            weight = self._weight(concept)
             total += weight
             best_score: dict[int, float] = {}
             best_share: dict[int, float] = {}
@@ -259,6 +278,27 @@ class FieldIndex:
         if total:
             coverage = {d: c / total for d, c in coverage.items()}
         return Ranked(scores, coverage, total)
+
+    def _weight(self, concept: Concept) -> float:
+        """A concept weighs what its rarest rendering the index knows weighs; one the index
+        knows nothing of weighs most ("banana" is all the query asked for)."""
+        known = [alt for alt in concept.alternatives if any(t in self._ids for t in alt)]
+        return max(
+            (sum(self.idf(t) for t in alt) / len(alt) for alt in known), default=self.max_idf
+        )
+
+    def coverage(self, concepts: Iterable[Concept], doc: int) -> float:
+        """The share of some concepts' weight one document holds, as `rank` counts it (1 for
+        no concepts: nothing asked, nothing missing)."""
+        total = held = 0.0
+        for concept in concepts:
+            weight = self._weight(concept)
+            total += weight
+            held += weight * max(
+                factor * sum(1 for t in alt if self.fields_of(t, doc)) / len(alt)
+                for alt, factor in zip(concept.alternatives, concept.factors, strict=True)
+            )
+        return held / total if total else 1.0
 
     def fields_of(self, term: str, doc: int) -> list[str]:
         """The fields of a document that hold a term."""

@@ -38,7 +38,7 @@ from bot.chinese import Glossary
 from bot.citations import Citation, arxiv_doi, link_keys, parse_citation, slug_words
 from bot.metadata.models import PaperMetadata
 from bot.models import Catalogue, Paper, Section
-from bot.retrieval import Analyser, Concept, FieldIndex, stem
+from bot.retrieval import STOP, Analyser, Concept, FieldIndex, stem
 
 _WORD = re.compile(r"[^\W_]+")
 _CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
@@ -57,6 +57,7 @@ _FLOOR = 0.45  # hits below this share of the best one are not offered
 _BROWSE_FLOOR = 0.05  # ... except when browsing a topic
 _BM25 = 60.0  # the BM25F score of the best paper, beside the name and word matching's 100
 _NAMED_BM25 = 0.3  # a query that is a name: the words' ranking only orders the namesakes
+_NAME_INSIDE = 0.5  # a name inside a longer query none of whose other words the paper holds
 _ALL_WORDS = 0.97  # word matching that found (nearly) all of a query's words
 _NEAR = 75.0  # a near spelling of a query word counts from this similarity (0-100)
 _SPELT_TRUST = 0.9  # a near name or words matched fuzzily are trusted a little less
@@ -584,10 +585,26 @@ class SearchIndex:
         self._score_words([g for g in groups if not _CJK.match(g[0])], scores)
         exact_words = max(scores.values(), default=0.0) / 100.0
         named = self._score_names(compact(text), scores, why, 1.0)
-        if len(groups) > 1 and not named:  # a name inside a longer query: "what is qlora"
+        # A name inside a longer query ("what is qlora"): the words of it, by paper named.
+        name_words: dict[int, set[str]] = defaultdict(set)
+        if len(groups) > 1 and not named:
             rest = self._score_contexts(groups, scores)
-            for part in _phrases(rest):
-                self._score_names(part, scores, why, 0.5)
+            stop = STOP | self.glossary.stop
+            nearly: dict[int, set[str]] = defaultdict(set)
+            for part, ws in _phrases(rest):
+                if ws[0] in stop or ws[-1] in stop:  # "is lora" nearly spells "s-lora"
+                    continue
+                found: set[int] = set()
+                exactly = self._score_names(part, scores, why, 0.5, found)
+                for i in found:
+                    (name_words if exactly else nearly)[i].update(ws)
+            # A paper named exactly is named by those words only: "lora 量化" nearly spells
+            # "lora" too, but 量化 is a word of its own.
+            for i, spelt in nearly.items():
+                if i not in name_words:
+                    name_words[i] = spelt
+            if not name_words:
+                self._score_initials(rest, stop, scores, why, name_words)
         years = [int(y) for y in _YEAR.findall(text)]
         # A word said twice asks for nothing more (and a pasted wall of one word is cheap).
         concepts = list(
@@ -613,9 +630,16 @@ class SearchIndex:
             basis = WORDS
             confidence = ranked.coverage.get(top_i, 0.0)
             if exact_words >= _ALL_WORDS:  # every word found by the name and word matching
-                confidence = max(confidence, _SPELT_TRUST)
+                # ... that saw no Chinese: those words are the ranked retrieval's to find
+                latin = {w for g in groups if not _CJK.match(g[0]) for w in g}
+                held = self._others_held(concepts, latin, top_i)
+                confidence = max(confidence, _SPELT_TRUST * held)
             if why.get(top_i) in (*_SPELT_NAMES, "title", "author"):
-                confidence = max(confidence, min(1.0, scores[top_i] / 100.0) * _SPELT_TRUST)
+                sure = min(1.0, scores[top_i] / 100.0) * _SPELT_TRUST
+                if top_i in name_words:  # "bert for protein folding": a list at most
+                    held = self._others_held(concepts, name_words[top_i], top_i)
+                    sure *= _NAME_INSIDE + (1 - _NAME_INSIDE) * held
+                confidence = max(confidence, sure)
             if card_lead == 0.0:  # a link's title slug: the words are the title's
                 lead = max(lead, 0.5)
         if confidence < LIST_FLOOR:
@@ -840,10 +864,16 @@ class SearchIndex:
         return out
 
     def _score_names(
-        self, qc: str, scores: dict[int, float], why: dict[int, str], scale: float
+        self,
+        qc: str,
+        scores: dict[int, float],
+        why: dict[int, str],
+        scale: float,
+        found: set[int] | None = None,
     ) -> bool:
         """Add a bonus (times `scale`) for a query that is a name of the paper or, when it
-        names no paper exactly, nearly one. Return whether it named one exactly."""
+        names no paper exactly, nearly one; the papers given one are added to `found`.
+        Return whether it named one exactly."""
         if len(qc) < 2:
             return False
         bonus: dict[int, tuple[float, str]] = {}
@@ -859,7 +889,45 @@ class SearchIndex:
         for i, (value, reason) in bonus.items():
             scores[i] += value * scale
             why.setdefault(i, reason)
+        if found is not None:
+            found.update(bonus)
         return bool(named)
+
+    def _score_initials(
+        self,
+        rest: list[str],
+        stop: frozenset[str],
+        scores: dict[int, float],
+        why: dict[int, str],
+        name_words: dict[int, set[str]],
+    ) -> None:
+        """A query spelling out a nickname or a title head letter by letter ("retrieval
+        augmented generation" is RAG, "chain of thought" CoT, "receptance weighted key
+        value" RWKV) counts as naming it inside a longer query."""
+        if not 3 <= len(rest) <= 6 or not all(w.isalpha() and w.isascii() for w in rest):
+            return
+        for ws in (rest, [w for w in rest if w not in stop]):
+            initials = "".join(w[0] for w in ws)
+            if len(initials) < 3:
+                continue
+            for i, weight, kind in self._named(initials):
+                if kind in ("nickname", "title head") and i not in name_words:
+                    scores[i] += weight * 0.5
+                    why.setdefault(i, kind)
+                    name_words[i].update(rest)
+
+    def _others_held(self, concepts: list[Concept], name: set[str], i: int) -> float:
+        """The share of a query's meaningful words outside a name it holds that paper `i`
+        also holds. A name inside a longer query is only as sure as the rest of it: `gpt-3
+        for predicting stock prices` asks for no paper on few-shot learning. Words of no
+        meaning do not count (`bert paper`, `mamba 是什么`), nor does one word alone beside
+        the name, which says who made it or what it is (`openai codex`, `mmlu benchmark`)."""
+        others = [
+            c
+            for c in concepts
+            if c.word not in name and not (_CJK.match(c.word) and any(c.word in w for w in name))
+        ]
+        return self._fields.coverage(others, i) if len(others) > 1 else 1.0
 
     def closest(self, query: str, limit: int = 3) -> list[Paper]:
         """The titles nearest to a query that matched nothing (rapidfuzz WRatio), to offer
@@ -985,11 +1053,11 @@ def _matched_field(paper: Paper, qwords: set[str]) -> str:
     return "title"
 
 
-def _phrases(joined: list[str]) -> Iterable[str]:
-    """Runs of one to three neighbouring words, written together."""
+def _phrases(joined: list[str]) -> Iterable[tuple[str, list[str]]]:
+    """Runs of one to three neighbouring words, written together, with their words."""
     for n in (1, 2, 3):
         for k in range(len(joined) - n + 1):
-            yield "".join(joined[k : k + n])
+            yield "".join(joined[k : k + n]), joined[k : k + n]
 
 
 def _repo_name(url: str) -> str | None:

@@ -10,7 +10,7 @@ import pytest
 
 from bot.chinese import Glossary, all_words, read_glossary
 from bot.models import Catalogue
-from bot.retrieval import Analyser
+from bot.retrieval import STOP, Analyser
 from tests.conftest import DATA
 
 CJK = re.compile(r"[\u3400-\u9fff]")
@@ -74,3 +74,39 @@ def test_segmentation_keeps_glossary_terms_whole(
     glossary: Glossary, text: str, words: list[str]
 ) -> None:
     assert glossary.segment(text) == words
+
+
+def test_english_entries_are_words_of_the_field_with_other_words_for_them(
+    glossary: Glossary,
+) -> None:
+    """`[english]`: an abbreviation, a synonym or a spelling a reader types, each with other
+    words of the list's vocabulary for the same thing."""
+    analyser = Analyser(glossary)
+    assert len(glossary.english) >= 40
+    bad_keys = [
+        k
+        for k in glossary.english
+        if not re.fullmatch(r"[a-z][a-z0-9]*", k) or k in STOP or k in glossary.stop
+    ]
+    assert bad_keys == []
+    bad = [
+        (k, v)
+        for k, vs in glossary.english.items()
+        for v in vs
+        if not v.isascii() or not analyser.terms(v) or analyser.terms(v) == analyser.terms(k)
+    ]
+    assert bad == []
+
+
+def test_an_english_word_is_looked_up_by_its_stem_and_its_renderings_count_less(
+    glossary: Glossary,
+) -> None:
+    analyser = Analyser(glossary)
+    (concept,) = analyser.concepts("documents")
+    assert concept.alternatives[0] == ("document",)
+    assert ("context",) in concept.alternatives
+    assert concept.factors[0] == 1.0
+    assert all(0 < f < 1 for f in concept.factors[1:])
+    (llm,) = analyser.concepts("llms")  # an abbreviation's plural: Snowball keeps its s
+    assert llm.alternatives[0] == ("llm",)
+    assert ("larg", "languag", "model") in llm.alternatives

@@ -11,6 +11,7 @@ from bot.catalogue.aliases import read_aliases
 from bot.chinese import read_glossary
 from bot.metadata.models import Facts, PaperMetadata
 from bot.models import Catalogue
+from bot.retrieval import stem
 from bot.search import AuthorIndex, SearchIndex, compact, decide, normalise, rank_sections, words
 from tests.conftest import DATA
 from tests.fake_metadata import abstract_of
@@ -210,6 +211,83 @@ def test_papers_by_author_in_list_order(full: Catalogue) -> None:
 )
 def test_decide_card_list_or_none(index: SearchIndex, query: str, decision: str) -> None:
     assert decide(index.search(query, 25)) == decision
+
+
+@pytest.mark.parametrize(
+    ("query", "paper_id"),
+    [
+        ("rwkv paper", "2305.13048"),
+        ("bert paper", "bert-pre-training-of-deep-bidirectional-transformer-e80dd0d8"),
+        ("mamba 是什么", "2312.00752"),
+        ("what is lora", "2106.09685"),
+        ("lora 论文", "2106.09685"),
+        ("openai codex", "2107.03374"),  # one word beside a name says who made it
+        ("lora low rank adaptation", "2106.09685"),  # the other words are the paper's
+        ("iclr 2022 lora", "2106.09685"),
+        ("tri dao mamba", "2312.00752"),
+    ],
+)
+def test_a_name_with_words_of_no_meaning_or_its_own_is_a_card(
+    index: SearchIndex, query: str, paper_id: str
+) -> None:
+    result = index.search(query, 25)
+    assert result.best is not None and result.best.paper.id == paper_id
+    assert decide(result) == "card"
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        "bert for protein folding alphafold",
+        "reinforcement learning from ai feedback with llama 3 for robotics control",
+        "gpt-2 for generating poetry in french",
+        "TinyBERT: Distilling BERT for Natural Language Understanding",
+        "用 lora 微调 扩散模型",  # the Chinese words count too
+        "bert 用于 医学 图像 分割",
+        "bert 剪枝 蒸馏",  # "bert剪枝" nearly spells "bert": 剪枝 is still a word of its own
+    ],
+)
+def test_a_name_inside_a_query_about_something_else_is_no_card(
+    index: SearchIndex, query: str
+) -> None:
+    """The name lends the query no more confidence than the share of the other words its
+    paper holds: a list to choose from at most."""
+    result = index.search(query, 25)
+    assert decide(result) != "card"
+    assert result.confidence < 0.85
+
+
+@pytest.mark.parametrize(
+    ("query", "paper_id"),
+    [
+        (
+            "retrieval augmented generation",
+            "retrieval-augmented-generation-for-knowledge-intens-a107e7a2",
+        ),
+        (
+            "reinforcement learning from human feedback",
+            "training-language-models-to-follow-instructions-wit-758a7cda",
+        ),  # RLHF
+        ("dense passage retrieval", "2004.04906"),  # DPR
+    ],
+)
+def test_a_query_spelling_out_a_nickname_finds_its_paper_first(
+    index: SearchIndex, query: str, paper_id: str
+) -> None:
+    result = index.search(query, 25)
+    assert result.best is not None and result.best.paper.id == paper_id
+
+
+def test_words_no_title_holds_find_papers_through_the_fields_other_words(
+    index: SearchIndex,
+) -> None:
+    """`[english]` of the glossary: "compression" is work on efficient models, "decoding"
+    is sampling; an abbreviation's plural is the abbreviation (`rnns`, `llms`)."""
+    best = index.search("survey of model compression", 25).best
+    assert best is not None and best.paper.id == "2312.03863"
+    decoding = index.search("decoding strategies for text generation", 25).best
+    assert decoding is not None and decoding.paper.id in {"1904.09751", "1610.02424"}
+    assert stem("rnns") == "rnn" and stem("llms") == "llm" and stem("models") == "model"
 
 
 def test_a_citation_with_an_arxiv_id_the_list_lacks_is_found_by_its_title(

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from bot.search import SearchIndex
+from bot.search import SearchIndex, decide
 from tests.search_eval.evaluate import (
     QUESTIONS,
     SETS,
@@ -70,6 +70,26 @@ def test_negatives_get_no_card_and_cards_are_right(index: SearchIndex) -> None:
     shown = decisions(index, every)
     assert shown.cards >= 300
     assert shown.card_precision >= 0.98
+
+
+def test_a_name_inside_a_negative_lends_it_no_card(index: SearchIndex) -> None:
+    """The negatives that carry a listed name inside a longer query about something the list
+    lacks (`gpt-2 for generating poetry in french`, `TinyBERT: Distilling BERT ...`): their
+    best hit is the name's paper, and none is answered with a card."""
+    named = [
+        (q.q, result)
+        for q in read_queries(QUESTIONS["questions"])
+        if not q.expect
+        and (result := index.search(q.q, 25)).best is not None
+        and result.best.why in ("nickname", "title head", "title", "code repository")
+    ]
+    assert len(named) >= 15
+    assert [q for q, result in named if decide(result) == "card"] == []
+
+
+def test_topic_questions_at_least_85_percent(ranked: dict) -> None:
+    scores = evaluate(ranked["bot"], read_queries(QUESTIONS["questions"]))
+    assert scores["topic"].top1 >= 0.85
 
 
 def test_noisy_abstracts_keep_every_floor() -> None:

@@ -6,8 +6,8 @@ search and two baselines; and how the bot decides (a card, a list, or nothing ma
     .venv/bin/python -m tests.search_eval.evaluate --metadata # with noisy abstracts, TL;DRs
 
 Name sets (`queries.toml`, `holdout.toml`): one right paper a query. Question sets
-(`questions.toml`, `questions_holdout.toml`, issue 11): every acceptable paper listed, and
-negatives (`expect = []`) whose answer must not be a card.
+(`questions.toml`, `questions_holdout.toml`, `questions_holdout2.toml`, issue 11): every
+acceptable paper listed, and negatives (`expect = []`) whose answer must not be a card.
 """
 
 from __future__ import annotations
@@ -36,6 +36,8 @@ SETS = {"evaluation": HERE / "queries.toml", "held-out": HERE / "holdout.toml"}
 QUESTIONS = {
     "questions": HERE / "questions.toml",
     "questions held-out": HERE / "questions_holdout.toml",
+    # Written after the first held-out set had been scored, before the name bound it judges.
+    "questions held-out 2": HERE / "questions_holdout2.toml",
 }
 NEGATIVE = "negative"
 
