@@ -270,6 +270,10 @@ MESSAGES: Mapping[str, tuple[str, str]] = {
         "Discussion thread on each post: {thread}. Vote on the next paper a day before: {vote}.",
         "每篇发布开讨论串：{thread}。提前一天投票选下一篇：{vote}。",
     ),
+    "weekly.board": (
+        "Reading board of the papers of the week (/progress server:True): {board}.",
+        "每周论文阅读榜（/进度 服务器:True）：{board}。",
+    ),
     "weekly.on": ("on", "开启"),
     "weekly.off": ("off", "关闭"),
     "weekly.poll_question": (
@@ -426,6 +430,22 @@ MESSAGES: Mapping[str, tuple[str, str]] = {
     ),
     "weekly.status_no_thread": ("no thread: {reason}", "未开讨论串：{reason}"),
     "weekly.status_no_vote": ("no vote: {reason}", "未发起投票：{reason}"),
+    "weekly.status_thread_retry": (
+        "no thread yet (try {attempt} of {most}), will try again: {reason}",
+        "讨论串尚未开启（第 {attempt}/{most} 次尝试），将再试：{reason}",
+    ),
+    "weekly.status_thread_gave_up": (
+        "gave up on the thread after {attempts} tries: {reason}",
+        "尝试 {attempts} 次后放弃开讨论串：{reason}",
+    ),
+    "weekly.status_vote_retry": (
+        "no vote yet (try {attempt} of {most}), will try again: {reason}",
+        "投票尚未发起（第 {attempt}/{most} 次尝试），将再试：{reason}",
+    ),
+    "weekly.status_vote_gave_up": (
+        "gave up on the vote after {attempts} tries: {reason}",
+        "尝试 {attempts} 次后放弃发起投票：{reason}",
+    ),
     "weekly.status_retry": ("will retry {week}: {reason}", "将重试 {week}：{reason}"),
     "weekly.status_gave_up": ("gave up on {week}: {reason}", "已放弃 {week}：{reason}"),
     "weekly.paper_gone": ("the paper left the reading list", "这篇论文已不在阅读列表中"),

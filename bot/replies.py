@@ -826,7 +826,7 @@ def weekly_set_reply(
         when=f"<t:{int(first.timestamp())}:F>",
     )
     if state is not None:
-        text += "\n" + discussion_settings(state.thread, state.vote, "", lang)
+        text += "\n" + discussion_settings(state, lang, statuses=False)
     if missing:
         text += "\n" + t(lang, "weekly.cant_post", permissions=missing, channel=channel)
     return notice(text)
@@ -840,18 +840,28 @@ def weekly_show_reply(state: WeeklyState | None, now: datetime, lang: str) -> Re
     schedule = schedule_of(state)
     channel = f"<#{state.channel_id}>"
     status = weekly_status(channel, schedule, next_due(schedule, now), state.last_status, lang)
-    extras = discussion_settings(state.thread, state.vote, state.extras_status, lang)
+    extras = discussion_settings(state, lang, statuses=True)
     return notice(f"{status.content}\n{extras}")
 
 
-def discussion_settings(thread: bool, vote: bool, status: str, lang: str) -> str:
-    """/weekly show and set: whether posts get a thread and a vote, and how they last went."""
+def discussion_settings(state: WeeklyState, lang: str, *, statuses: bool) -> str:
+    """/weekly show and set: whether posts get a thread, a vote and the board, and (with
+    `statuses`) how the last thread and the last vote went."""
     on, off = t(lang, "weekly.on"), t(lang, "weekly.off")
-    text = t(lang, "weekly.discussion", thread=on if thread else off, vote=on if vote else off)
-    if not status:
-        return text
-    shown = Message.from_json(status).render(lang)  # a plain-text status is shown as stored
-    return text + "\n" + t(lang, "weekly.last", status=cards.escape(shown))
+    lines = [
+        t(
+            lang,
+            "weekly.discussion",
+            thread=on if state.thread else off,
+            vote=on if state.vote else off,
+        ),
+        t(lang, "weekly.board", board=on if state.board else off),
+    ]
+    for status in (state.extras_status, state.vote_status) if statuses else ():
+        if status:
+            shown = Message.from_json(status).render(lang)  # plain text is shown as stored
+            lines.append(t(lang, "weekly.last", status=cards.escape(shown)))
+    return "\n".join(lines)
 
 
 def poll_question(lang: str) -> str:

@@ -34,6 +34,7 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
+ARCHIVED_LOOKUP = 50  # the forum's most recently archived posts a resend looks through
 DAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
 
 
@@ -276,14 +277,21 @@ async def _forum_post(
     forum: discord.ForumChannel, title: str, reply: replies.Reply
 ) -> discord.Message:
     """The weekly post in a forum: a thread named after the paper with the card as its first
-    message. Forum posts take no nonce, so a resend first looks for the post it made."""
+    message. Forum posts take no nonce, so a resend first looks for the post it made: among
+    the threads it knows, the server's active threads, then the forum's recently archived
+    ones (a forum archives a quiet post after as little as an hour, and a resend may come
+    a day later, within WEEKLY_GRACE)."""
     name = thread_name(title)
-    existing = [t for t in forum.threads if t.name == name and t.owner_id == forum.guild.me.id]
+    me = forum.guild.me.id
+    existing = [t for t in forum.threads if t.name == name and t.owner_id == me]
     if not existing:
         active = await forum.guild.active_threads()
         existing = [t for t in active if t.parent_id == forum.id and t.name == name]
+    if not existing:
+        archived = forum.archived_threads(limit=ARCHIVED_LOOKUP)
+        existing = [t async for t in archived if t.name == name and t.owner_id == me]
     for thread in existing:
-        if thread.owner_id == forum.guild.me.id:
+        if thread.owner_id == me:
             return await thread.fetch_message(thread.id)  # a post's first message has its id
     view = to_view(reply)
     made = (
