@@ -193,6 +193,20 @@ async def test_a_forum_post_is_a_thread_with_the_card_made_once_even_when_resent
         assert fake.problems() == []
 
 
+async def test_a_forum_post_is_made_without_read_message_history(
+    tmp_path: Path, library: Library
+) -> None:
+    async with FakeDiscord(guilds=[_forum_guild()]) as fake:
+        fake.deny("forum", "read_message_history")  # the archived posts cannot be listed
+        async with bot_running(tmp_path / "db", library) as bot:
+            await set_weekly(fake, channel="forum")
+            await weekly(bot).tick(MONDAY_0900_BERLIN)
+            state = await bot.store.weekly_state(fake.guilds[0].id)
+            assert state is not None and state.done_key == "2026-W49"
+        assert len(fake.threads) == 1 and len(thread_requests(fake)) == 1
+        assert fake.problems() == []
+
+
 def _forum_guild() -> Guild:
     ids = iter(range(10**17, 10**17 + 10))
     return Guild(

@@ -429,7 +429,8 @@ class FakeDiscord:
         self.files: dict[str, bytes] = {}  # uploaded attachments by id
         self.forbidden: list[str] = []  # requests the bot could not make where it is not
         self.threads: dict[int, Thread] = {}
-        # Permissions the bot lacks, by channel id: "create_public_threads", "send_polls".
+        # Permissions the bot lacks, by channel id: "create_public_threads", "send_polls",
+        # "read_message_history" (only listing archived threads checks it).
         self.denied: dict[int, set[str]] = {}
         self.interactions: list[FakeInteraction] = []
         self.commands: dict[int | None, list[Json]] = {}  # synced, by guild id (None: global)
@@ -580,7 +581,8 @@ class FakeDiscord:
         return place
 
     def deny(self, channel: Channel | int | str, permission: str) -> None:
-        """Take a permission ("create_public_threads", "send_polls") from the bot in a channel."""
+        """Take a permission ("create_public_threads", "send_polls", "read_message_history")
+        from the bot in a channel."""
         self.denied.setdefault(self.channel(channel).id, set()).add(permission)
 
     def vote(self, message: Message, answer_id: int, user: User | None = None) -> None:
@@ -1280,6 +1282,8 @@ class FakeDiscord:
         """A channel's archived public threads, most recently archived first, `limit` (2 to
         100, default 50) a page, those archived before `before` (an ISO8601 time) only."""
         channel = self._channel_or_404(call)
+        if "read_message_history" in self.denied.get(channel.id, ()):
+            raise _Failure(403, 50013, "Missing Permissions")
         limit = int(call.query.get("limit", 50))
         if not 2 <= limit <= 100:
             raise _Failure(400, 50035, "Invalid Form Body", ["limit: must be 2 to 100"])
