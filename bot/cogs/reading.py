@@ -51,6 +51,7 @@ class ReadingGroup(app_commands.Group, name="reading", description="Your marked 
         if guild_id is None:
             await send(interaction, replies.board_server_only(lang))
             return
+        await interaction.response.defer(ephemeral=True, thinking=True)  # a write may wait
         await self.bot.store.set_sharing(interaction.user.id, guild_id, show_name)
         state = await self.bot.store.weekly_state(guild_id)
         on = state is not None and state.board
@@ -87,15 +88,23 @@ class Reading(commands.Cog):
     async def progress(
         self, interaction: discord.Interaction, section: str | None = None, server: bool = False
     ) -> None:
-        if (guild_id := server_of(interaction)) is not None:
-            # Using their marks here makes them one of this server's readers on its board.
-            await self.bot.store.note_reader_server(interaction.user.id, guild_id)
+        # Using their marks in a server (with the bot) makes the reader one of its readers
+        # on its board. A write may wait for a catalogue swap: the board acknowledges first,
+        # and the reader's own progress is answered before it is noted.
+        guild_id = server_of(interaction)
+        lang = lang_of(interaction.locale)
         if server:
+            if guild_id is None:
+                await send(interaction, replies.board_server_only(lang))
+                return
+            await interaction.response.defer(ephemeral=True, thinking=True)
+            await self.bot.store.note_reader_server(interaction.user.id, guild_id)
             await send(interaction, await server_board(self.bot, interaction, 0))
             return
         marks = await self.bot.store.reading_marks(interaction.user.id)
-        lang = lang_of(interaction.locale)
         await send(interaction, replies.progress_reply(self.bot.library, marks, section, lang))
+        if guild_id is not None:
+            await self.bot.store.note_reader_server(interaction.user.id, guild_id)
 
     @everywhere
     @app_commands.command(name="next", description="The first paper you have not read yet")

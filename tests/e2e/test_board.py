@@ -17,7 +17,8 @@ from tests.fake_discord.server import Message
 
 
 async def board(fake: FakeDiscord, user: User | None = None, locale: str = "en-US") -> Message:
-    answer = await (await fake.slash("progress", {"server": True}, user=user, locale=locale)).wait()
+    slash = await fake.slash("progress", {"server": True}, user=user, locale=locale)
+    answer = await slash.wait(edited=True)
     assert answer.message is not None and answer.message.ephemeral
     return answer.message
 
@@ -49,7 +50,9 @@ async def test_the_board_counts_readers_and_names_only_those_who_share(
     for reader in (sharer, quiet):
         clicked = await (await fake.click(post, f"rl:read:{paper_id}", user=reader)).wait()
         assert clicked.message is not None and clicked.message.content.startswith("Marked as read")
-    shared = await (await fake.slash("reading share", {"show_name": True}, user=sharer)).wait()
+    shared = await (await fake.slash("reading share", {"show_name": True}, user=sharer)).wait(
+        edited=True
+    )
     assert shared.message is not None and shared.message.ephemeral
     assert shared.message.content.startswith("Your name is now shown")
 
@@ -84,9 +87,9 @@ async def test_sharing_stops_the_name_not_the_count(fake: FakeDiscord, bot: Test
     await weekly(bot).tick(MONDAY_0900_BERLIN)
     [post] = posts(fake)
     await click_text(fake, post, f"rl:read:{paper_of(post)}")
-    await (await fake.slash("reading share", {"show_name": True})).wait()
+    await (await fake.slash("reading share", {"show_name": True})).wait(edited=True)
     assert f"<@{fake.member.id}>" in description(await board(fake))
-    stopped = await (await fake.slash("reading share", {"show_name": False})).wait()
+    stopped = await (await fake.slash("reading share", {"show_name": False})).wait(edited=True)
     assert stopped.message is not None and "no longer shown" in stopped.message.content
     shown = description(await board(fake))
     assert "read by 1 member" in shown and f"<@{fake.member.id}>" not in shown
