@@ -83,6 +83,15 @@ _FORCE = re.compile(r"^(?:force|强制)(?:\s*[:=]\s*(?:true|yes|1)|\s+(?:true|ye
 # CatalogueError as a reload does when it keeps the current list.
 Reloader = Callable[[Library, bool], tuple["CatalogueDiff | None", Library]]
 
+_SERVER = re.compile(r"(?:server|服务器)(?::(?:true|on))?")  # /progress server:True
+_BOARD = re.compile(r"(?:board|阅读榜):\S*", re.IGNORECASE)  # /weekly set ... board:True
+
+
+def _switch(text: str) -> bool | None:
+    """`on`, `true` (True), `off`, `false` (False), as typed for a switch; None otherwise."""
+    word = text.strip().casefold().removeprefix("show_name:").removeprefix("显示名字:")
+    return {"on": True, "true": True, "off": False, "false": False}.get(word)
+
 
 @dataclass
 class ConsoleReader:
@@ -113,6 +122,22 @@ class ConsoleServer:
 
     clock: Callable[[], datetime]
     state: WeeklyState | None = None
+    posted: list[tuple[str, str]] = field(default_factory=list)  # /weekly now, newest first
+    sharing: bool = False  # the console reader shows their name on the board
+
+    def board(self, library: Library, marks: list[Mark], asker: int, lang: str) -> Reply:
+        """`/progress server`: the console server's board, the console reader its one reader."""
+        on = self.state is not None and self.state.board
+        reads = [(m.paper_id, asker, self.sharing) for m in marks if m.read_at is not None]
+        return replies.board_reply(library, on, self.posted, reads, 0, asker, lang)
+
+    def share(self, arg: str, lang: str) -> Reply:
+        """`/reading share on` (or off): the console reader's name on the board."""
+        value = _switch(arg)
+        if value is None:
+            return replies.notice(t(lang, "console.share_usage"))
+        self.sharing = value
+        return replies.share_reply(value, self.state is not None and self.state.board, lang)
 
     def weekly(self, library: Library, arg: str, rng: random.Random, lang: str) -> Reply:
         """`/weekly set monday 09:00 Asia/Shanghai`, `show`, `off` or `now`."""
@@ -136,10 +161,13 @@ class ConsoleServer:
             if claimed is None or paper is None:
                 return replies.notice(t(lang, "weekly.no_papers"))
             self.state = claimed[0]
+            self.posted.insert(0, (paper.id, paper.title))
             return replies.weekly_post(library, paper, lang)
         return replies.notice(t(lang, "console.weekly_usage"))
 
     def _set(self, words: list[str], now: datetime, lang: str) -> Reply:
+        board = next((_switch(w.partition(":")[2]) for w in words if _BOARD.match(w)), None)
+        words = [w for w in words if not _BOARD.match(w)]
         if len(words) < 2:
             return replies.notice(t(lang, "console.weekly_usage"))
         try:
@@ -156,7 +184,7 @@ class ConsoleServer:
             )  # fmt: skip
         self.state = replace(
             self.state, weekday=schedule.weekday, at=at, tz=schedule.tz, enabled=True,
-            active_from=now,
+            active_from=now, board=self.state.board if board is None else board,
         )  # fmt: skip
         first = next_due(schedule, now)
         return replies.weekly_set_reply(
@@ -208,6 +236,9 @@ def answer(
         session = server or ConsoleServer(lambda: datetime.now(UTC))
         return session.weekly(library, arg, rng, lang)
     if name == "progress":
+        if _SERVER.fullmatch(arg.strip().casefold()):
+            session = server or ConsoleServer(lambda: datetime.now(UTC))
+            return session.board(library, marks, asker, lang)
         return replies.progress_reply(library, marks, arg.strip() or None, lang)
     if name == "next":
         return replies.next_reply(library, marks, arg.strip() or None, lang)
@@ -217,6 +248,9 @@ def answer(
             return replies.export_reply(library, marks, lang)
         if sub == "forget":
             return replies.forget_prompt(marks, asker, lang)
+        if sub.partition(" ")[0] in ("share", "公开"):
+            session = server or ConsoleServer(lambda: datetime.now(UTC))
+            return session.share(sub.partition(" ")[2], lang)
         return replies.reading_list_reply(library, marks, 0, asker, lang)
     if name == "reload":
         if reload is None:
@@ -320,7 +354,7 @@ def press(
     return action.reply
 
 
-_READER_IDS = ("rl:read:", "rl:save:", "rl:mine:", "rl:forget:", "rl:del:")
+_READER_IDS = ("rl:read:", "rl:save:", "rl:mine:", "rl:forget:", "rl:del:", "rl:board:")
 
 
 def _press_reader(

@@ -145,6 +145,11 @@ MESSAGES: Mapping[str, tuple[str, str]] = {
         "This console cannot preview /reload: start it with `readinglist-bot ask`.",
         "这个控制台无法预览 /重新加载：请用 `readinglist-bot ask` 启动。",
     ),
+    "console.share_usage": (
+        "In the console: /reading share on, or /reading share off (your name on the console "
+        "server's reading board).",
+        "在控制台中：/阅读记录 公开 on 或 /阅读记录 公开 off（在控制台服务器的阅读榜上公开你的名字）。",
+    ),
     "console.button_off": ("That button is off.", "这个按钮当前不可用。"),
     "console.bad_locale": (
         "unknown locale {locale}: use a Discord locale such as en-US or zh-CN",
@@ -286,6 +291,10 @@ MESSAGES: Mapping[str, tuple[str, str]] = {
         "Discussion thread on each post: {thread}. Vote on the next paper a day before: {vote}.",
         "每篇发布开讨论串：{thread}。提前一天投票选下一篇：{vote}。",
     ),
+    "weekly.board": (
+        "Reading board of the papers of the week (/progress server:True): {board}.",
+        "每周论文阅读榜（/进度 服务器:True）：{board}。",
+    ),
     "weekly.on": ("on", "开启"),
     "weekly.off": ("off", "关闭"),
     "weekly.poll_question": (
@@ -410,8 +419,10 @@ MESSAGES: Mapping[str, tuple[str, str]] = {
     "forget.nothing": ("Nothing is stored about you.", "没有存储任何关于你的信息。"),
     "forget.confirm": (
         "This deletes everything stored about you: {n} marked papers (read and saved, with "
-        "their times). It cannot be undone.",
-        "这将删除存储的关于你的所有信息：{n} 篇标记过的论文（已读和稍后阅读及其时间），且无法撤销。",
+        "their times), and the servers where they count on the reading board (with whether "
+        "your name is shown there). It cannot be undone.",
+        "这将删除存储的关于你的所有信息：{n} 篇标记过的论文（已读和稍后阅读及其时间），"
+        "以及它们计入阅读榜的服务器（和你是否在那里公开名字），且无法撤销。",
     ),
     "forget.done": (
         "Done: {n} marks deleted. Nothing is stored about you any more.",
@@ -420,19 +431,64 @@ MESSAGES: Mapping[str, tuple[str, str]] = {
     "about.stored": ("What is stored about you", "存储了你的哪些信息"),
     "about.stored_text": (
         "Only what you mark: for each paper you mark read or save for later, your Discord user "
-        "id, the paper's id and title, and when. Nothing else (no messages, no names). "
-        "/reading export gives you all of it, /reading forget deletes it.",
-        "只有你标记的内容：每篇你标记为已读或稍后阅读的论文，记录你的 Discord 用户 ID、论文编号和标题以及时间。"
-        "不存储其他任何信息（没有消息，没有名字）。用 /阅读记录 导出 可导出全部，用 /阅读记录 删除记录 可删除全部。",
+        "id, the paper's id and title, and when; and the ids of the servers where you used "
+        "them, so a server's reading board can count you (by name only where you turned on "
+        "/reading share). Nothing else (no messages, no names). /reading export gives you "
+        "your marks, /reading forget deletes all of it.",
+        "只有你标记的内容：每篇你标记为已读或稍后阅读的论文，记录你的 Discord 用户 ID、论文编号和标题以及时间；"
+        "以及你在哪些服务器中使用过它们（服务器 ID），以便服务器的阅读榜计入你（只有你用 /阅读记录 公开 "
+        "开启后才显示名字）。不存储其他任何信息（没有消息，没有名字）。用 /阅读记录 导出 可导出你的标记，"
+        "用 /阅读记录 删除记录 可删除全部。",
     ),
-    "help.progress": ("Your reading progress, per section.", "按章节显示你的阅读进度。"),
+    "help.progress": (
+        "Your reading progress, per section; server:True shows this server's reading board.",
+        "按章节显示你的阅读进度；服务器:True 显示本服务器的阅读榜。",
+    ),
+    "board.title": ("This server's reading board", "本服务器的阅读榜"),
+    "board.read_by": ("read by {n} members", "{n} 位成员读过"),
+    "board.read_by_one": ("read by 1 member", "1 位成员读过"),
+    "board.read_by_none": ("not read by a member yet", "还没有成员读过"),
+    "board.more_names": ("and {n} more", "等另外 {n} 人"),
+    "board.footer": (
+        "Page {page}/{pages} · {n} posted, newest first · names only of members who chose "
+        "/reading share",
+        "第 {page}/{pages} 页 · 共发布 {n} 篇，最新的在前 · 只显示用 /阅读记录 公开 选择公开的成员名字",
+    ),
+    "board.empty": (
+        "No paper of the week has been posted in this server yet.",
+        "本服务器还没有发布过每周论文。",
+    ),
+    "board.off": (
+        "The reading board is off in this server. A server manager can turn it on with "
+        "/weekly set … board:True.",
+        "本服务器的阅读榜未开启。服务器管理员可以用 /每周论文 设置 … 阅读榜:True 开启。",
+    ),
+    "board.server_only": (
+        "The reading board belongs to a server: use it in a server the bot is in.",
+        "阅读榜属于服务器：请在机器人所在的服务器中使用。",
+    ),
+    "share.on": (
+        "Your name is now shown under the counts of this server's reading board.",
+        "你的名字现在会显示在本服务器阅读榜的人数下方。",
+    ),
+    "share.off": (
+        "Your name is no longer shown on this server's reading board; what you read is still "
+        "counted, without your name.",
+        "你的名字不再显示在本服务器的阅读榜上；你读过的论文仍会计入人数，但不显示名字。",
+    ),
+    "share.board_off": (
+        "The board is off here for now: a server manager can turn it on with "
+        "/weekly set … board:True.",
+        "本服务器的阅读榜目前未开启：服务器管理员可以用 /每周论文 设置 … 阅读榜:True 开启。",
+    ),
     "help.next": (
         "The first paper you have not read, in the list's order.",
         "按列表顺序，你还没读的第一篇论文。",
     ),
     "help.reading": (
-        "Your marked papers; export them (markdown, BibTeX) or delete them.",
-        "你标记的论文；导出（markdown、BibTeX）或删除。",
+        "Your marked papers; export them (markdown, BibTeX), show your name on this server's "
+        "reading board, or delete them.",
+        "你标记的论文；导出（markdown、BibTeX）、在本服务器的阅读榜上公开名字，或删除。",
     ),
     # the weekly statuses (/weekly show) and why a post could not be sent
     "weekly.status_posted": ("posted {week}", "已发布 {week}"),
@@ -442,6 +498,22 @@ MESSAGES: Mapping[str, tuple[str, str]] = {
     ),
     "weekly.status_no_thread": ("no thread: {reason}", "未开讨论串：{reason}"),
     "weekly.status_no_vote": ("no vote: {reason}", "未发起投票：{reason}"),
+    "weekly.status_thread_retry": (
+        "no thread yet (try {attempt} of {most}), will try again: {reason}",
+        "讨论串尚未开启（第 {attempt}/{most} 次尝试），将再试：{reason}",
+    ),
+    "weekly.status_thread_gave_up": (
+        "gave up on the thread after {attempts} tries: {reason}",
+        "尝试 {attempts} 次后放弃开讨论串：{reason}",
+    ),
+    "weekly.status_vote_retry": (
+        "no vote yet (try {attempt} of {most}), will try again: {reason}",
+        "投票尚未发起（第 {attempt}/{most} 次尝试），将再试：{reason}",
+    ),
+    "weekly.status_vote_gave_up": (
+        "gave up on the vote after {attempts} tries: {reason}",
+        "尝试 {attempts} 次后放弃发起投票：{reason}",
+    ),
     "weekly.status_retry": ("will retry {week}: {reason}", "将重试 {week}：{reason}"),
     "weekly.status_gave_up": ("gave up on {week}: {reason}", "已放弃 {week}：{reason}"),
     "weekly.paper_gone": ("the paper left the reading list", "这篇论文已不在阅读列表中"),

@@ -191,3 +191,50 @@ def export_bibtex(catalogue: Catalogue, marks: Iterable[Mark]) -> str:
     """BibTeX entries of the reader's listed papers, read and saved, in the list's order."""
     papers = [e.paper for e in history(catalogue, marks) if e.paper is not None]
     return "\n\n".join(bibtex.citation(p) for p in papers) + ("\n" if papers else "")
+
+
+# --- the server board ---------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class BoardLine:
+    """One paper of the week on a server's board: how many of the server's readers read it,
+    and those of them who show their name there (user ids)."""
+
+    paper_id: str
+    title: str
+    listed: bool
+    readers: int
+    named: tuple[int, ...]
+
+
+def board(
+    catalogue: Catalogue,
+    posts: Iterable[tuple[str, str]],
+    reads: Iterable[tuple[str, int, bool]],
+) -> list[BoardLine]:
+    """A server's board: each paper its weekly posts posted (`posts`, newest first, as
+    (paper id, title then); a paper posted in two cycles once, where it was newest), with
+    how many of the server's readers read it (`reads`: paper id, user id, whether they show
+    their name there) and who of them show their name, in the order they read it."""
+    readers: dict[str, list[tuple[int, bool]]] = {}
+    for paper_id, user_id, shown in reads:
+        readers.setdefault(paper_id, []).append((user_id, shown))
+    lines: list[BoardLine] = []
+    seen: set[str] = set()
+    for paper_id, title in posts:
+        if paper_id in seen:
+            continue
+        seen.add(paper_id)
+        paper = catalogue.paper(paper_id)
+        who = dict.fromkeys(readers.get(paper_id, ()))  # one reader once, in order
+        lines.append(
+            BoardLine(
+                paper_id,
+                paper.title if paper else title,
+                paper is not None,
+                readers=len({user for user, _ in who}),
+                named=tuple(dict.fromkeys(user for user, shown in who if shown)),
+            )
+        )
+    return lines

@@ -41,6 +41,9 @@ SAVE = "rl:save"  # rl:save:<paper id>: the clicker's saved-for-later mark, on o
 DELETE = "rl:del"  # rl:del:<asker id>: remove a public card (its asker only)
 MINE = "rl:mine"  # rl:mine:<page>:<reader id>: a page of a reader's list
 FORGET = "rl:forget"  # rl:forget:<reader id>: the confirmation of /reading forget
+BOARD = "rl:board"  # rl:board:<page>:<asker id>: a page of the server's board
+BOARD_PAGE = 10  # papers a page of the server's board
+BOARD_NAMES = 10  # names shown under one paper's count (the count says how many in all)
 READING_PAGE = 10  # papers a page of /reading list
 SEARCH_PAGE = 10  # papers a page of search results
 SEARCH_LIMIT = 50  # papers a search lists at most
@@ -826,7 +829,7 @@ def weekly_set_reply(
         when=f"<t:{int(first.timestamp())}:F>",
     )
     if state is not None:
-        text += "\n" + discussion_settings(state.thread, state.vote, "", lang)
+        text += "\n" + discussion_settings(state, lang, statuses=False)
     if missing:
         text += "\n" + t(lang, "weekly.cant_post", permissions=missing, channel=channel)
     return notice(text)
@@ -840,18 +843,28 @@ def weekly_show_reply(state: WeeklyState | None, now: datetime, lang: str) -> Re
     schedule = schedule_of(state)
     channel = f"<#{state.channel_id}>"
     status = weekly_status(channel, schedule, next_due(schedule, now), state.last_status, lang)
-    extras = discussion_settings(state.thread, state.vote, state.extras_status, lang)
+    extras = discussion_settings(state, lang, statuses=True)
     return notice(f"{status.content}\n{extras}")
 
 
-def discussion_settings(thread: bool, vote: bool, status: str, lang: str) -> str:
-    """/weekly show and set: whether posts get a thread and a vote, and how they last went."""
+def discussion_settings(state: WeeklyState, lang: str, *, statuses: bool) -> str:
+    """/weekly show and set: whether posts get a thread, a vote and the board, and (with
+    `statuses`) how the last thread and the last vote went."""
     on, off = t(lang, "weekly.on"), t(lang, "weekly.off")
-    text = t(lang, "weekly.discussion", thread=on if thread else off, vote=on if vote else off)
-    if not status:
-        return text
-    shown = Message.from_json(status).render(lang)  # a plain-text status is shown as stored
-    return text + "\n" + t(lang, "weekly.last", status=cards.escape(shown))
+    lines = [
+        t(
+            lang,
+            "weekly.discussion",
+            thread=on if state.thread else off,
+            vote=on if state.vote else off,
+        ),
+        t(lang, "weekly.board", board=on if state.board else off),
+    ]
+    for status in (state.extras_status, state.vote_status) if statuses else ():
+        if status:
+            shown = Message.from_json(status).render(lang)  # plain text is shown as stored
+            lines.append(t(lang, "weekly.last", status=cards.escape(shown)))
+    return "\n".join(lines)
 
 
 def poll_question(lang: str) -> str:
@@ -893,9 +906,17 @@ HELP = (
     ("/random [section]", "help.random", "/random · /random encoder-only"),
     ("/cite query", "help.cite", "/cite attention is all you need"),
     ("Find in reading list", "help.find", "https://arxiv.org/abs/2305.13048"),
-    ("/progress [section]", "help.progress", "/progress · /progress encoder-decoder"),
+    (
+        "/progress [section] [server]",
+        "help.progress",
+        "/progress · /progress encoder-decoder",
+    ),
     ("/next [section]", "help.next", "/next · /next non-transformer"),
-    ("/reading list | export | forget", "help.reading", "/reading export"),
+    (
+        "/reading list | export | share | forget",
+        "help.reading",
+        "/reading export",
+    ),
     (
         "/weekly set | show | off | now",
         "help.weekly",
@@ -1202,9 +1223,10 @@ def export_reply(library: Library, marks: Sequence[Mark], lang: str) -> Reply:
     )
 
 
-def forget_prompt(marks: Sequence[Mark], reader: int, lang: str) -> Reply:
-    """/reading forget: what will be deleted, and the button that deletes it."""
-    if not marks:
+def forget_prompt(marks: Sequence[Mark], reader: int, lang: str, servers: int = 0) -> Reply:
+    """/reading forget: what will be deleted (the marks, and the `servers` whose boards
+    count the reader), and the button that deletes it."""
+    if not marks and not servers:
         return notice(t(lang, "forget.nothing"))
     return Reply(
         content=t(lang, "forget.confirm", n=len(marks)),
@@ -1216,3 +1238,89 @@ def forget_prompt(marks: Sequence[Mark], reader: int, lang: str) -> Reply:
 def forgotten(n: int, lang: str) -> Reply:
     """After /reading forget's confirmation."""
     return notice(t(lang, "forget.done", n=n))
+
+
+# --- the server board ---------------------------------------------------------------------
+
+
+def board_reply(
+    library: Library,
+    on: bool,
+    posts: Sequence[tuple[str, str]],
+    reads: Sequence[tuple[str, int, bool]],
+    page: int,
+    asker: int,
+    lang: str,
+) -> Reply:
+    """/progress server:True: how many of the server's readers read each paper of the week
+    (newest first, 10 a page), with the names (mentions, which ping nobody in an embed) of
+    those who chose to show them; to the asker alone. `on`: a manager turned the board on
+    (else the reply says who can)."""
+    if not on:
+        return board_off(lang)
+    lines = reading.board(library.catalogue, posts, reads)
+    if not lines:
+        return notice(t(lang, "board.empty"))
+    shown, page, pages, start = _page_of(lines, page, BOARD_PAGE)
+    rows = []
+    for n, line in enumerate(shown, start + 1):
+        title = cards.escape(cards.truncate(line.title, 150))
+        gone = " · " + t(lang, "reading.unlisted") if not line.listed else ""
+        rows.append(f"**{n}.** {title}{gone}\n  {_read_by(line.readers, lang)}")
+        if line.named:
+            names = ", ".join(f"<@{user}>" for user in line.named[:BOARD_NAMES])
+            more = len(line.named) - BOARD_NAMES
+            if more > 0:
+                names += " " + t(lang, "board.more_names", n=more)
+            rows.append(f"  {names}")
+    embed = discord.Embed(
+        title=t(lang, "board.title"),
+        description=cards.truncate("\n".join(rows), cards.DESCRIPTION_LIMIT),
+        colour=cards.COLOUR,
+    )
+    embed.set_footer(text=t(lang, "board.footer", page=page + 1, pages=pages, n=len(lines)))
+    buttons: tuple[tuple[Button, ...], ...] = ()
+    if pages > 1:
+        buttons = _page_buttons(lambda k: f"{BOARD}:{k}:{asker}", page, pages, lang)
+    return Reply(
+        embeds=(embed,),
+        buttons=buttons,
+        ephemeral=True,
+        papers=tuple(line.paper_id for line in shown),
+    )
+
+
+def _read_by(readers: int, lang: str) -> str:
+    if readers == 0:
+        return t(lang, "board.read_by_none")
+    return t(lang, "board.read_by_one") if readers == 1 else t(lang, "board.read_by", n=readers)
+
+
+def board_page(custom_id: str, clicker: int, lang: str) -> int | str:
+    """The page of the board a page button turns to, or why it does not (not the clicker's
+    board, or a damaged id)."""
+    parts = custom_id.split(":")
+    if len(parts) != 4 or not parts[2].lstrip("-").isdigit() or not parts[3].isdigit():
+        return t(lang, "section.page_invalid")
+    if int(parts[3]) != clicker:
+        return t(lang, "section.not_yours")
+    return int(parts[2])
+
+
+def board_off(lang: str) -> Reply:
+    """/progress server:True where no manager turned the board on."""
+    return notice(t(lang, "board.off"))
+
+
+def board_server_only(lang: str) -> Reply:
+    """/progress server:True or /reading share outside a server with the bot (a DM, or a
+    user install in a server the bot is not in)."""
+    return notice(t(lang, "board.server_only"))
+
+
+def share_reply(share: bool, board_on: bool, lang: str) -> Reply:
+    """/reading share: the reader's name shown on this server's board, or not any more."""
+    text = t(lang, "share.on" if share else "share.off")
+    if not board_on:
+        text += "\n" + t(lang, "share.board_off")
+    return notice(text)

@@ -28,7 +28,7 @@ import aiosqlite
 from bot.metadata.models import Facts, SourceRecord
 from bot.models import Catalogue, Paper, Problem, Section
 from bot.reading import Kind, Mark, toggled
-from bot.weekly.plan import WeeklyState
+from bot.weekly.plan import Step, WeeklyState
 
 T = TypeVar("T")
 
@@ -150,6 +150,41 @@ MIGRATIONS: tuple[str, ...] = (
         fingerprint TEXT NOT NULL,
         data BLOB NOT NULL
     );
+    """,
+    # 7: the server board (/progress server). `weekly_posts`: every weekly post a server got,
+    # with the paper's title then, filled from the current cycle's posts of the rotation for
+    # servers that posted before (their message and week unknown). `reader_servers`: the
+    # servers (with the bot) where a reader used their marks, so their reads count on that
+    # server's board, and whether they show their name there. The weekly row gets the board
+    # setting, the tries of the thread and the vote, and the vote's own status.
+    """
+    ALTER TABLE weekly ADD COLUMN board INTEGER NOT NULL DEFAULT 0;
+    ALTER TABLE weekly ADD COLUMN thread_attempts INTEGER NOT NULL DEFAULT 0;
+    ALTER TABLE weekly ADD COLUMN poll_attempts INTEGER NOT NULL DEFAULT 0;
+    ALTER TABLE weekly ADD COLUMN vote_status TEXT NOT NULL DEFAULT '';
+    CREATE TABLE weekly_posts (
+        guild_id INTEGER NOT NULL,
+        message_id INTEGER,
+        paper_id TEXT NOT NULL,
+        title TEXT NOT NULL,
+        week TEXT NOT NULL,
+        posted_at TEXT
+    );
+    CREATE UNIQUE INDEX weekly_posts_once ON weekly_posts (guild_id, message_id);
+    INSERT INTO weekly_posts (guild_id, paper_id, title, week)
+        SELECT w.guild_id, j.value, COALESCE(p.title, j.value), ''
+        FROM weekly w,
+            json_each(CASE WHEN json_valid(w.rotation) THEN w.rotation ELSE '{}' END, '$.posted') j
+        LEFT JOIN papers p ON p.id = j.value
+        WHERE j.type = 'text'
+        ORDER BY w.guild_id, j.key;
+    CREATE TABLE reader_servers (
+        user_id INTEGER NOT NULL,
+        guild_id INTEGER NOT NULL,
+        share INTEGER NOT NULL DEFAULT 0,
+        PRIMARY KEY (user_id, guild_id)
+    );
+    CREATE INDEX reader_servers_by_guild ON reader_servers (guild_id, user_id);
     """,
 )
 
@@ -411,14 +446,14 @@ class Store:
             return cur.rowcount > 0
 
     async def set_weekly_discussion(
-        self, guild_id: int, *, thread: bool | None, vote: bool | None
+        self, guild_id: int, *, thread: bool | None, vote: bool | None, board: bool | None = None
     ) -> None:
-        """Turn a server's weekly thread and vote on or off (None: leave it as it is)."""
+        """Turn a server's weekly thread, vote and board on or off (None: leave it as it is)."""
         async with self.transaction() as db:
             await db.execute(
-                "UPDATE weekly SET thread = COALESCE(?, thread), vote = COALESCE(?, vote)"
-                " WHERE guild_id = ?",
-                (thread, vote, guild_id),
+                "UPDATE weekly SET thread = COALESCE(?, thread), vote = COALESCE(?, vote),"
+                " board = COALESCE(?, board) WHERE guild_id = ?",
+                (thread, vote, board, guild_id),
             )
 
     async def disable_weekly(self, guild_id: int, *, now: datetime) -> bool:
@@ -436,11 +471,13 @@ class Store:
         change: Callable[[WeeklyState], tuple[WeeklyState, T] | None],
         *,
         now: datetime,
+        post: tuple[Step, int] | None = None,
     ) -> tuple[WeeklyState, T] | None:
         """Read a server's weekly state and store `change(state)`'s new state, in one
         transaction: what `change` decides is based on the state as it is, not as some task
         read it a while ago. None (and nothing written) when there is no such server or
-        `change` returns None."""
+        `change` returns None. `post` (a step and the message it made) is recorded in the
+        server's weekly posts in the same transaction, once per message."""
         async with self.transaction() as db:
             state = await _weekly_state(db, guild_id)
             if state is None or (changed := change(state)) is None:
@@ -448,7 +485,8 @@ class Store:
             new, result = changed
             await db.execute(
                 "UPDATE weekly SET thread_due = ?, thread_id = ?, poll_key = ?,"
-                " poll_message_id = ?, poll_candidates = ?, extras_status = ? WHERE guild_id = ?",
+                " poll_message_id = ?, poll_candidates = ?, extras_status = ?,"
+                " thread_attempts = ?, poll_attempts = ?, vote_status = ? WHERE guild_id = ?",
                 (
                     new.thread_due,
                     new.thread_id,
@@ -456,9 +494,28 @@ class Store:
                     new.poll_message_id,
                     json.dumps(list(new.poll_candidates)),
                     new.extras_status,
+                    new.thread_attempts,
+                    new.poll_attempts,
+                    new.vote_status,
                     guild_id,
                 ),
             )
+            if post is not None:
+                step, message_id = post
+                await db.execute(
+                    "INSERT OR IGNORE INTO weekly_posts"
+                    " (guild_id, message_id, paper_id, title, week, posted_at)"
+                    " VALUES (?, ?, ?, COALESCE((SELECT title FROM papers WHERE id = ?), ?), ?, ?)",
+                    (
+                        guild_id,
+                        message_id,
+                        step.paper_id,
+                        step.paper_id,
+                        step.paper_id,
+                        step.key,
+                        now.isoformat(),
+                    ),
+                )
             await db.execute(
                 "UPDATE weekly SET rotation = ?, done_key = ?, pending_key = ?,"
                 " pending_paper = ?, pending_nonce = ?, attempts = ?, last_status = ?,"
@@ -536,11 +593,14 @@ class Store:
             return [_mark(row) async for row in cur]
 
     async def toggle_reading(
-        self, user_id: int, paper: Paper, kind: Kind, *, now: datetime
+        self, user_id: int, paper: Paper, kind: Kind, *, now: datetime, guild_id: int | None = None
     ) -> Mark:
         """Turn a reader's read (or saved) mark of a paper on when it is off, off when it is
-        on, in one transaction; the mark as it is now."""
+        on, in one transaction; the mark as it is now. `guild_id`: the server (with the bot)
+        it was done in, where the reader's reads then count on the board."""
         async with self.transaction() as db:
+            if guild_id is not None:
+                await _note_reader_server(db, user_id, guild_id)
             async with db.execute(
                 f"SELECT {_READING_COLUMNS} FROM reading WHERE user_id = ? AND paper_id = ?",
                 (user_id, paper.id),
@@ -568,10 +628,57 @@ class Store:
         return mark
 
     async def forget_reader(self, user_id: int) -> int:
-        """Delete everything stored about a reader; how many marks there were."""
+        """Delete everything stored about a reader (their marks, the servers they used them
+        in and whether they show their name there); how many marks there were."""
         async with self.transaction() as db:
             cur = await db.execute("DELETE FROM reading WHERE user_id = ?", (user_id,))
+            await db.execute("DELETE FROM reader_servers WHERE user_id = ?", (user_id,))
             return cur.rowcount
+
+    # The server board (/progress server) -------------------------------------------------------
+
+    async def note_reader_server(self, user_id: int, guild_id: int) -> None:
+        """Note that a reader uses their marks in a server (with the bot): their reads count
+        on its board from now on."""
+        async with self.transaction() as db:
+            await _note_reader_server(db, user_id, guild_id)
+
+    async def set_sharing(self, user_id: int, guild_id: int, share: bool) -> None:
+        """Show (or stop showing) a reader's name under the counts of a server's board."""
+        async with self.transaction() as db:
+            await db.execute(
+                "INSERT INTO reader_servers (user_id, guild_id, share) VALUES (?, ?, ?)"
+                " ON CONFLICT (user_id, guild_id) DO UPDATE SET share = excluded.share",
+                (user_id, guild_id, int(share)),
+            )
+
+    async def reader_servers(self, user_id: int) -> dict[int, bool]:
+        """The servers where a reader's reads count, and whether they show their name there."""
+        async with self._read.execute(
+            "SELECT guild_id, share FROM reader_servers WHERE user_id = ?", (user_id,)
+        ) as cur:
+            return {int(guild): bool(share) async for guild, share in cur}
+
+    async def weekly_posts(self, guild_id: int) -> list[tuple[str, str]]:
+        """The papers a server's weekly posts posted, newest first: (paper id, title then)."""
+        async with self._read.execute(
+            "SELECT paper_id, title FROM weekly_posts WHERE guild_id = ? ORDER BY rowid DESC",
+            (guild_id,),
+        ) as cur:
+            return [(str(pid), str(title)) async for pid, title in cur]
+
+    async def board_reads(self, guild_id: int) -> list[tuple[str, int, bool]]:
+        """Who of a server's readers read which of its weekly posts' papers: (paper id, user
+        id, whether they show their name there)."""
+        async with self._read.execute(
+            "SELECT r.paper_id, r.user_id, m.share FROM reader_servers m"
+            " JOIN reading r ON r.user_id = m.user_id"
+            " WHERE m.guild_id = ? AND r.read_at IS NOT NULL AND r.paper_id IN"
+            " (SELECT paper_id FROM weekly_posts WHERE guild_id = ?)"
+            " ORDER BY r.read_at, r.user_id",
+            (guild_id, guild_id),
+        ) as cur:
+            return [(str(pid), int(user), bool(share)) async for pid, user, share in cur]
 
     async def integrity_check(self) -> str:
         """SQLite's own verdict on the database file: "ok" when it is sound."""
@@ -592,6 +699,13 @@ async def _set_search_index(db: aiosqlite.Connection, index: tuple[str, bytes] |
     await db.execute("DELETE FROM search_index")
     if index is not None:
         await db.execute("INSERT INTO search_index (id, fingerprint, data) VALUES (1, ?, ?)", index)
+
+
+async def _note_reader_server(db: aiosqlite.Connection, user_id: int, guild_id: int) -> None:
+    await db.execute(
+        "INSERT OR IGNORE INTO reader_servers (user_id, guild_id) VALUES (?, ?)",
+        (user_id, guild_id),
+    )
 
 
 async def _schema_version(db: aiosqlite.Connection) -> int:
@@ -732,14 +846,15 @@ _WEEKLY_COLUMNS = (
     "guild_id, channel_id, weekday, at, tz, enabled, rotation, done_key, pending_key,"
     " pending_paper, pending_nonce, attempts, last_status, last_message_id, active_from,"
     " sending_since, thread, vote, thread_due, thread_id, poll_key, poll_message_id,"
-    " poll_candidates, extras_status"
+    " poll_candidates, extras_status, thread_attempts, poll_attempts, vote_status, board"
 )
 
 
 def _weekly(row: Any) -> WeeklyState:
     (guild, channel, weekday, at, tz, enabled, rotation, done, pending, paper, nonce, attempts,
      status, message, active_from, sending_since, thread, vote, thread_due, thread_id,
-     poll_key, poll_message_id, poll_candidates, extras_status) = row  # fmt: skip
+     poll_key, poll_message_id, poll_candidates, extras_status, thread_attempts,
+     poll_attempts, vote_status, board) = row  # fmt: skip
     return WeeklyState(
         guild_id=guild,
         channel_id=channel,
@@ -765,6 +880,10 @@ def _weekly(row: Any) -> WeeklyState:
         poll_message_id=poll_message_id,
         poll_candidates=tuple(json.loads(poll_candidates or "[]")),
         extras_status=extras_status,
+        thread_attempts=thread_attempts,
+        poll_attempts=poll_attempts,
+        vote_status=vote_status,
+        board=bool(board),
     )
 
 

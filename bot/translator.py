@@ -41,6 +41,10 @@ ZH: dict[str, str] = {
     "list": "列表",
     "export": "导出",
     "forget": "删除记录",
+    "server": "服务器",
+    "share": "公开",
+    "show_name": "显示名字",
+    "board": "阅读榜",
     # descriptions
     "Find a paper by title, nickname, author or arXiv id": "按标题、简称、作者或 arXiv 编号查找论文",
     "A title, a model name (rwkv, t5), an author or an arXiv link": "标题、模型名（rwkv、t5）、作者或 arXiv 链接",
@@ -78,6 +82,10 @@ ZH: dict[str, str] = {
     "How many papers you have read, per section": "按章节显示你读了多少篇论文",
     "Only this section (optional)": "只看这个章节（可选）",
     "The first paper you have not read yet": "你还没读的第一篇论文",
+    "Show this server's board: how many members read each paper of the week": "查看本服务器的阅读榜：每篇每周论文有多少成员读过",
+    "Show your name on this server's reading board, or stop": "在本服务器的阅读榜上公开你的名字，或取消",
+    "True: your name under the counts; False: counted without it": "True：在人数下方显示你的名字；False：计入人数但不显示名字",
+    "Let members see how many of them read each post (/progress server)": "让成员查看每篇发布有多少人读过（/进度 服务器）",
 }
 
 

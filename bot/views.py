@@ -84,10 +84,11 @@ class OpenMenu(discord.ui.DynamicItem[discord.ui.Select[Any]], template=r"rl:ope
 
 class ReaderButton(
     discord.ui.DynamicItem[discord.ui.Button[Any]],
-    template=r"rl:(?:read|save|del|mine|forget):.+",
+    template=r"rl:(?:read|save|del|mine|forget|board):.+",
 ):
     """The buttons about the clicker: their read and saved marks, their list's pages, the
-    removal of their card, the confirmation of /reading forget (see bot.replies)."""
+    removal of their card, the confirmation of /reading forget, the pages of the server's
+    board (see bot.replies)."""
 
     def __init__(self, button: discord.ui.Button[Any]) -> None:
         super().__init__(button)
@@ -123,7 +124,9 @@ async def answer_reader(interaction: discord.Interaction[Any], custom_id: str) -
             await send(interaction, replies.notice(t(lang, "paper.gone")))
             return
         kind: Any = "read" if action == "read" else "saved"
-        mark = await bot.store.toggle_reading(reader, paper, kind, now=bot.clock())
+        mark = await bot.store.toggle_reading(
+            reader, paper, kind, now=bot.clock(), guild_id=server_of(interaction)
+        )
         await send(interaction, replies.mark_reply(mark, kind, lang))
     elif action == "del":
         if rest != str(reader):
@@ -146,6 +149,35 @@ async def answer_reader(interaction: discord.Interaction[Any], custom_id: str) -
             return
         n = await bot.store.forget_reader(reader)
         await edit(interaction, replies.forgotten(n, lang))
+    elif action == "board":
+        page = replies.board_page(custom_id, reader, lang)
+        if isinstance(page, str):
+            await send(interaction, replies.notice(page))
+        else:
+            await edit(interaction, await server_board(bot, interaction, page))
+
+
+def server_of(interaction: discord.Interaction[Any]) -> int | None:
+    """The server an interaction comes from when the bot is installed there (None in DMs,
+    and where only the reader's own install of the app is): a reader who uses their marks
+    there counts on its board."""
+    return interaction.guild_id if interaction.is_guild_integration() else None
+
+
+async def server_board(
+    bot: HasReaders, interaction: discord.Interaction[Any], page: int
+) -> replies.Reply:
+    """A page of the board of the server the interaction comes from, or why there is none
+    (outside a server with the bot, or no manager turned it on)."""
+    lang = lang_of(interaction.locale)
+    guild_id = server_of(interaction)
+    if guild_id is None:
+        return replies.board_server_only(lang)
+    state = await bot.store.weekly_state(guild_id)
+    on = state is not None and state.board
+    posts = await bot.store.weekly_posts(guild_id) if on else []
+    reads = await bot.store.board_reads(guild_id) if on else []
+    return replies.board_reply(bot.library, on, posts, reads, page, interaction.user.id, lang)
 
 
 async def answer_component(

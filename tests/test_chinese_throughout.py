@@ -11,6 +11,7 @@ around its placeholders, must appear in none of them.
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import json
 import random
 import re
@@ -31,7 +32,16 @@ from bot.replies import Reply
 from bot.sources import SourceError, decode_text, fetch_all
 from bot.store import StoreError
 from bot.weekly import Schedule, ScheduleError, parse_day, parse_time, parse_timezone
-from bot.weekly.plan import Step, WeeklyState, failed, posted
+from bot.weekly.plan import (
+    MAX_ATTEMPTS,
+    PollStep,
+    Step,
+    WeeklyState,
+    failed,
+    poll_failed,
+    posted,
+    thread_failed,
+)
 from bot.weekly.poster import SendFailed
 from tests.conftest import DATA, NOW
 
@@ -55,6 +65,9 @@ LINES = (
     "/section low-rank-adaptation",
     "/section no such section",
     "/author vaswani",
+    "/progress server",
+    "/reading share on",
+    "/reading share maybe",
     "/author gu albert",
     "/author zzzzqqq",
     "/author",
@@ -172,6 +185,18 @@ def errors_and_statuses(bundled: Catalogue, full: Catalogue) -> Iterator[tuple[s
     for status in statuses:
         reply = replies.weekly_status("<#1>", schedule, NOW, status, "zh")
         yield f"/weekly show after {status}", reply.content or ""
+    for attempts in (0, MAX_ATTEMPTS - 1):  # a thread and a vote to try again, given up
+        thread = thread_failed(_state(thread_due=5, thread_attempts=attempts), 5, reasons[2])
+        vote = poll_failed(
+            _state(poll_key=week.key, poll_attempts=attempts),
+            PollStep(week.key, (), 1),
+            reasons[4],
+        )
+        both = dataclasses.replace(thread, vote_status=vote.vote_status, board=True)
+        yield (
+            f"/weekly show after {attempts + 1} tries",
+            (replies.weekly_show_reply(both, NOW, "zh").content or ""),
+        )
 
 
 def _schedule_error(make: Callable[[], object]) -> Iterator[tuple[str, str]]:

@@ -270,3 +270,26 @@ def test_reload_in_chinese_takes_the_localised_names_and_options(library: Librar
     assert replies_[1].content.startswith("保留当前阅读列表：")
     assert all(r.content.endswith(t("zh", "console.reload_preview")) for r in replies_)
     assert "/reload" in answer(library, "/reload", rng, lang="en").content  # no reloader: says how
+
+
+def test_the_console_previews_the_server_board(library: Library) -> None:
+    reader = ConsoleReader(Clock())
+    server = ConsoleServer(reader.clock)
+    rng = random.Random(0)
+
+    def say(line: str, lang: str = "en") -> Reply:
+        return answer(library, line, rng, lang=lang, reader=reader, server=server)
+
+    assert say("/progress server").content.startswith("The reading board is off")
+    assert "(/progress server:True): on." in say("/weekly set monday 09:00 UTC board:true").content
+    post = say("/weekly now")
+    assert "No paper of the week" not in str(say("/progress server").embeds[0].to_dict())
+    press(library, post, "mark read", lang="en", reader=reader)
+    counted = str(say("/progress server:true").embeds[0].to_dict())
+    assert "read by 1 member" in counted and "<@0>" not in counted  # no name: not shared
+    assert say("/reading share on").content.startswith("Your name is now shown")
+    assert "<@0>" in str(say("/progress server").embeds[0].to_dict())
+    assert "1 位成员读过" in str(say("/进度 服务器", "zh").embeds[0].to_dict())
+    assert "/reading share on" in say("/reading share maybe").content
+    assert "(/progress server:True): on." in say("/weekly set monday 10:00 UTC").content  # kept
+    assert "(/progress server:True): off." in say("/weekly set monday 10:00 UTC board:off").content

@@ -1,5 +1,6 @@
-"""/progress, /next and /reading list | export | forget: a reader's own progress, answered
-to them alone. The logic is in bot.reading and bot.replies; the buttons in bot.views."""
+"""/progress, /next and /reading list | export | share | forget: a reader's own progress,
+and the server's board (/progress server:True), answered to them alone. The logic is in
+bot.reading and bot.replies; the buttons in bot.views."""
 
 from __future__ import annotations
 
@@ -12,7 +13,7 @@ from discord.ext import commands
 from bot import replies
 from bot.cogs import everywhere
 from bot.i18n import lang_of
-from bot.views import ReaderButton, choices, send
+from bot.views import ReaderButton, choices, send, server_board, server_of
 
 if TYPE_CHECKING:
     from bot.client import ReadingListBot
@@ -42,11 +43,27 @@ class ReadingGroup(app_commands.Group, name="reading", description="Your marked 
         lang = lang_of(interaction.locale)
         await send(interaction, replies.export_reply(self.bot.library, marks, lang))
 
+    @app_commands.command(description="Show your name on this server's reading board, or stop")
+    @app_commands.describe(show_name="True: your name under the counts; False: counted without it")
+    async def share(self, interaction: discord.Interaction, show_name: bool) -> None:
+        lang = lang_of(interaction.locale)
+        guild_id = server_of(interaction)
+        if guild_id is None:
+            await send(interaction, replies.board_server_only(lang))
+            return
+        await interaction.response.defer(ephemeral=True, thinking=True)  # a write may wait
+        await self.bot.store.set_sharing(interaction.user.id, guild_id, show_name)
+        state = await self.bot.store.weekly_state(guild_id)
+        on = state is not None and state.board
+        await send(interaction, replies.share_reply(show_name, on, lang))
+
     @app_commands.command(description="Delete everything stored about you")
     async def forget(self, interaction: discord.Interaction) -> None:
         marks = await self.bot.store.reading_marks(interaction.user.id)
+        servers = await self.bot.store.reader_servers(interaction.user.id)
         lang = lang_of(interaction.locale)
-        await send(interaction, replies.forget_prompt(marks, interaction.user.id, lang))
+        prompt = replies.forget_prompt(marks, interaction.user.id, lang, servers=len(servers))
+        await send(interaction, prompt)
 
 
 class Reading(commands.Cog):
@@ -64,11 +81,30 @@ class Reading(commands.Cog):
 
     @everywhere
     @app_commands.command(description="How many papers you have read, per section")
-    @app_commands.describe(section="Only this section (optional)")
-    async def progress(self, interaction: discord.Interaction, section: str | None = None) -> None:
-        marks = await self.bot.store.reading_marks(interaction.user.id)
+    @app_commands.describe(
+        section="Only this section (optional)",
+        server="Show this server's board: how many members read each paper of the week",
+    )
+    async def progress(
+        self, interaction: discord.Interaction, section: str | None = None, server: bool = False
+    ) -> None:
+        # Using their marks in a server (with the bot) makes the reader one of its readers
+        # on its board. A write may wait for a catalogue swap: the board acknowledges first,
+        # and the reader's own progress is answered before it is noted.
+        guild_id = server_of(interaction)
         lang = lang_of(interaction.locale)
+        if server:
+            if guild_id is None:
+                await send(interaction, replies.board_server_only(lang))
+                return
+            await interaction.response.defer(ephemeral=True, thinking=True)
+            await self.bot.store.note_reader_server(interaction.user.id, guild_id)
+            await send(interaction, await server_board(self.bot, interaction, 0))
+            return
+        marks = await self.bot.store.reading_marks(interaction.user.id)
         await send(interaction, replies.progress_reply(self.bot.library, marks, section, lang))
+        if guild_id is not None:
+            await self.bot.store.note_reader_server(interaction.user.id, guild_id)
 
     @everywhere
     @app_commands.command(name="next", description="The first paper you have not read yet")

@@ -34,6 +34,7 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
+ARCHIVED_LOOKUP = 50  # the forum's most recently archived posts a resend looks through
 DAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
 
 
@@ -81,6 +82,7 @@ class Weekly(commands.GroupCog, group_name="weekly", group_description="The pape
         timezone="IANA time zone, e.g. Asia/Shanghai (default UTC)",
         thread="Open a discussion thread on each post",
         vote="Let members vote a day before on the next paper",
+        board="Let members see how many of them read each post (/progress server)",
     )
     async def set_(
         self,
@@ -91,6 +93,7 @@ class Weekly(commands.GroupCog, group_name="weekly", group_description="The pape
         timezone: str = "UTC",
         thread: bool | None = None,
         vote: bool | None = None,
+        board: bool | None = None,
     ) -> None:
         lang = lang_of(interaction.locale)
         try:
@@ -109,7 +112,9 @@ class Weekly(commands.GroupCog, group_name="weekly", group_description="The pape
             schedule.tz,
             now=moment,
         )
-        await self.bot.store.set_weekly_discussion(interaction.guild_id, thread=thread, vote=vote)
+        await self.bot.store.set_weekly_discussion(
+            interaction.guild_id, thread=thread, vote=vote, board=board
+        )
         state = await self.bot.store.weekly_state(interaction.guild_id)
         reply = replies.weekly_set_reply(
             channel.mention,
@@ -265,6 +270,7 @@ def _missing_permissions(
     }
     if forum:
         needed["Create Posts"] = perms.create_public_threads
+        needed["Read Message History"] = perms.read_message_history  # finding its posts again
     elif state is not None and state.thread:
         needed["Create Public Threads"] = perms.create_public_threads
     if state is not None and state.vote:
@@ -276,14 +282,20 @@ async def _forum_post(
     forum: discord.ForumChannel, title: str, reply: replies.Reply
 ) -> discord.Message:
     """The weekly post in a forum: a thread named after the paper with the card as its first
-    message. Forum posts take no nonce, so a resend first looks for the post it made."""
+    message. Forum posts take no nonce, so a resend first looks for the post it made: among
+    the threads it knows, the server's active threads, then the forum's recently archived
+    ones (a forum archives a quiet post after as little as an hour, and a resend may come
+    a day later, within WEEKLY_GRACE)."""
     name = thread_name(title)
-    existing = [t for t in forum.threads if t.name == name and t.owner_id == forum.guild.me.id]
+    me = forum.guild.me.id
+    existing = [t for t in forum.threads if t.name == name and t.owner_id == me]
     if not existing:
         active = await forum.guild.active_threads()
         existing = [t for t in active if t.parent_id == forum.id and t.name == name]
+    if not existing:
+        existing = await _archived_posts(forum, name)
     for thread in existing:
-        if thread.owner_id == forum.guild.me.id:
+        if thread.owner_id == me:
             return await thread.fetch_message(thread.id)  # a post's first message has its id
     view = to_view(reply)
     made = (
@@ -292,6 +304,19 @@ async def _forum_post(
         else await forum.create_thread(name=name, embeds=list(reply.embeds))
     )
     return made.message
+
+
+async def _archived_posts(forum: discord.ForumChannel, name: str) -> list[discord.Thread]:
+    """The bot's archived posts named `name` among the forum's most recently archived. The
+    list needs Read Message History: without it, none are found (and the post is made)."""
+    try:
+        archived = forum.archived_threads(limit=ARCHIVED_LOOKUP)
+        return [t async for t in archived if t.name == name and t.owner_id == forum.guild.me.id]
+    except discord.Forbidden:
+        log.warning(
+            "no Read Message History in forum %s: its archived posts are not seen", forum.id
+        )
+        return []
 
 
 class Discussion:

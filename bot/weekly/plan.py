@@ -26,7 +26,7 @@ from bot.i18n import Message
 from bot.weekly.rotation import Rotation, next_paper, reconcile, take
 from bot.weekly.schedule import Schedule, next_due, parse_time, post_to_make, week_key
 
-MAX_ATTEMPTS = 3  # sends of one week's post before it is given up and reported
+MAX_ATTEMPTS = 3  # tries of a week's post, its thread or its vote before it is given up
 MANUAL = "now"  # the key of a /weekly now post, which no schedule or retry tracks
 LEASE = timedelta(minutes=2)  # how long a claimed post is left to its sender
 POLL_AHEAD = timedelta(days=1)  # a vote opens this long before the post it chooses
@@ -61,7 +61,11 @@ class WeeklyState:
     poll_key: str | None = None  # the week the last vote was for
     poll_message_id: int | None = None
     poll_candidates: tuple[str, ...] = ()  # the papers of that vote, in rotation order
-    extras_status: str = ""  # how the last thread and vote went
+    extras_status: str = ""  # how the last thread went (JSON of a Message, or "")
+    thread_attempts: int = 0  # failed tries to open the thread of `thread_due`
+    poll_attempts: int = 0  # failed sends of the vote for `poll_key`
+    vote_status: str = ""  # how the last vote went (JSON of a Message, or "")
+    board: bool = False  # members may see how many of them read each post (/progress server)
 
 
 @dataclass(frozen=True, slots=True)
@@ -152,7 +156,7 @@ def claim_now(
 def posted(state: WeeklyState, step: Step, message_id: int) -> WeeklyState:
     """The state after a post was sent (with its thread to open, when threads are on)."""
     if state.thread:
-        state = replace(state, thread_due=message_id)
+        state = replace(state, thread_due=message_id, thread_attempts=0)
     if not step.scheduled:
         return replace(state, last_message_id=message_id)
     if state.pending_key != step.key:
@@ -200,7 +204,7 @@ def thread_name(title: str) -> str:
 def thread_to_open(state: WeeklyState) -> tuple[WeeklyState, int] | None:
     """The post whose thread is to be opened, if any (the state is unchanged: opening it
     again finds the thread the post already has, so no lease is needed)."""
-    if state.thread_due is None:
+    if state.thread_due is None or state.thread_attempts >= MAX_ATTEMPTS:
         return None
     return state, state.thread_due
 
@@ -209,16 +213,25 @@ def threaded(state: WeeklyState, message_id: int, thread_id: int) -> WeeklyState
     """The state after a post's thread was opened (or found)."""
     if state.thread_due != message_id:
         return state
-    return replace(state, thread_due=None, thread_id=thread_id, extras_status="")
+    return replace(state, thread_due=None, thread_id=thread_id, thread_attempts=0, extras_status="")
 
 
 def thread_failed(state: WeeklyState, message_id: int, reason: Message) -> WeeklyState:
-    """A thread that could not be opened is reported and not tried again: the post itself is
-    out, and a manager fixes the permission for the next one."""
+    """A thread that could not be opened: tried again on the next ticks, up to
+    `MAX_ATTEMPTS` tries for one post, then given up and reported (the post itself is out;
+    a manager fixes the permission for the next one)."""
     if state.thread_due != message_id:
         return state
-    status = Message("weekly.status_no_thread", {"reason": reason})
-    return replace(state, thread_due=None, extras_status=status.to_json())
+    attempts = state.thread_attempts + 1
+    if attempts >= MAX_ATTEMPTS:
+        status = Message("weekly.status_thread_gave_up", {"attempts": attempts, "reason": reason})
+        return replace(
+            state, thread_due=None, thread_attempts=attempts, extras_status=status.to_json()
+        )
+    status = Message(
+        "weekly.status_thread_retry", {"attempt": attempts, "most": MAX_ATTEMPTS, "reason": reason}
+    )
+    return replace(state, thread_attempts=attempts, extras_status=status.to_json())
 
 
 # --- the vote on the next paper ------------------------------------------------------------
@@ -242,7 +255,9 @@ def claim_poll(
     or fewer than 3 papers are left in the rotation's cycle (the rotation then decides).
 
     The candidates are the next papers of the rotation, so the winner comes from the papers
-    not yet posted in the cycle and the no-repeat promise holds."""
+    not yet posted in the cycle and the no-repeat promise holds. A vote that failed to be
+    sent is claimed again on the next ticks, up to `MAX_ATTEMPTS` sends for one week (one
+    whose send is under way, or whose process died sending it, is not: no vote twice)."""
     if not (state.enabled and state.vote):
         return None
     schedule = schedule_of(state)
@@ -250,9 +265,12 @@ def claim_poll(
     if not POLL_SHORTEST <= due - now <= POLL_AHEAD:
         return None
     key = week_key(schedule, due)
-    if key == state.poll_key or key == state.pending_key:
+    if key == state.pending_key:
         return None
     if state.done_key is not None and key <= state.done_key:
+        return None
+    retry = state.poll_message_id is None and 0 < state.poll_attempts < MAX_ATTEMPTS
+    if key == state.poll_key and not retry:
         return None
     rotation = reconcile(Rotation.from_json(state.rotation), paper_ids, rng)
     least, most = POLL_CANDIDATES
@@ -265,6 +283,7 @@ def claim_poll(
         poll_key=key,
         poll_candidates=candidates,
         poll_message_id=None,
+        poll_attempts=state.poll_attempts if key == state.poll_key else 0,
     )
     return claimed, PollStep(key, candidates, max(1, (due - now) // timedelta(hours=1)))
 
@@ -273,15 +292,24 @@ def poll_sent(state: WeeklyState, step: PollStep, message_id: int) -> WeeklyStat
     """The state after the vote was posted."""
     if state.poll_key != step.key:
         return state
-    return replace(state, poll_message_id=message_id, extras_status="")
+    return replace(state, poll_message_id=message_id, poll_attempts=0, vote_status="")
 
 
 def poll_failed(state: WeeklyState, step: PollStep, reason: Message) -> WeeklyState:
-    """A vote that could not be posted: reported; the rotation chooses that week."""
+    """A vote that could not be posted: sent again on the next ticks (`claim_poll`), up to
+    `MAX_ATTEMPTS` sends for the week, then given up and reported; meanwhile, and when given
+    up, the rotation chooses that week."""
     if state.poll_key != step.key:
         return state
-    status = Message("weekly.status_no_vote", {"reason": reason})
-    return replace(state, poll_candidates=(), extras_status=status.to_json())
+    attempts = state.poll_attempts + 1
+    if attempts >= MAX_ATTEMPTS:
+        status = Message("weekly.status_vote_gave_up", {"attempts": attempts, "reason": reason})
+    else:
+        status = Message(
+            "weekly.status_vote_retry",
+            {"attempt": attempts, "most": MAX_ATTEMPTS, "reason": reason},
+        )
+    return replace(state, poll_candidates=(), poll_attempts=attempts, vote_status=status.to_json())
 
 
 def votes_due(state: WeeklyState) -> bool:

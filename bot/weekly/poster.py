@@ -151,7 +151,8 @@ class Poster(Generic[M]):
     async def _discuss(
         self, state: WeeklyState, moment: datetime, paper_ids: Sequence[str]
     ) -> None:
-        """A thread still to open (its process died after the post), or a vote due now."""
+        """A thread still to open (its process died after the post, or the last try
+        failed), or a vote due now (or to send again after a failure)."""
         if self.discussion is None:
             return
         if state.thread_due is not None:
@@ -231,5 +232,10 @@ class Poster(Generic[M]):
             await self._record(state.guild_id, moment, plan.failed, step, reason)
             return None
         log.info("posted %s to channel %s (%s)", step.paper_id, state.channel_id, step.key)
-        await self._record(state.guild_id, moment, plan.posted, step, message.id)
+        await self.store.update_weekly(
+            state.guild_id,
+            lambda s: (plan.posted(s, step, message.id), None),
+            now=moment,
+            post=(step, message.id),
+        )
         return message

@@ -9,7 +9,7 @@ from typing import Any
 
 from bot.library import Library
 from bot.models import Catalogue
-from bot.weekly.plan import LEASE
+from bot.weekly.plan import LEASE, MAX_ATTEMPTS
 from bot.weekly.rotation import Rotation
 from tests.conftest import DATA
 from tests.e2e.conftest import TestBot, bot_running
@@ -90,13 +90,75 @@ async def test_a_missing_thread_permission_is_reported_and_the_post_still_goes_o
 ) -> None:
     await set_weekly(fake, thread=True)
     fake.deny("papers", "create_public_threads")
-    await weekly(bot).tick(MONDAY_0900_BERLIN)
+    for tick in range(MAX_ATTEMPTS + 2):  # tried again on the next ticks, MAX_ATTEMPTS in all
+        await weekly(bot).tick(MONDAY_0900_BERLIN + tick * timedelta(seconds=30))
     [post] = posts(fake)
     assert post.thread is None
+    assert len(fake.rejections) == 0 and len(thread_requests(fake)) == MAX_ATTEMPTS
     show = await (await fake.slash("weekly show", permissions=MANAGER)).wait(edited=True)
     assert show.message is not None
-    assert "no thread: missing permission Create Public Threads" in show.message.content
+    assert (
+        "gave up on the thread after 3 tries: missing permission Create Public Threads"
+        in show.message.content
+    )
     assert "posted 2026-W49" in show.message.content
+
+
+async def test_an_archived_thread_is_found_after_a_restart_between_post_and_thread(
+    fake: FakeDiscord, tmp_path: Path, library: Library
+) -> None:
+    db = tmp_path / "db"
+    async with bot_running(db, library) as bot:
+        await set_weekly(fake, thread=True)
+        discussion = weekly(bot).poster.discussion
+        real = discussion.open_thread
+
+        async def dies_after_opening(*args: Any) -> int:
+            await real(*args)
+            raise RuntimeError("the process died before recording the thread")
+
+        discussion.open_thread = dies_after_opening
+        await weekly(bot).tick(MONDAY_0900_BERLIN)
+        [post] = posts(fake)
+        assert post.thread is not None
+    fake.archive(post.thread)  # a quiet thread archives while the bot is down
+    async with bot_running(db, library) as bot:
+        await weekly(bot).tick(MONDAY_0900_BERLIN + timedelta(hours=2))
+        state = await bot.store.weekly_state(fake.guilds[0].id)
+        assert state is not None and state.thread_due is None and state.thread_id == post.id
+    # Found from the message's `thread` field, which Discord sends for archived threads too.
+    assert len(thread_requests(fake)) == 1
+
+
+async def test_an_archived_forum_post_is_found_by_a_resend_after_a_restart(
+    tmp_path: Path, library: Library
+) -> None:
+    db = tmp_path / "db"
+    async with FakeDiscord(guilds=[_forum_guild()]) as fake:
+        async with bot_running(db, library) as bot:
+            await set_weekly(fake, channel="forum")
+            poster = weekly(bot).poster
+            real = poster.send
+
+            async def dies_after_sending(*args: Any) -> Any:
+                await real(*args)
+                raise RuntimeError("the process died before recording the post")
+
+            poster.send = dies_after_sending
+            await weekly(bot).tick(MONDAY_0900_BERLIN)
+        [thread] = fake.threads.values()
+        fake.archive(thread)  # the forum archived the quiet post while the bot was down
+        async with bot_running(db, library) as bot:
+            await weekly(bot).tick(MONDAY_0900_BERLIN + LEASE + timedelta(hours=3))
+            state = await bot.store.weekly_state(fake.guilds[0].id)
+            assert state is not None and state.done_key == "2026-W49"
+            assert state.last_message_id == thread.id
+        assert len(thread_requests(fake)) == 1  # found among the archived posts: no second
+        archived = [r for r in fake.requests if r.path.endswith("/threads/archived/public")]
+        assert (
+            archived and archived[0].path == f"/channels/{thread.parent_id}/threads/archived/public"
+        )
+        assert fake.problems() == []
 
 
 async def test_a_forum_post_is_a_thread_with_the_card_made_once_even_when_resent(
@@ -128,6 +190,20 @@ async def test_a_forum_post_is_a_thread_with_the_card_made_once_even_when_resent
             state = await bot.store.weekly_state(fake.guilds[0].id)
             assert state is not None and state.done_key == "2026-W49"
             assert state.last_message_id == thread.id
+        assert fake.problems() == []
+
+
+async def test_a_forum_post_is_made_without_read_message_history(
+    tmp_path: Path, library: Library
+) -> None:
+    async with FakeDiscord(guilds=[_forum_guild()]) as fake:
+        fake.deny("forum", "read_message_history")  # the archived posts cannot be listed
+        async with bot_running(tmp_path / "db", library) as bot:
+            await set_weekly(fake, channel="forum")
+            await weekly(bot).tick(MONDAY_0900_BERLIN)
+            state = await bot.store.weekly_state(fake.guilds[0].id)
+            assert state is not None and state.done_key == "2026-W49"
+        assert len(fake.threads) == 1 and len(thread_requests(fake)) == 1
         assert fake.problems() == []
 
 
@@ -214,9 +290,14 @@ async def test_no_votes_leave_the_choice_to_the_rotation_and_a_missing_permissio
     assert paper_of(post) == first_in_rotation
 
     fake.deny("papers", "send_polls")
-    await weekly(bot).tick(SUNDAY_0900_BERLIN + timedelta(weeks=1))
+    for tick in range(MAX_ATTEMPTS + 2):  # sent again on the next ticks, MAX_ATTEMPTS in all
+        await weekly(bot).tick(SUNDAY_0900_BERLIN + timedelta(weeks=1, seconds=30 * tick))
+    refused = [r for r in fake.requests if r.method == "POST" and "poll" in (r.json or {})]
+    assert len(refused) == 1 + MAX_ATTEMPTS  # last week's vote, and this week's three tries
     await weekly(bot).tick(MONDAY_0900_BERLIN + timedelta(weeks=1))
     assert len([m for m in posts(fake) if m.poll is None]) == 2  # the post still went out
     show = await (await fake.slash("weekly show", permissions=MANAGER)).wait(edited=True)
     assert show.message is not None
-    assert "no vote: missing permission Send Polls" in show.message.content
+    assert "gave up on the vote after 3 tries: missing permission Send Polls" in (
+        show.message.content
+    )

@@ -104,6 +104,9 @@ class Thread:
     owner_id: int
     name: str
     message_count: int = 0
+    archived: bool = False
+    # When it was last archived or unarchived (Discord's `archive_timestamp`).
+    archive_timestamp: datetime = field(default_factory=lambda: datetime.now(UTC))
 
     def payload(self) -> Json:
         return {
@@ -120,9 +123,9 @@ class Thread:
             "flags": 0,
             "applied_tags": [],
             "thread_metadata": {
-                "archived": False,
+                "archived": self.archived,
                 "auto_archive_duration": 10080,
-                "archive_timestamp": datetime.now(UTC).isoformat(),
+                "archive_timestamp": self.archive_timestamp.isoformat(),
                 "locked": False,
             },
         }
@@ -426,7 +429,8 @@ class FakeDiscord:
         self.files: dict[str, bytes] = {}  # uploaded attachments by id
         self.forbidden: list[str] = []  # requests the bot could not make where it is not
         self.threads: dict[int, Thread] = {}
-        # Permissions the bot lacks, by channel id: "create_public_threads", "send_polls".
+        # Permissions the bot lacks, by channel id: "create_public_threads", "send_polls",
+        # "read_message_history" (only listing archived threads checks it).
         self.denied: dict[int, set[str]] = {}
         self.interactions: list[FakeInteraction] = []
         self.commands: dict[int | None, list[Json]] = {}  # synced, by guild id (None: global)
@@ -453,6 +457,7 @@ class FakeDiscord:
             ("POST", "/channels/{channel}/messages/{message}/threads", self._thread_from_message),
             ("POST", "/channels/{channel}/threads", self._forum_post),
             ("GET", "/guilds/{guild}/threads/active", self._active_threads),
+            ("GET", "/channels/{channel}/threads/archived/public", self._archived_threads),
             ("GET", "/channels/{channel}", self._get_channel),
             ("GET", "/guilds/{guild}", self._get_guild),
         ]
@@ -576,7 +581,8 @@ class FakeDiscord:
         return place
 
     def deny(self, channel: Channel | int | str, permission: str) -> None:
-        """Take a permission ("create_public_threads", "send_polls") from the bot in a channel."""
+        """Take a permission ("create_public_threads", "send_polls", "read_message_history")
+        from the bot in a channel."""
         self.denied.setdefault(self.channel(channel).id, set()).add(permission)
 
     def vote(self, message: Message, answer_id: int, user: User | None = None) -> None:
@@ -588,6 +594,12 @@ class FakeDiscord:
             for voters in message.votes.values():
                 voters.discard(voter)
         message.votes.setdefault(answer_id, set()).add(voter)
+
+    def archive(self, thread: Thread) -> None:
+        """Archive a thread, as Discord does after its inactivity period: it leaves the
+        guild's active threads (and is in no cache of a bot started after it)."""
+        thread.archived = True
+        thread.archive_timestamp = datetime.now(UTC)
 
     def thread_messages(self, thread: Thread) -> list[Message]:
         """The messages in a thread, oldest first."""
@@ -1259,8 +1271,37 @@ class FakeDiscord:
         return _json(thread.payload() | {"message": message.payload()})
 
     def _active_threads(self, call: _Call) -> web.Response:
-        threads = [t for t in self.threads.values() if str(t.guild_id) == call.params["guild"]]
+        threads = [
+            t
+            for t in self.threads.values()
+            if str(t.guild_id) == call.params["guild"] and not t.archived
+        ]
         return _json({"threads": [t.payload() for t in threads], "members": []})
+
+    def _archived_threads(self, call: _Call) -> web.Response:
+        """A channel's archived public threads, most recently archived first, `limit` (2 to
+        100, default 50) a page, those archived before `before` (an ISO8601 time) only."""
+        channel = self._channel_or_404(call)
+        if "read_message_history" in self.denied.get(channel.id, ()):
+            raise _Failure(403, 50013, "Missing Permissions")
+        limit = int(call.query.get("limit", 50))
+        if not 2 <= limit <= 100:
+            raise _Failure(400, 50035, "Invalid Form Body", ["limit: must be 2 to 100"])
+        threads = sorted(
+            (t for t in self.threads.values() if t.parent_id == channel.id and t.archived),
+            key=lambda t: t.archive_timestamp,
+            reverse=True,
+        )
+        if "before" in call.query:
+            before = datetime.fromisoformat(call.query["before"])
+            threads = [t for t in threads if t.archive_timestamp < before]
+        page = threads[:limit]
+        body = {
+            "threads": [t.payload() for t in page],
+            "members": [],
+            "has_more": len(threads) > limit,
+        }
+        return _json(body)
 
     def _channel_msg(self, call: _Call) -> web.Response:
         thread = self.threads.get(int(call.params["channel"]))

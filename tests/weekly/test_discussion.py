@@ -11,13 +11,17 @@ import pytest
 
 from bot.i18n import Message
 from bot.weekly.plan import (
+    MAX_ATTEMPTS,
     Step,
     WeeklyState,
     claim,
     claim_poll,
+    poll_failed,
+    poll_sent,
     posted,
     thread_failed,
     thread_name,
+    thread_to_open,
     threaded,
     vote_winner,
 )
@@ -26,6 +30,7 @@ from bot.weekly.rotation import Rotation, take
 IDS = [f"p{n}" for n in range(8)]
 MONDAY_0900_UTC = datetime(2026, 11, 30, 9, 0, tzinfo=UTC)
 GRACE = timedelta(hours=24)
+STEP = Step("2026-W49", "p0", "n")
 
 
 def state(**changes: object) -> WeeklyState:
@@ -122,13 +127,61 @@ def test_a_thread_is_due_after_a_post_and_done_once() -> None:
     done = threaded(after, 77, 77)
     assert done.thread_due is None and done.thread_id == 77
     assert threaded(done, 77, 78) == done
-    why = Message("weekly.missing_permission", {"permission": "Create Public Threads"})
-    failed = thread_failed(after, 77, why)
-    assert failed.thread_due is None
-    shown = Message.from_json(failed.extras_status)
-    assert shown.render("en") == "no thread: missing permission Create Public Threads"
-    assert shown.render("zh") == "未开讨论串：缺少权限 Create Public Threads"
     assert posted(state(pending_key="2026-W49"), step, 5).thread_due is None  # threads off
+
+
+def test_a_thread_that_fails_is_tried_again_then_given_up_and_reported() -> None:
+    after = posted(state(thread=True, pending_key="2026-W49", pending_paper="p0"), STEP, 77)
+    why = Message("weekly.missing_permission", {"permission": "Create Public Threads"})
+    tried = [after]
+    for _ in range(MAX_ATTEMPTS):
+        assert thread_to_open(tried[-1]) == (tried[-1], 77)  # due again on the next tick
+        tried.append(thread_failed(tried[-1], 77, why))
+    retrying, given_up = tried[1], tried[-1]
+    assert retrying.thread_due == 77 and retrying.thread_attempts == 1
+    shown = Message.from_json(retrying.extras_status)
+    assert shown.render("en") == (
+        "no thread yet (try 1 of 3), will try again: missing permission Create Public Threads"
+    )
+    assert given_up.thread_due is None and thread_to_open(given_up) is None
+    shown = Message.from_json(given_up.extras_status)
+    assert shown.render("en") == (
+        "gave up on the thread after 3 tries: missing permission Create Public Threads"
+    )
+    assert shown.render("zh") == "尝试 3 次后放弃开讨论串：缺少权限 Create Public Threads"
+    # A success after a failure clears the report; the next post starts its own tries.
+    opened = threaded(retrying, 77, 77)
+    assert opened.extras_status == "" and opened.thread_attempts == 0
+    nxt = posted(replace(given_up, pending_key="2026-W50"), Step("2026-W50", "p1", "n"), 78)
+    assert nxt.thread_due == 78 and nxt.thread_attempts == 0
+
+
+def test_a_vote_that_fails_is_sent_again_then_given_up_and_reported() -> None:
+    moment = MONDAY_0900_UTC - timedelta(hours=20)
+    why = Message("weekly.discord_status", {"status": 503})
+    made = claim_poll(state(), moment, IDS, random.Random(1))
+    assert made is not None
+    current, step = made
+    for attempt in range(1, MAX_ATTEMPTS + 1):
+        current = poll_failed(current, step, why)
+        assert current.poll_attempts == attempt and current.poll_candidates == ()
+        again = claim_poll(current, moment + timedelta(minutes=attempt), IDS, random.Random(1))
+        if attempt < MAX_ATTEMPTS:
+            assert again is not None and again[1].candidates == step.candidates
+            current, step = again
+        else:
+            assert again is None  # given up for the week
+    shown = Message.from_json(current.vote_status).render("en")
+    assert shown == "gave up on the vote after 3 tries: Discord answered 503"
+    # A vote being sent (or whose sender died) is not sent twice; a vote sent is not either.
+    assert claim_poll(made[0], moment, IDS, random.Random(1)) is None
+    sent = poll_sent(made[0], made[1], 99)
+    assert sent.vote_status == "" and claim_poll(sent, moment, IDS, random.Random(1)) is None
+    # One failure, then a success: the report is cleared, the tries start again next week.
+    retried = claim_poll(poll_failed(made[0], made[1], why), moment, IDS, random.Random(1))
+    assert retried is not None
+    recovered = poll_sent(*retried, 100)
+    assert recovered.poll_attempts == 0 and recovered.vote_status == ""
 
 
 @pytest.mark.parametrize(
