@@ -27,7 +27,14 @@ from bot.console import locale_of, run_console, search_line
 from bot.health import check_process
 from bot.i18n import lang_of
 from bot.library import Library
-from bot.loader import load_catalogue, open_library, preview_catalogue, summary, summary_lines
+from bot.loader import (
+    load_catalogue,
+    open_library,
+    preview_catalogue,
+    preview_library,
+    summary,
+    summary_lines,
+)
 from bot.metadata.check import KINDS, check_list
 from bot.metadata.enrich import enrich, stored_metadata
 from bot.metadata.http import open_clients
@@ -188,13 +195,19 @@ def _settings(args: argparse.Namespace) -> Settings:
     settings = Settings.from_mapping(env)
     if getattr(args, "db", None):
         settings = replace(settings, db_path=Path(args.db))
-    if getattr(args, "catalogue", None):
-        catalogues = tuple(args.catalogue)
-        if not getattr(args, "db", None) and catalogues != settings.catalogues:
+    catalogues = tuple(getattr(args, "catalogue", None) or ())
+    if catalogues and _where(catalogues) != _where(settings.catalogues):
+        if not getattr(args, "db", None):
             # A one-off list gets a database of its own: the default one keeps its list.
             settings = replace(settings, db_path=list_database(settings.db_path, catalogues))
         settings = replace(settings, catalogues=catalogues)
     return settings
+
+
+def _where(sources: Sequence[str]) -> tuple[str, ...]:
+    """The sources as places, to tell whether two spellings name the same lists: a file by
+    its absolute path (`data/reading-list.md` is the configured list), a URL as written."""
+    return tuple(s if "://" in s else str(Path(s).expanduser().resolve()) for s in sources)
 
 
 def _clock() -> datetime:
@@ -247,8 +260,10 @@ def _console(
 
 
 async def _console_library(settings: Settings) -> Library:
+    """The configured list as it is now, with the stored metadata; nothing is stored (the
+    console is a preview: `load`, or the bot's start-up, stores the list)."""
     async with await Store.open(settings.db_path) as store:
-        library = await open_library(store, settings, now=_clock())
+        library = await preview_library(store, settings, now=_clock())
         return await asyncio.to_thread(library.with_metadata, await stored_metadata(store))
 
 

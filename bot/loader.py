@@ -220,36 +220,70 @@ async def open_library(store: Store, settings: Settings, *, now: datetime) -> Li
     thread).
 
     A list that cannot be read (a URL down, a file gone) keeps the copy of that same list
-    stored before, and says so in one warning line. When the database holds no copy of it
-    (nothing stored, or another list: a typo in READINGLIST_CATALOGUE must not serve the
-    old list as if it were the new one), the error stops start-up. An unchanged list is
-    neither parsed nor indexed again: its index is read back from the store.
+    stored before (`_stored_instead`); with no copy of it, the error stops start-up. An
+    unchanged list is neither parsed nor indexed again: its index is read back from the
+    store.
     """
-    info = None
     index: SearchIndex | None = None
     try:
         report = await load_catalogue(store, settings, now=now)
         catalogue, index = report.catalogue, report.index
     except CatalogueError as exc:
-        stored = await store.load_catalogue()
-        if stored is None:
-            raise
-        if set(stored.sources) != set(settings.catalogues):
-            raise CatalogueError(
-                "catalogue.other_list",
-                error=exc,
-                db=str(settings.db_path),
-                sources=", ".join(stored.sources),
-            ) from exc
-        info = await store.catalogue_info()
-        loaded = info.loaded_at if info else None
-        when = f" on {loaded:%Y-%m-%d %H:%M}" if loaded else ""
-        log.warning("%s; serving the copy stored%s (%d papers)", exc, when, len(stored.papers))
-        catalogue = stored
+        catalogue = await _stored_instead(store, settings, exc)
     if index is None:
         index = await stored_index(store, catalogue, settings)
-    info = info or await store.catalogue_info()
+    info = await store.catalogue_info()
     return await build_library(catalogue, settings, info.loaded_at if info else None, index=index)
+
+
+async def preview_library(store: Store, settings: Settings, *, now: datetime) -> Library:
+    """The library the console shows: the configured lists as they are now, stored nowhere.
+    When they are the lists stored (the same digest), the stored catalogue and its index
+    serve, as at the bot's start-up; else they are parsed and indexed for the session. A
+    list that cannot be read serves the copy of it stored, as `open_library` does."""
+    stored = await store.load_catalogue()
+    try:
+        fetched = await _fetch(settings, {})
+    except CatalogueError as exc:
+        stored = await _stored_instead(store, settings, exc)
+    else:
+        digest = await asyncio.to_thread(source_digest, fetched, settings.sections_table)
+        if stored is None or await store.get_meta("source_digest") != digest:
+            catalogue = await _parsed(fetched, settings, None, force=True)
+            log.info(
+                "catalogue read, not stored: %d papers, %d entries, %d sections, %d problems",
+                len(catalogue.papers),
+                catalogue.entries,
+                len(catalogue.sections),
+                len(catalogue.problems),
+            )
+            return await build_library(catalogue, settings, now)
+        log.info("catalogue unchanged: the stored copy, %d papers", len(stored.papers))
+    index = await stored_index(store, stored, settings)
+    info = await store.catalogue_info()
+    return await build_library(stored, settings, info.loaded_at if info else None, index=index)
+
+
+async def _stored_instead(store: Store, settings: Settings, error: CatalogueError) -> Catalogue:
+    """The stored copy of the configured lists, served when they cannot be read now (said in
+    one warning line); `error` again when the database holds no copy of them (nothing
+    stored, or another list: a typo in READINGLIST_CATALOGUE must not serve the old list as
+    if it were the new one)."""
+    stored = await store.load_catalogue()
+    if stored is None:
+        raise error
+    if set(stored.sources) != set(settings.catalogues):
+        raise CatalogueError(
+            "catalogue.other_list",
+            error=error,
+            db=str(settings.db_path),
+            sources=", ".join(stored.sources),
+        ) from error
+    info = await store.catalogue_info()
+    loaded = info.loaded_at if info else None
+    when = f" on {loaded:%Y-%m-%d %H:%M}" if loaded else ""
+    log.warning("%s; serving the copy stored%s (%d papers)", error, when, len(stored.papers))
+    return stored
 
 
 async def build_library(

@@ -941,11 +941,18 @@ def help_reply(lang: str) -> Reply:
 
 
 def command_text(text: str, lang: str) -> str:
-    """`text` with each command it names (`/paper`, `/weekly set`) as the reader's client
-    shows it: Discord shows the zh-CN names of bot.translator to Chinese readers."""
+    """`text` with each command it names (`/paper`, `/weekly set`, `/reload force:True`) as
+    the reader's client shows it: Discord shows the zh-CN names of bot.translator, of the
+    commands, their subcommands and their options, to Chinese readers."""
     if lang != "zh":
         return text
-    return _COMMAND.sub(lambda m: "/" + " ".join(ZH.get(w, w) for w in m.group(1).split()), text)
+    return _COMMAND.sub(_localised_command, text)
+
+
+def _localised_command(match: re.Match[str]) -> str:
+    name = " ".join(ZH.get(w, w) for w in match.group(1).split())
+    options = _OPTION.sub(lambda m: ZH.get(m.group(1), m.group(1)) + ":", match.group(2))
+    return f"/{name}{options}"
 
 
 def usage_text(usage: str, lang: str) -> str:
@@ -958,11 +965,15 @@ def usage_text(usage: str, lang: str) -> str:
     return re.sub(r"[a-z]+", lambda m: ZH.get(m.group(0), m.group(0)), usage)
 
 
-# A command name, and a /weekly subcommand, where text names a command.
+# A command name with its subcommand, where text names a command, and what follows it up to
+# the end of the example (the options written `name:value`).
 _COMMAND = re.compile(
     r"(?<![\w/.])/((?:weekly(?: (?:set|show|off|now)\b)?)|"
-    r"(?:paper|search|section|author|random|cite|help|about|reload)\b)"
+    r"(?:reading(?: (?:list|export|share|forget)\b)?)|"
+    r"(?:paper|search|section|author|random|cite|help|about|reload|progress|next)\b)"
+    r"([^`\n·,，、;；]*)"
 )
+_OPTION = re.compile(r"(?<![\w/.:])([a-z_]+):(?=\S)")
 
 
 def about_reply(library: Library, lang: str, *, metadata_on: bool = True) -> Reply:

@@ -85,7 +85,8 @@ LINES = (
 )
 # A command as an English client names it, where the text names a command.
 ENGLISH_COMMAND = re.compile(
-    r"(?<![\w/.])/(paper|search|section|author|random|cite|help|about|weekly|reload)\b"
+    r"(?<![\w/.])/(paper|search|section|author|random|cite|help|about|weekly|reload|progress|"
+    r"next|reading)\b|(?<![\w/.:])(force|server|board|thread|vote|show_name):(?=\S)"
 )
 
 

@@ -21,7 +21,7 @@ def test_ask_prints_answers_only_unless_log_level_is_set(tmp_path: Path) -> None
     assert "INFO" not in out.stdout + out.stderr
     fresh = {"READINGLIST_DB": str(tmp_path / "y.db"), "LOG_LEVEL": "info"}
     loud = cli("ask", "/paper rwkv", env=fresh)
-    assert "INFO bot.loader: catalogue loaded" in loud.stderr
+    assert "INFO bot.loader: catalogue read, not stored: 20 papers" in loud.stderr
     assert "INFO" not in loud.stdout
 
 
@@ -110,6 +110,10 @@ def test_a_one_off_catalogue_gets_its_own_database_and_the_default_keeps_its_lis
     asked = cli("ask", "--catalogue", str(FULL_LIST), "/about", env=env)
     assert asked.returncode == 0, asked.stderr
     assert "217" in asked.stdout
+    # the configured list, however it is spelt, is the configured database's
+    relative = cli("load", "--catalogue", "data/reading-list.md", env=env)
+    assert f"database {default}: unchanged" in relative.stdout, relative.stdout
+    assert not (tmp_path / "readinglist-reading-list.db").exists()
     # --db still means that database, whatever the list
     pinned = tmp_path / "pinned.db"
     assert cli("load", "--catalogue", str(FULL_LIST), "--db", str(pinned), env=env).returncode == 0
@@ -124,3 +128,12 @@ def test_list_database_is_named_after_the_list() -> None:
     assert list_database(default, ["a.md", "https://example.org/lists/b.md?raw=1"]) == Path(
         "/srv/data/readinglist-a+b.db"
     )
+
+
+def test_the_example_env_file_keeps_ask_quiet(tmp_path: Path) -> None:
+    (tmp_path / ".env").write_text(
+        (ROOT / ".env.example").read_text(encoding="utf-8"), encoding="utf-8"
+    )
+    out = cli("ask", "/paper rwkv", env={"READINGLIST_DB": str(tmp_path / "x.db")}, cwd=tmp_path)
+    assert out.returncode == 0, out.stderr
+    assert "RWKV" in out.stdout and "INFO" not in out.stdout + out.stderr

@@ -199,7 +199,8 @@ def test_reload_previews_the_report_a_manager_gets_and_stores_nothing(tmp_path: 
     text = (DATA / "reading-list.md").read_text(encoding="utf-8")
     source.write_text(text, encoding="utf-8")
     settings = _settings_for(tmp_path, source)
-    library = asyncio.run(_console_library(settings))  # start-up stores the list, as the bot's
+    assert cli("load", "--db", str(settings.db_path), "--catalogue", str(source)).returncode == 0
+    library = asyncio.run(_console_library(settings))
     edits = iter(
         [
             text,  # unchanged
@@ -293,3 +294,18 @@ def test_the_console_previews_the_server_board(library: Library) -> None:
     assert "/reading share on" in say("/reading share maybe").content
     assert "(/progress server:True): on." in say("/weekly set monday 10:00 UTC").content  # kept
     assert "(/progress server:True): off." in say("/weekly set monday 10:00 UTC board:off").content
+
+
+def test_the_console_shows_the_list_as_it_is_and_stores_nothing(tmp_path: Path) -> None:
+    source = tmp_path / "list.md"
+    text = (DATA / "reading-list.md").read_text(encoding="utf-8")
+    source.write_text(text, encoding="utf-8")
+    data = ["--db", str(tmp_path / "x.db"), "--catalogue", str(source)]
+    assert "database" in cli("load", *data).stdout
+    source.write_text(text.replace("**RWKV:", "**RWKV-7:"), encoding="utf-8")
+    shown = cli("ask", "--json", *data, "/paper 2305.13048")
+    assert json.loads(shown.stdout)["embeds"][0]["title"].startswith("RWKV-7:")
+    assert cli("load", *data).stdout.rstrip().endswith(": updated")  # ask stored nothing
+    fresh = ["--db", str(tmp_path / "fresh.db"), "--catalogue", str(source)]
+    assert cli("ask", *fresh, "/about").returncode == 0
+    assert cli("load", *fresh).stdout.rstrip().endswith(": updated")  # nor on a new database
