@@ -382,12 +382,19 @@ async def _check(args: argparse.Namespace, settings: Settings) -> int:
         for finding in findings:
             print("\n".join(finding.lines()))
         known = sum(1 for p in library.catalogue.papers if p.id in metadata)
+        kinds = ", ".join(f"{n} {kind}" for kind, n in counts.items() if n)
+        papers = _count(len(library.catalogue.papers), "paper")
         print(
-            f"{len(findings)} findings in {len(library.catalogue.papers)} papers "
-            f"({known} with metadata; `readinglist-bot enrich` fetches it): "
-            + ", ".join(f"{n} {kind}" for kind, n in counts.items() if n)
+            f"{_count(len(findings), 'finding')} in {papers} "
+            f"({known} with metadata; `readinglist-bot enrich` fetches it)"
+            + (f": {kinds}" if kinds else "")
         )
     return 1 if findings else 0
+
+
+def _count(n: int, noun: str) -> str:
+    """`1 finding`, `2 findings`: the CLI's summaries, in English."""
+    return f"{n} {noun}" if n == 1 else f"{n} {noun}s"
 
 
 class _Bar:

@@ -251,6 +251,9 @@ def paper_reply(library: Library, query: str, lang: str, asker: int = 0) -> Repl
         return no_match(library, query, result, lang)
     if decision == "list":
         listed = library.index.search(query, SEARCH_LIMIT, browse=True)
+        if len(listed.hits) == 1:  # a list of one: the paper itself, said to be a guess
+            card = paper_card(library, listed.hits[0].paper, lang=lang, asker=asker)
+            return replace(card, content=t(lang, "search.topic_one", query=_quote(query)))
         return search_page(library, query, listed, 0, asker, lang, topic=True)
     reply = paper_card(library, best.paper, lang=lang, asker=asker)
     if not result.ambiguous:
@@ -1172,7 +1175,7 @@ def reading_list_reply(
         description=cards.truncate("\n".join(lines), cards.DESCRIPTION_LIMIT),
         colour=cards.COLOUR,
     )
-    embed.set_footer(text=t(lang, "search.footer", page=page + 1, pages=pages, n=len(entries)))
+    embed.set_footer(text=t(lang, "reading.footer", page=page + 1, pages=pages, n=len(entries)))
     buttons: tuple[tuple[Button, ...], ...] = ()
     if pages > 1:
         buttons = _page_buttons(lambda n: f"{MINE}:{n}:{reader}", page, pages, lang)
@@ -1217,7 +1220,7 @@ def export_reply(library: Library, marks: Sequence[Mark], lang: str) -> Reply:
     if bib:
         files.append(Attachment("reading-list.bib", bib.encode()))
     return Reply(
-        content=t(lang, "export.done", read=read, saved=saved),
+        content=t(lang, "export.done", read=t(lang, "export.read_count", n=read), saved=saved),
         files=tuple(files),
         ephemeral=True,
     )
