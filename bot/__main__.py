@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import json
 import logging
 import os
@@ -88,10 +89,7 @@ def build_parser() -> argparse.ArgumentParser:
         "--json", action="store_true", help="print each reply as its Discord message payload"
     )
     ask.add_argument(
-        "--locale",
-        default="en-US",
-        type=_locale,
-        help="answer as for a Discord client in this locale (zh-CN)",
+        "--locale", default="en-US", help="answer as for a Discord client in this locale (zh-CN)"
     )
     data_options(ask)
     enrich = sub.add_parser(
@@ -127,16 +125,27 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def _locale(text: str) -> str:
-    try:
-        return locale_of(text)
-    except ValueError as exc:
-        raise argparse.ArgumentTypeError(str(exc)) from None
-
-
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the console script; returns the exit status."""
+    try:
+        return _main(argv)
+    except BrokenPipeError:
+        # Whoever read the output stopped (`ask … | head`): stop quietly, as a pipe's other
+        # tools do (status 141, 128 + SIGPIPE). Python flushes stdout again on exit, so it
+        # writes to devnull from here on.
+        with contextlib.suppress(OSError, ValueError):
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 141
+
+
+def _main(argv: Sequence[str] | None) -> int:
     args = build_parser().parse_args(argv)
+    if args.command == "ask":
+        try:  # one line, not argparse's usage: the error says what to type
+            args.locale = locale_of(args.locale)
+        except ValueError as exc:
+            print(f"readinglist-bot ask: {exc}", file=sys.stderr)
+            return 2
     try:
         settings = _settings(args)
     except SettingsError as exc:
@@ -388,12 +397,19 @@ async def _check(args: argparse.Namespace, settings: Settings) -> int:
         for finding in findings:
             print("\n".join(finding.lines()))
         known = sum(1 for p in library.catalogue.papers if p.id in metadata)
+        kinds = ", ".join(f"{n} {kind}" for kind, n in counts.items() if n)
+        papers = _count(len(library.catalogue.papers), "paper")
         print(
-            f"{len(findings)} findings in {len(library.catalogue.papers)} papers "
-            f"({known} with metadata; `readinglist-bot enrich` fetches it): "
-            + ", ".join(f"{n} {kind}" for kind, n in counts.items() if n)
+            f"{_count(len(findings), 'finding')} in {papers} "
+            f"({known} with metadata; `readinglist-bot enrich` fetches it)"
+            + (f": {kinds}" if kinds else "")
         )
     return 1 if findings else 0
+
+
+def _count(n: int, noun: str) -> str:
+    """`1 finding`, `2 findings`: the CLI's summaries, in English."""
+    return f"{n} {noun}" if n == 1 else f"{n} {noun}s"
 
 
 class _Bar:

@@ -22,7 +22,7 @@ import discord
 
 from bot import cards, reading, replies
 from bot.catalogue import CatalogueError
-from bot.i18n import t
+from bot.i18n import MONTHS, day_name, t
 from bot.library import Library
 from bot.models import Paper
 from bot.reading import Mark
@@ -74,7 +74,19 @@ _QUIT = ("exit", "quit", ":q")
 _LINK = re.compile(r"\[([^\]]*)\]\((\S+?)\)")
 _ESCAPED = re.compile(r"\\([^\w\s])")
 _BOLD = re.compile(r"\*\*(.+?)\*\*")
-_TIMESTAMP = re.compile(r"<t:(\d{1,12})(?::\w)?>")  # Discord's <t:unix:style> markup
+_TIMESTAMP = re.compile(r"<t:(-?\d{1,12})(?::([tTdDfFR]))?>")  # Discord's <t:unix:style>
+# Code, where Discord renders no markdown, links or timestamps: a fenced block (to its end,
+# or the text's end when unclosed) or an inline span.
+_CODE = re.compile(r"(```.*?(?:```|\Z)|`[^`\n]+`)", re.DOTALL)
+# How far a <t:…:R> time is from now when Discord stops counting in the unit before:
+# seconds, minutes, hours, days, months (of 30 days), years (of 365).
+_SPANS = (
+    (45, 1, "time.seconds"),
+    (45 * 60, 60, "time.minutes"),
+    (22 * 3600, 3600, "time.hours"),
+    (26 * 86400, 86400, "time.days"),
+    (320 * 86400, 30 * 86400, "time.months"),
+)
 _NAME_ECHO = 32  # characters of an unknown command's name echoed (Discord's names are 1-32)
 _FORCE = re.compile(r"^(?:force|强制)(?:\s*[:=]\s*(?:true|yes|1)|\s+(?:true|yes|1))?$", re.I)
 
@@ -83,8 +95,41 @@ _FORCE = re.compile(r"^(?:force|强制)(?:\s*[:=]\s*(?:true|yes|1)|\s+(?:true|ye
 # CatalogueError as a reload does when it keeps the current list.
 Reloader = Callable[[Library, bool], tuple["CatalogueDiff | None", Library]]
 
-_SERVER = re.compile(r"(?:server|服务器)(?::(?:true|on))?")  # /progress server:True
-_BOARD = re.compile(r"(?:board|阅读榜):\S*", re.IGNORECASE)  # /weekly set ... board:True
+_SERVER = re.compile(r"(?:server|服务器)(?::(true|on|false|off))?")  # /progress server:True
+# /weekly set ... board:True: the switches of /weekly set, by English name or as zh-CN shows them.
+_SWITCH = re.compile(r"(board|thread|vote|阅读榜|讨论串|投票):(\S*)", re.IGNORECASE)
+_SWITCHES = {ZH.get(name, name): name for name in ("board", "thread", "vote")} | {
+    name: name for name in ("board", "thread", "vote")
+}
+_CHANNEL = re.compile(r"(?:(?:channel|频道):)?(?:#(\S+)|<#(\d+)>)")  # #papers, <#123>
+# The subcommands of the console's command groups, by English name; the names a zh-CN
+# client shows (bot.translator) are accepted as the English ones are.
+_SUBCOMMANDS = {
+    "weekly": ("set", "show", "off", "now"),
+    "reading": ("list", "export", "forget", "share"),
+}
+# The options a command takes, which may be typed `name:value` as in Discord's client.
+_OPTIONS = {
+    "paper": ("query",),
+    "cite": ("query",),
+    "search": ("question",),
+    "section": ("name",),
+    "author": ("name",),
+    "random": ("section",),
+    "progress": ("section",),
+    "next": ("section",),
+}
+
+
+def subcommand(command: str, arg: str) -> tuple[str | None, str]:
+    """The English subcommand of `/command arg` (`/阅读记录 导出` is export) and the rest of
+    the line; "" when none is typed, None when the word is no subcommand of `command`."""
+    word, _, rest = arg.strip().partition(" ")
+    typed = word.casefold()
+    if not typed:
+        return "", ""
+    names = {ZH.get(name, name): name for name in _SUBCOMMANDS[command]}
+    return names.get(typed, typed if typed in _SUBCOMMANDS[command] else None), rest.strip()
 
 
 def _switch(text: str) -> bool | None:
@@ -113,6 +158,7 @@ class ConsoleReader:
 
 
 CONSOLE_CHANNEL = 1  # the console server's one channel, #console
+CONSOLE_ASKER = 1  # the console's reader, as the Discord user who asked (their cards' 🗑)
 
 
 @dataclass
@@ -141,18 +187,18 @@ class ConsoleServer:
 
     def weekly(self, library: Library, arg: str, rng: random.Random, lang: str) -> Reply:
         """`/weekly set monday 09:00 Asia/Shanghai`, `show`, `off` or `now`."""
-        sub, _, rest = arg.strip().partition(" ")
-        sub, now = command_name(sub), self.clock()
-        if sub in ("set", "设置"):
+        sub, rest = subcommand("weekly", arg)
+        now = self.clock()
+        if sub == "set":
             return self._set(rest.split(), now, lang)
-        if sub in ("show", "查看"):
+        if sub == "show":
             return replies.weekly_show_reply(self.state, now, lang)
-        if sub in ("off", "关闭"):
+        if sub == "off":
             was_on = self.state is not None and self.state.enabled
             if self.state is not None:
                 self.state = replace(self.state, enabled=False)
             return replies.notice(t(lang, "weekly.turned_off" if was_on else "weekly.was_off"))
-        if sub in ("now", "立即发布"):
+        if sub == "now":
             if self.state is None or not self.state.enabled:
                 return replies.notice(t(lang, "weekly.choose_first"))
             ids = [p.id for p in library.catalogue.papers]
@@ -166,8 +212,18 @@ class ConsoleServer:
         return replies.notice(t(lang, "console.weekly_usage"))
 
     def _set(self, words: list[str], now: datetime, lang: str) -> Reply:
-        board = next((_switch(w.partition(":")[2]) for w in words if _BOARD.match(w)), None)
-        words = [w for w in words if not _BOARD.match(w)]
+        switches = {
+            _SWITCHES[m.group(1).casefold()]: _switch(m.group(2))
+            for w in words
+            if (m := _SWITCH.fullmatch(w))
+        }
+        words = [w for w in words if not _SWITCH.fullmatch(w)]
+        # The channel comes first in Discord (`/weekly set #papers monday 09:00`); the
+        # console server has one, #console, which any channel typed stands for.
+        channel = _CHANNEL.fullmatch(words[0]) if words else None
+        if channel is not None:
+            words = words[1:]
+        words = [_unprefixed(w, ("day", "time", "timezone")) for w in words]
         if len(words) < 2:
             return replies.notice(t(lang, "console.weekly_usage"))
         try:
@@ -182,14 +238,36 @@ class ConsoleServer:
                 0, CONSOLE_CHANNEL, schedule.weekday, at, schedule.tz, True, "", None, None,
                 None, None, 0, "", None,
             )  # fmt: skip
+        state = self.state
+
+        def switched(name: str, was: bool) -> bool:
+            value = switches.get(name)
+            return was if value is None else value
+
         self.state = replace(
-            self.state, weekday=schedule.weekday, at=at, tz=schedule.tz, enabled=True,
-            active_from=now, board=self.state.board if board is None else board,
+            state, weekday=schedule.weekday, at=at, tz=schedule.tz, enabled=True,
+            active_from=now, board=switched("board", state.board),
+            thread=switched("thread", state.thread), vote=switched("vote", state.vote),
         )  # fmt: skip
         first = next_due(schedule, now)
-        return replies.weekly_set_reply(
+        reply = replies.weekly_set_reply(
             f"<#{CONSOLE_CHANNEL}>", schedule, first, self.state, "", lang
         )
+        named = channel and (channel.group(1) or channel.group(2))
+        if named and named not in ("console", str(CONSOLE_CHANNEL)):
+            return replace(reply, content=reply.content + "\n" + t(lang, "console.one_channel"))
+        return reply
+
+
+def _unprefixed(text: str, names: tuple[str, ...]) -> str:
+    """An option's value as typed in Discord's client: `day:monday` (or `星期:monday`) is
+    `monday` for the option names `names`."""
+    text = text.strip()
+    for name in names:
+        for typed in (name, ZH.get(name, name)):
+            if text.casefold().startswith(typed + ":"):
+                return text[len(typed) + 1 :].strip()
+    return text
 
 
 def answer(
@@ -209,11 +287,12 @@ def answer(
     marks = reader.all() if reader else []
     text = line.strip()
     if not text.startswith("/"):
-        return replies.paper_reply(library, text, lang)
-    name, _, arg = text[1:].partition(" ")
+        return replies.paper_reply(library, text, lang, asker)
+    name, _, rest = text[1:].partition(" ")
     name = command_name(name)
+    arg = _unprefixed(rest, _OPTIONS.get(name, ()))
     if name == "paper":
-        return replies.paper_reply(library, arg, lang)
+        return replies.paper_reply(library, arg, lang, asker)
     if name == "search":
         return replies.search_reply(library, arg, asker=asker, lang=lang)
     if name == "section":
@@ -221,7 +300,7 @@ def answer(
     if name == "author":
         return replies.author_reply(library, arg, lang)
     if name == "random":
-        return replies.random_reply(library, rng, arg or None, lang=lang)
+        return replies.random_reply(library, rng, arg or None, lang=lang, asker=asker)
     if name == "cite":
         return replies.cite_reply(library, arg, lang)
     if name == "about":
@@ -236,22 +315,25 @@ def answer(
         session = server or ConsoleServer(lambda: datetime.now(UTC))
         return session.weekly(library, arg, rng, lang)
     if name == "progress":
-        if _SERVER.fullmatch(arg.strip().casefold()):
+        board = _SERVER.fullmatch(arg.casefold())
+        if board and board.group(1) not in ("false", "off"):
             session = server or ConsoleServer(lambda: datetime.now(UTC))
             return session.board(library, marks, asker, lang)
-        return replies.progress_reply(library, marks, arg.strip() or None, lang)
+        return replies.progress_reply(library, marks, None if board else arg or None, lang)
     if name == "next":
-        return replies.next_reply(library, marks, arg.strip() or None, lang)
+        return replies.next_reply(library, marks, arg or None, lang)
     if name == "reading":
-        sub = arg.strip().casefold()
+        sub, rest = subcommand("reading", arg)
         if sub == "export":
             return replies.export_reply(library, marks, lang)
         if sub == "forget":
             return replies.forget_prompt(marks, asker, lang)
-        if sub.partition(" ")[0] in ("share", "公开"):
+        if sub == "share":
             session = server or ConsoleServer(lambda: datetime.now(UTC))
-            return session.share(sub.partition(" ")[2], lang)
-        return replies.reading_list_reply(library, marks, 0, asker, lang)
+            return session.share(rest, lang)
+        if sub in ("list", "") and not rest:
+            return replies.reading_list_reply(library, marks, 0, asker, lang)
+        return replies.notice(t(lang, "console.reading_usage"))
     if name == "reload":
         if reload is None:
             return replies.notice(t(lang, "console.reload_off"))
@@ -376,7 +458,7 @@ def _press_reader(
         n = len(reader.marks)
         reader.marks.clear()
         return replies.forgotten(n, lang)
-    return replies.notice(t(lang, "console.button_off"))  # delete: nothing to delete here
+    return replies.notice(t(lang, "console.deleted"))  # delete: nothing to remove here
 
 
 def press_hint(reply: Reply, lang: str) -> str:
@@ -415,17 +497,24 @@ def payload_line(reply: Reply) -> str:
     return json.dumps(reply.payload(), ensure_ascii=False, sort_keys=True)
 
 
-def render(reply: Reply, width: int | None = None, *, lang: str) -> str:
-    """The reply drawn for a terminal: cards boxed, links spelt out, buttons in brackets;
-    the console's own words in `lang`."""
+def render(
+    reply: Reply, width: int | None = None, *, lang: str, now: datetime | None = None
+) -> str:
+    """The reply drawn for a terminal: cards boxed, links spelt out, buttons in brackets,
+    Discord's timestamps written out as a client shows them (relative ones from `now`, the
+    console's clock; without it, as a date); the console's own words in `lang`."""
     width = width or min(shutil.get_terminal_size((100, 24)).columns, 100)
     out: list[str] = []
     if reply.ephemeral:
         out.append(t(lang, "console.only_you"))
-    for paragraph in _plain(reply.content).splitlines():
+
+    def plain(markdown: str) -> str:
+        return _plain(markdown, lang, now)
+
+    for paragraph in plain(reply.content).splitlines():
         out += _wrap(paragraph, width)
     for embed in reply.embeds:
-        out += _card(dict(embed.to_dict()), width)
+        out += _card(dict(embed.to_dict()), width, plain)
     for row in reply.buttons:
         out.append(
             "  ".join(
@@ -441,22 +530,22 @@ def render(reply: Reply, width: int | None = None, *, lang: str) -> str:
     return "\n".join(out)
 
 
-def _card(embed: dict[str, Any], width: int) -> list[str]:
+def _card(embed: dict[str, Any], width: int, plain: Callable[[str], str]) -> list[str]:
     inner = width - 4
     lines: list[str] = []
     if author := embed.get("author", {}).get("name"):
         lines.append(author)
     if title := embed.get("title"):
-        lines += _wrap(_plain(title), inner)
+        lines += _wrap(plain(title), inner)
     if url := embed.get("url"):
         lines.append(url)
     if description := embed.get("description"):
         lines.append("")
-        for paragraph in _plain(description).splitlines():
+        for paragraph in plain(description).splitlines():
             lines += _wrap(paragraph, inner) or [""]
     for f in embed.get("fields", []):
-        lines += ["", f"{_plain(f['name'])}:"]
-        for paragraph in _plain(f["value"]).splitlines():
+        lines += ["", f"{plain(f['name'])}:"]
+        for paragraph in plain(f["value"]).splitlines():
             lines += ["  " + x for x in _wrap(paragraph, inner - 2)]
     if footer := embed.get("footer", {}).get("text"):
         lines += ["", footer]
@@ -465,13 +554,45 @@ def _card(embed: dict[str, Any], width: int) -> list[str]:
     return [f"┌{bar}┐", *(f"│ {line} │" for line in padded), f"└{bar}┘"]
 
 
-def _plain(markdown: str) -> str:
+def _plain(markdown: str, lang: str, now: datetime | None) -> str:
+    """Discord markdown as its client shows it, outside code (which it shows as typed)."""
+    parts = _CODE.split(markdown)
+    return "".join(p if i % 2 else _unmarked(p, lang, now) for i, p in enumerate(parts))
+
+
+def _unmarked(markdown: str, lang: str, now: datetime | None) -> str:
     text = _LINK.sub(lambda m: f"{m.group(1)} <{m.group(2)}>", markdown)
-    text = _TIMESTAMP.sub(
-        lambda m: datetime.fromtimestamp(int(m.group(1)), UTC).strftime("%Y-%m-%d %H:%M UTC"), text
-    )
+    text = _TIMESTAMP.sub(lambda m: timestamp(int(m.group(1)), m.group(2) or "f", lang, now), text)
     text = _BOLD.sub(r"\1", text).replace(f"<#{CONSOLE_CHANNEL}>", "#console")
     return _ESCAPED.sub(r"\1", text).replace("\u200b", "")
+
+
+def timestamp(unix: int, style: str, lang: str, now: datetime | None) -> str:
+    """Discord's `<t:unix:style>` as its client writes it, in UTC (the console's zone): `F`
+    "Monday, 7 December 2026 01:00 UTC", `R` "in 5 days" from `now` (without `now`, as `F`)."""
+    moment = datetime.fromtimestamp(unix, UTC)
+    if style == "R" and now is not None:
+        return _relative((moment - now).total_seconds(), lang)
+    month = MONTHS[moment.month - 1] if lang == "en" else moment.month
+    weekday = day_name(lang, moment.weekday())
+    key = "time.weekday_date" if style in ("F", "R") else "time.date"
+    date = t(lang, key, weekday=weekday, day=moment.day, month=month, year=moment.year)
+    if style in ("d", "D"):  # the console writes both date styles alike
+        return date
+    clock = moment.strftime("%H:%M:%S" if style == "T" else "%H:%M")
+    if style in ("t", "T"):
+        return t(lang, "time.clock", time=clock)
+    return t(lang, "time.at", date=date, time=clock)
+
+
+def _relative(seconds: float, lang: str) -> str:
+    """`in 5 days`, `3 hours ago`: a time `seconds` from now, as Discord counts it."""
+    far = abs(seconds)
+    span = next(
+        (t(lang, key, n=max(1, round(far / unit))) for limit, unit, key in _SPANS if far < limit),
+        None,
+    ) or t(lang, "time.years", n=max(1, round(far / (365 * 86400))))
+    return t(lang, "time.in" if seconds >= 0 else "time.ago", span=span)
 
 
 def _width(text: str) -> int:
@@ -526,7 +647,7 @@ def run_console(
         nonlocal last
         word = line.strip().casefold()
         pressed = (
-            press(library, last, line, lang=lang, reader=reader)
+            press(library, last, line, CONSOLE_ASKER, lang=lang, reader=reader)
             if last and word[:1] != "/"
             else None
         )
@@ -534,6 +655,7 @@ def run_console(
             library,
             "/help" if word == "help" else line,
             rng,
+            CONSOLE_ASKER,
             lang=lang,
             reader=reader,
             server=server,
@@ -541,7 +663,8 @@ def run_console(
         )
         # What answers only the presser (a citation, a link) leaves the reply to press on.
         last = reply if pressed is None or not pressed.ephemeral else last
-        print(payload_line(reply) if as_json else render(reply, lang=lang), file=out, flush=True)
+        shown = payload_line(reply) if as_json else render(reply, lang=lang, now=reader.clock())
+        print(shown, file=out, flush=True)
         if interactive and not as_json and (hint := press_hint(last or reply, lang)):
             print(hint, file=out, flush=True)
 

@@ -94,6 +94,10 @@ MESSAGES: Mapping[str, tuple[str, str]] = {
         "Page {page}/{pages} · 1 paper · /search",
         "第 {page}/{pages} 页 · 共 1 篇 · /搜索",
     ),
+    "search.topic_one": (
+        "No paper fits {query} for sure; this one fits it best. Open it below.",
+        "没有论文与 {query} 确定匹配；这一篇最接近，可在下方打开。",
+    ),
     "search.topic": (
         "Several papers fit {query}; here they are, best first. Open one below.",
         "有多篇论文与 {query} 相关，按相关度排列如下。可在下方打开其中一篇。",
@@ -151,6 +155,38 @@ MESSAGES: Mapping[str, tuple[str, str]] = {
         "在控制台中：/阅读记录 公开 on 或 /阅读记录 公开 off（在控制台服务器的阅读榜上公开你的名字）。",
     ),
     "console.button_off": ("That button is off.", "这个按钮当前不可用。"),
+    "console.deleted": (
+        "In Discord this removes the card (only the person who asked can); the console has "
+        "nothing to remove.",
+        "在 Discord 中这会删除这张卡片（只有提问的人可以）；控制台中没有可删除的内容。",
+    ),
+    "console.reading_usage": (
+        "In the console: /reading list, /reading export, /reading forget, or /reading share "
+        "on|off.",
+        "在控制台中：/阅读记录 列表、/阅读记录 导出、/阅读记录 删除记录 或 /阅读记录 公开 on|off。",
+    ),
+    "console.one_channel": (
+        "(The console server has one channel, #console: it stands for the channel you named.)",
+        "（控制台服务器只有一个频道 #console，用它代替你指定的频道。）",
+    ),
+    # Discord's timestamps (<t:…:F>, <t:…:R>) as its client writes them, in the console (UTC)
+    "time.date": ("{day} {month} {year}", "{year}年{month}月{day}日"),
+    "time.weekday_date": ("{weekday}, {day} {month} {year}", "{year}年{month}月{day}日{weekday}"),
+    "time.at": ("{date} {time} UTC", "{date} {time} UTC"),
+    "time.clock": ("{time} UTC", "{time} UTC"),
+    "time.in": ("in {span}", "{span}后"),
+    "time.ago": ("{span} ago", "{span}前"),
+    "time.seconds": ("a few seconds", "几秒"),
+    "time.minutes": ("{n} minutes", "{n} 分钟"),
+    "time.minutes_one": ("a minute", "1 分钟"),
+    "time.hours": ("{n} hours", "{n} 小时"),
+    "time.hours_one": ("an hour", "1 小时"),
+    "time.days": ("{n} days", "{n} 天"),
+    "time.days_one": ("a day", "1 天"),
+    "time.months": ("{n} months", "{n} 个月"),
+    "time.months_one": ("a month", "1 个月"),
+    "time.years": ("{n} years", "{n} 年"),
+    "time.years_one": ("a year", "1 年"),
     "console.bad_locale": (
         "unknown locale {locale}: use a Discord locale such as en-US or zh-CN",
         "未知的语言区域 {locale}：请使用 Discord 的语言区域，例如 en-US 或 zh-CN",
@@ -374,6 +410,14 @@ MESSAGES: Mapping[str, tuple[str, str]] = {
         "你还没有标记任何论文：在论文卡片上按“标记已读”或“稍后阅读”。",
     ),
     "reading.title": ("Your reading list", "你的阅读记录"),
+    "reading.footer": (
+        "Page {page}/{pages} · {n} papers · /reading list",
+        "第 {page}/{pages} 页 · 共 {n} 篇 · /阅读记录 列表",
+    ),
+    "reading.footer_one": (
+        "Page {page}/{pages} · 1 paper · /reading list",
+        "第 {page}/{pages} 页 · 共 1 篇 · /阅读记录 列表",
+    ),
     "reading.read_on": ("read {date}", "{date} 已读"),
     "reading.saved_on": ("saved {date}", "{date} 收藏"),
     "reading.unlisted": ("no longer listed", "已不在列表中"),
@@ -399,6 +443,10 @@ MESSAGES: Mapping[str, tuple[str, str]] = {
         "… and {n} more sections: /progress section",
         "……另有 {n} 个章节：/进度 章节",
     ),
+    "progress.more_one": (
+        "… and 1 more section: /progress section",
+        "……另有 1 个章节：/进度 章节",
+    ),
     "next.heading": ("Next for you", "你的下一篇"),
     "next.done": (
         "You have read every paper of the reading list.",
@@ -413,9 +461,11 @@ MESSAGES: Mapping[str, tuple[str, str]] = {
     "export.saved": ("Saved for later", "稍后阅读"),
     "export.gone": ("No longer listed", "已不在列表中"),
     "export.done": (
-        "Your list: {read} papers read, {saved} saved for later, as markdown and BibTeX.",
-        "你的列表：已读 {read} 篇，稍后阅读 {saved} 篇，附 markdown 和 BibTeX 文件。",
+        "Your list: {read}, {saved} saved for later, as markdown and BibTeX.",
+        "你的列表：{read}，稍后阅读 {saved} 篇，附 markdown 和 BibTeX 文件。",
     ),
+    "export.read_count": ("{n} papers read", "已读 {n} 篇"),
+    "export.read_count_one": ("1 paper read", "已读 1 篇"),
     "forget.nothing": ("Nothing is stored about you.", "没有存储任何关于你的信息。"),
     "forget.confirm": (
         "This deletes everything stored about you: {n} marked papers (read and saved, with "
@@ -424,9 +474,20 @@ MESSAGES: Mapping[str, tuple[str, str]] = {
         "这将删除存储的关于你的所有信息：{n} 篇标记过的论文（已读和稍后阅读及其时间），"
         "以及它们计入阅读榜的服务器（和你是否在那里公开名字），且无法撤销。",
     ),
+    "forget.confirm_one": (
+        "This deletes everything stored about you: 1 marked paper (read or saved, with its "
+        "times), and the servers where it counts on the reading board (with whether your "
+        "name is shown there). It cannot be undone.",
+        "这将删除存储的关于你的所有信息：1 篇标记过的论文（已读或稍后阅读及其时间），"
+        "以及它计入阅读榜的服务器（和你是否在那里公开名字），且无法撤销。",
+    ),
     "forget.done": (
         "Done: {n} marks deleted. Nothing is stored about you any more.",
         "已完成：删除了 {n} 条标记。不再存储任何关于你的信息。",
+    ),
+    "forget.done_one": (
+        "Done: 1 mark deleted. Nothing is stored about you any more.",
+        "已完成：删除了 1 条标记。不再存储任何关于你的信息。",
     ),
     "about.stored": ("What is stored about you", "存储了你的哪些信息"),
     "about.stored_text": (
@@ -644,6 +705,12 @@ DAYS = (
     ("Saturday", "周六"),
     ("Sunday", "周日"),
 )
+
+# English month names (Chinese dates number the month: 2026年12月7日).
+MONTHS = (
+    "January", "February", "March", "April", "May", "June",
+    "July", "August", "September", "October", "November", "December",
+)  # fmt: skip
 
 
 def lang_of(locale: object) -> str:

@@ -403,7 +403,9 @@ def search_page(
             for n, h in enumerate(shown, start + 1)
         ),
     )
-    content = t(lang, "search.topic", query=_quote(query)) if topic else ""
+    # A topic answer is not sure of any paper: even one is offered, never shown as the answer.
+    topic_key = "search.topic_one" if len(result.hits) == 1 else "search.topic"
+    content = t(lang, topic_key, query=_quote(query)) if topic else ""
     return Reply(
         content=content,
         embeds=(embed,),
@@ -1183,7 +1185,7 @@ def reading_list_reply(
         description=cards.truncate("\n".join(lines), cards.DESCRIPTION_LIMIT),
         colour=cards.COLOUR,
     )
-    embed.set_footer(text=t(lang, "search.footer", page=page + 1, pages=pages, n=len(entries)))
+    embed.set_footer(text=t(lang, "reading.footer", page=page + 1, pages=pages, n=len(entries)))
     buttons: tuple[tuple[Button, ...], ...] = ()
     if pages > 1:
         buttons = _page_buttons(lambda n: f"{MINE}:{n}:{reader}", page, pages, lang)
@@ -1228,7 +1230,7 @@ def export_reply(library: Library, marks: Sequence[Mark], lang: str) -> Reply:
     if bib:
         files.append(Attachment("reading-list.bib", bib.encode()))
     return Reply(
-        content=t(lang, "export.done", read=read, saved=saved),
+        content=t(lang, "export.done", read=t(lang, "export.read_count", n=read), saved=saved),
         files=tuple(files),
         ephemeral=True,
     )

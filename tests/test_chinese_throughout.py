@@ -68,6 +68,12 @@ LINES = (
     "/progress server",
     "/reading share on",
     "/reading share maybe",
+    "/阅读记录 导出",
+    "/reading forget",
+    "/reading bogus",
+    "/weekly set #papers monday 09:00 Asia/Shanghai",
+    "/weekly set monday",
+    "/weekly bogus",
     "/author gu albert",
     "/author zzzzqqq",
     "/author",
@@ -114,7 +120,8 @@ def english_in(text: str) -> list[str]:
 
 def shown(reply: Reply) -> str:
     """All a reader can see of a reply: the console's drawing and the whole payload."""
-    return render(reply, 100, lang="zh") + "\n" + json.dumps(reply.payload(), ensure_ascii=False)
+    drawn = render(reply, 100, lang="zh", now=NOW)
+    return drawn + "\n" + json.dumps(reply.payload(), ensure_ascii=False)
 
 
 def conversation(library: Library, lang: str) -> Iterator[tuple[str, str]]:

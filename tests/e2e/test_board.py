@@ -73,7 +73,8 @@ async def test_the_board_counts_readers_and_names_only_those_who_share(
 
     # /reading forget deletes the marks and the opt-in: off the board.
     prompt = (await (await fake.slash("reading forget", user=sharer)).wait()).message
-    assert prompt is not None and "servers where they count on the reading board" in (
+    # (one marked paper here: "the servers where it counts on the reading board")
+    assert prompt is not None and "counts on the reading board (with whether your name" in (
         prompt.content
     )
     await (await fake.click(prompt, f"rl:forget:{sharer.id}", user=sharer)).wait()

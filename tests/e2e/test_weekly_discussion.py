@@ -9,7 +9,7 @@ from typing import Any
 
 from bot.library import Library
 from bot.models import Catalogue
-from bot.weekly.plan import LEASE, MAX_ATTEMPTS
+from bot.weekly.plan import LEASE, MAX_ATTEMPTS, thread_name
 from bot.weekly.rotation import Rotation
 from tests.conftest import DATA
 from tests.e2e.conftest import TestBot, bot_running
@@ -65,7 +65,7 @@ async def test_a_thread_is_opened_once_across_a_restart_between_post_and_thread(
     assert len(thread_requests(fake)) == 1  # found the thread the post has: no second
     assert len(posts(fake)) == 1
     paper = library.paper(paper_of(post))
-    assert paper is not None and post.thread.name == paper.title[:100]
+    assert paper is not None and post.thread.name == thread_name(paper.title)
 
 
 async def test_a_second_thread_on_a_message_is_answered_160004_and_taken_as_found(
@@ -185,7 +185,7 @@ async def test_a_forum_post_is_a_thread_with_the_card_made_once_even_when_resent
             assert first.id == thread.id
             assert first.embeds[0]["author"]["name"].startswith("Paper of the week")
             paper = library.paper(paper_of(first))
-            assert paper is not None and thread.name == paper.title[:100]
+            assert paper is not None and thread.name == thread_name(paper.title)
             assert len(thread_requests(fake)) == 1  # the resend found the post it made
             state = await bot.store.weekly_state(fake.guilds[0].id)
             assert state is not None and state.done_key == "2026-W49"
