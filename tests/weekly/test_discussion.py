@@ -195,3 +195,13 @@ def test_thread_names(title: str, name: str) -> None:
 def test_a_long_title_is_cut_to_100() -> None:
     name = thread_name("x" * 300)
     assert len(name) == 100 and name.endswith("…")
+
+
+def test_a_thread_is_named_after_the_paper_within_discords_100_characters() -> None:
+    from bot.weekly.plan import thread_name
+
+    long = "Scaling " * 30
+    assert len(thread_name(long)) == 100 and thread_name(long).endswith("…")
+    assert thread_name("Attention\n is   all you need") == "Attention is all you need"
+    assert thread_name("x" * 100) == "x" * 100
+    assert thread_name("  \n ") == "Paper of the week"
