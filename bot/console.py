@@ -171,11 +171,13 @@ class ConsoleServer:
     posted: list[tuple[str, str]] = field(default_factory=list)  # /weekly now, newest first
     sharing: bool = False  # the console reader shows their name on the board
 
-    def board(self, library: Library, marks: list[Mark], asker: int, lang: str) -> Reply:
+    def board(
+        self, library: Library, marks: list[Mark], asker: int, lang: str, page: int = 0
+    ) -> Reply:
         """`/progress server`: the console server's board, the console reader its one reader."""
         on = self.state is not None and self.state.board
         reads = [(m.paper_id, asker, self.sharing) for m in marks if m.read_at is not None]
-        return replies.board_reply(library, on, self.posted, reads, 0, asker, lang)
+        return replies.board_reply(library, on, self.posted, reads, page, asker, lang)
 
     def share(self, arg: str, lang: str) -> Reply:
         """`/reading share on` (or off): the console reader's name on the board."""
@@ -407,10 +409,12 @@ def press(
     *,
     lang: str,
     reader: ConsoleReader | None = None,
+    server: ConsoleServer | None = None,
 ) -> Reply | None:
     """What pressing one of `reply`'s buttons or menu entries answers, chosen by its number
     or a word of its label (`next`, `cite`, `2`); None when nothing matches. It calls what
-    Discord's buttons call (replies.click), as the person who asked."""
+    Discord's buttons call (replies.click), as the person who asked; the reading buttons
+    act on `reader`'s marks and the board's on `server`."""
     items = pressables(reply)
     key = choice.strip().casefold()
     picked: Button | Option | None = None
@@ -431,7 +435,7 @@ def press(
     if custom_id.startswith(_READER_IDS):
         if reader is None:
             return replies.notice(t(lang, "console.button_off"))
-        return _press_reader(library, custom_id, asker, lang, reader)
+        return _press_reader(library, custom_id, asker, lang, reader, server)
     action = replies.click(library, custom_id, "", asker, asker, lang)
     return action.reply
 
@@ -440,10 +444,15 @@ _READER_IDS = ("rl:read:", "rl:save:", "rl:mine:", "rl:forget:", "rl:del:", "rl:
 
 
 def _press_reader(
-    library: Library, custom_id: str, asker: int, lang: str, reader: ConsoleReader
+    library: Library,
+    custom_id: str,
+    asker: int,
+    lang: str,
+    reader: ConsoleReader,
+    server: ConsoleServer | None,
 ) -> Reply:
     """A reader's button pressed in the console: what bot.views.answer_reader does, on the
-    session's marks."""
+    session's marks (and the console server's board)."""
     action, _, rest = custom_id.removeprefix("rl:").partition(":")
     if action in ("read", "save"):
         paper = library.paper(rest)
@@ -457,7 +466,16 @@ def _press_reader(
     if action == "forget":
         n = len(reader.marks)
         reader.marks.clear()
+        if server is not None:
+            server.sharing = False  # forget deletes the name's showing on boards too
         return replies.forgotten(n, lang)
+    if action == "board":
+        page = replies.board_page(custom_id, asker, lang)
+        if isinstance(page, str):
+            return replies.notice(page)
+        if server is None:
+            return replies.notice(t(lang, "console.button_off"))
+        return server.board(library, reader.all(), asker, lang, page)
     return replies.notice(t(lang, "console.deleted"))  # delete: nothing to remove here
 
 
@@ -647,7 +665,7 @@ def run_console(
         nonlocal last
         word = line.strip().casefold()
         pressed = (
-            press(library, last, line, CONSOLE_ASKER, lang=lang, reader=reader)
+            press(library, last, line, CONSOLE_ASKER, lang=lang, reader=reader, server=server)
             if last and word[:1] != "/"
             else None
         )

@@ -24,6 +24,7 @@ from bot.console import (
     complete_command,
     locale_of,
     press,
+    pressables,
     reload_preview,
     render,
     run_console,
@@ -309,3 +310,29 @@ def test_the_console_shows_the_list_as_it_is_and_stores_nothing(tmp_path: Path) 
     fresh = ["--db", str(tmp_path / "fresh.db"), "--catalogue", str(source)]
     assert cli("ask", *fresh, "/about").returncode == 0
     assert cli("load", *fresh).stdout.rstrip().endswith(": updated")  # nor on a new database
+
+
+def test_the_boards_pages_turn_and_forget_hides_the_name_in_the_console(
+    library: Library,
+) -> None:
+    reader = ConsoleReader(Clock())
+    server = ConsoleServer(reader.clock)
+    rng = random.Random(0)
+
+    def say(line: str) -> Reply:
+        return answer(library, line, rng, lang="en", reader=reader, server=server)
+
+    say("/weekly set monday 09:00 UTC board:true")
+    for _ in range(12):
+        say("/weekly now")
+    say("/reading share on")
+    first = say("/progress server")
+    assert first.embeds[0].footer.text is not None and "1/2" in first.embeds[0].footer.text
+    second = press(library, first, "next", lang="en", reader=reader, server=server)
+    assert second is not None and second.papers != first.papers
+    assert second.papers == tuple(paper_id for paper_id, _ in server.posted[10:])
+    press(library, say("/paper rwkv"), "mark read", lang="en", reader=reader, server=server)
+    confirm = say("/reading forget")
+    assert pressables(confirm), confirm.content
+    forgot = press(library, confirm, "1", lang="en", reader=reader, server=server)
+    assert forgot is not None and reader.marks == {} and server.sharing is False
