@@ -46,6 +46,7 @@ _CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
 # An arXiv id anywhere in a query: a bare id, an arxiv.org link or a mirror's (alphaxiv, ar5iv).
 _ANY_ARXIV = re.compile(r"(?<![\d])(?<!\d\.)(\d{4}\.\d{4,5})(?:v\d+)?(?!\d)")
 _URL = re.compile(r"(?:https?://)?(?:www\.)?([a-z0-9.-]+\.[a-z]{2,}/\S*)", re.IGNORECASE)
+_LINK_START = re.compile(r"^(?:https?://)?(?:www\.)?")
 
 # Weights of where a query word is found, and of the kinds of names.
 _TITLE, _ALIAS, _AUTHOR, _SECTION, _VENUE = 1.0, 1.0, 1.0, 0.35, 0.3
@@ -454,18 +455,19 @@ class _Analysis:
             flat = find(lowered)
             each = [find(a) for a in map(str.lower, authors)]
             first = [t for t in map(term, each[0]) if t] if each else []
+            crc32 = zlib.crc32
             for parts in each:
-                if len(parts) < 2:
-                    continue
-                whole = zlib.crc32("".join(parts).encode())
-                names += [
-                    whole << 32 | i,
-                    zlib.crc32((parts[-1] + "".join(parts[:-1])).encode()) << 32 | i,
-                ]
-                if len(parts) == 2:  # the pair written together is the whole name
-                    if parts[0].isalpha() and parts[1].isalpha():
-                        joins.append(whole << 32 | i)
-                else:
+                if len(parts) == 2:  # most names: the pair written together is the whole name
+                    given, family = parts
+                    whole = crc32((given + family).encode()) << 32 | i
+                    names += [whole, crc32((family + given).encode()) << 32 | i]
+                    if given.isalpha() and family.isalpha():
+                        joins.append(whole)
+                elif len(parts) > 2:
+                    names += [
+                        crc32("".join(parts).encode()) << 32 | i,
+                        crc32((parts[-1] + "".join(parts[:-1])).encode()) << 32 | i,
+                    ]
                     joins += [_hash(w) << 32 | i for w in _joins(parts)]
             return flat, [t for t in map(term, flat) if t], first
         flat, terms = [], []
@@ -699,22 +701,24 @@ class SearchIndex:
             elif codes[-1] > code:
                 codes[-1] = code
 
-        # A word's weightiest place in the paper: 0 (title, author, nickname), 1 (section),
-        # 2 (venue), see _WORD_WEIGHTS; in the order the words are first met.
+        # A word's code for its weightiest place in the paper (paper << 2 | 0 for the title,
+        # an author or a nickname, | 1 for a section, | 2 for the venue: see _WORD_WEIGHTS),
+        # in the order the words are first met.
         title, title_terms = analysis.split(p.title)
-        weight = dict.fromkeys(title, 0)
+        code = i << 2
+        weight = dict.fromkeys(title, code)
         joins = self._hashing_joins
         joins += [_hash(w) << 32 | i for w in _joins(title)]
         author_words, author_terms, first_author = analysis.authors(
             p.authors, i, self._hashing_names, joins
         )
-        weight.update(dict.fromkeys(author_words, 0))
+        weight.update(dict.fromkeys(author_words, code))
         for s in p.sections:
             for w in section_words.get(s, ()):
-                weight.setdefault(w, 1)
+                weight.setdefault(w, code | 1)
         venue, venue_terms = analysis.venue(p.venue)
         for w in venue:
-            weight.setdefault(w, 2)
+            weight.setdefault(w, code | 2)
         head = p.title.split(":", 1)[0]
         if head != p.title and len(head.split()) <= 6:
             name(head, "title head")
@@ -729,10 +733,10 @@ class SearchIndex:
                 continue
             name(alias, "nickname")
             for w in words(alias):
-                weight[w] = 0
+                weight[w] = code
         building = self._building
-        for w, k in weight.items():
-            building[w].append(i << 2 | k)
+        for w, c in weight.items():
+            building[w].append(c)
         if p.arxiv_id:
             self._arxiv_of[p.arxiv_id] = i
         for url in (p.pdf, p.code, *p.links):
@@ -1198,7 +1202,7 @@ def _repo_name(url: str) -> str | None:
 
 def _url_key(url: str) -> str:
     """A link without scheme, www., trailing slash or .git, for comparing links."""
-    key = re.sub(r"^(?:https?://)?(?:www\.)?", "", url.strip().lower())
+    key = _LINK_START.sub("", url.strip().lower())
     return key.rstrip("/").removesuffix(".git").rstrip("/")
 
 
