@@ -28,6 +28,9 @@ _PMLR = re.compile(r"proceedings\.mlr\.press/(v\d+)/([a-z0-9-]+?)(?:/|\.html|\.p
 _AAAI = re.compile(r"ojs\.aaai\.org/index\.php/\w+/article/(?:view|download)/(\d+)", re.I)
 _IEEE = re.compile(r"ieeexplore\.ieee\.org/(?:abstract/)?document/(\d+)", re.IGNORECASE)
 _TRAILING = ".,;:)]}>'\""
+# What a text needs for any of the patterns above to match (a DOI's "10.", a site's name):
+# most links of a list are arXiv's and GitHub's, with no key, and are passed over at once.
+_KEY_MARKS = ("10.", "acl", "openreview", "nips.cc", "neurips.cc", "mlr.press", "aaai", "ieee")
 
 # Citation styles.
 _BIB_FIELD = re.compile(r"\b(title|author|year|journal|booktitle)\s*=\s*", re.IGNORECASE)
@@ -53,6 +56,8 @@ class Citation:
 def link_keys(text: str) -> list[str]:
     """The identifiers in a link or id other than an arXiv id: `doi:`, `acl:`, `openreview:`,
     `nips:`, `pmlr:`, `aaai:`, `ieee:` keys, lowercase."""
+    if not _may_have_keys(text):
+        return []
     keys: list[str] = []
     for m in _DOI.finditer(text):
         doi = m.group(1).rstrip(_TRAILING).lower()
@@ -67,6 +72,16 @@ def link_keys(text: str) -> list[str]:
     keys += [f"aaai:{m.group(1)}" for m in _AAAI.finditer(text)]
     keys += [f"ieee:{m.group(1)}" for m in _IEEE.finditer(text)]
     return list(dict.fromkeys(keys))
+
+
+def _may_have_keys(text: str) -> bool:
+    if not text.isascii():  # the patterns ignore case as Unicode does ("ſ" is "s")
+        return True
+    lowered = text.lower()
+    for mark in _KEY_MARKS:
+        if mark in lowered:
+            return True
+    return "/" not in text and _looks_like_acl(text)  # a bare id has no slash
 
 
 def _looks_like_acl(text: str) -> bool:

@@ -18,9 +18,11 @@ import re
 import unicodedata
 from array import array
 from bisect import bisect_left
+from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import Any
 
 import Stemmer
 
@@ -175,37 +177,61 @@ class FieldIndex:
         default): a term any of them holds is as rare as they say, however many long
         fields (abstracts) also use it; a term only the others hold is rare by theirs."""
         self.fields = tuple(weights)
+        self._build([[d.get(f, ()) for f in self.fields] for d in documents], weights, b, rarity)
+
+    @classmethod
+    def from_rows(
+        cls,
+        rows: Sequence[Sequence[Sequence[str]]],
+        weights: Mapping[str, float],
+        b: float = 0.6,
+        rarity: Iterable[str] | None = None,
+    ) -> FieldIndex:
+        """The index of documents given as rows: each document's terms per field, in the
+        order of `weights` (what `__init__` makes of mappings; a large list's build skips
+        making a mapping per document)."""
+        index = cls.__new__(cls)
+        index.fields = tuple(weights)
+        index._build(rows, weights, b, rarity)
+        return index
+
+    def _build(
+        self,
+        rows: Sequence[Sequence[Sequence[str]]],
+        weights: Mapping[str, float],
+        b: float,
+        rarity: Iterable[str] | None,
+    ) -> None:
         if len(self.fields) > 16:
             raise ValueError("at most 16 fields")
-        self._n = len(documents)
-        lengths = {f: [len(d.get(f, ())) for d in documents] for f in self.fields}
-        average = {f: (sum(ls) / len(ls) if ls else 0.0) or 1.0 for f, ls in lengths.items()}
+        self._n = len(rows)
+        field_weights = [weights[f] for f in self.fields]
+        average = []
+        for k in range(len(self.fields)):
+            total = sum([len(row[k]) for row in rows])
+            average.append((total / len(rows) if rows else 0.0) or 1.0)
         # Weighted, length-normalised term frequency per document and term, with a bit per
         # field holding it; documents come in order, so each term's documents are sorted.
-        postings: dict[str, tuple[list[int], list[float], list[int]]] = {}
-        for i, document in enumerate(documents):
-            local: dict[str, list[float]] = {}
-            for k, f in enumerate(self.fields):
-                terms = document.get(f)
+        # A term's postings as they come: document, frequency, fields, ... in one list.
+        postings: defaultdict[str, list[Any]] = defaultdict(list)
+        keep = 1 - b
+        for i, row in enumerate(rows):
+            tf: dict[str, float] = {}
+            held_in: dict[str, int] = {}
+            for k, terms in enumerate(row):
                 if not terms:
                     continue
-                norm = weights[f] / (1 - b + b * len(terms) / average[f])
-                bit = float(1 << k)
+                norm = field_weights[k] / (keep + b * len(terms) / average[k])
+                bit = 1 << k
                 for term in terms:
-                    entry = local.get(term)
-                    if entry is None:
-                        local[term] = [norm, bit]
+                    if term in tf:
+                        tf[term] += norm
+                        held_in[term] |= bit
                     else:
-                        entry[0] += norm
-                        entry[1] = float(int(entry[1]) | int(bit))
-            for term, (tf, mask) in local.items():
-                held = postings.get(term)
-                if held is None:
-                    postings[term] = ([i], [tf], [int(mask)])
-                else:
-                    held[0].append(i)
-                    held[1].append(tf)
-                    held[2].append(int(mask))
+                        tf[term] = norm
+                        held_in[term] = bit
+            for term, t in tf.items():
+                postings[term] += (i, t, held_in[term])
         self._ids: dict[str, int] = {}
         # All terms' postings in three flat arrays, a term's at its span of `_starts`: a few
         # objects whatever the list's size, cheap to keep, store and read back.
@@ -215,7 +241,8 @@ class FieldIndex:
         self._masks = array("H")  # a bit per field (16 fields at most)
         self._idf = array("d")
         primary = sum(1 << k for k, f in enumerate(self.fields) if rarity is None or f in rarity)
-        for term, (docs, tfs, masks) in postings.items():
+        for term, held in postings.items():
+            docs, tfs, masks = held[0::3], held[1::3], held[2::3]
             self._ids[term] = len(self._idf)
             df = sum(1 for m in masks if m & primary) or len(docs)
             idf = math.log(1 + (self._n - df + 0.5) / (df + 0.5))

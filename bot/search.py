@@ -24,10 +24,11 @@ import zlib
 from array import array
 from bisect import bisect_left, bisect_right
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from functools import cached_property, lru_cache
-from itertools import pairwise
+from itertools import accumulate, pairwise
 from typing import Any
 
 from rapidfuzz import fuzz, process
@@ -45,6 +46,7 @@ _CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
 # An arXiv id anywhere in a query: a bare id, an arxiv.org link or a mirror's (alphaxiv, ar5iv).
 _ANY_ARXIV = re.compile(r"(?<![\d])(?<!\d\.)(\d{4}\.\d{4,5})(?:v\d+)?(?!\d)")
 _URL = re.compile(r"(?:https?://)?(?:www\.)?([a-z0-9.-]+\.[a-z]{2,}/\S*)", re.IGNORECASE)
+_LINK_START = re.compile(r"^(?:https?://)?(?:www\.)?")
 
 # Weights of where a query word is found, and of the kinds of names.
 _TITLE, _ALIAS, _AUTHOR, _SECTION, _VENUE = 1.0, 1.0, 1.0, 0.35, 0.3
@@ -70,7 +72,7 @@ CARD_FLOOR = 0.85
 CARD_LEAD = 0.2
 LIST_FLOOR = 0.4
 # The fields of the ranked retrieval and their weights: a title word counts most. A new
-# field joins by being added here and to `SearchIndex._document`. The metadata's TL;DR and
+# field joins by being added here and to `_Analysis.row`. The metadata's TL;DR and
 # abstract weigh least: they find a paper by a word no title holds, but are long and mention
 # other work, so they must not outrank a title or a name.
 FIELD_WEIGHTS = {
@@ -129,7 +131,7 @@ def word_groups(text: str) -> list[list[str]]:
     return out
 
 
-def _joins(ws: tuple[str, ...]) -> list[str]:
+def _joins(ws: Sequence[str]) -> list[str]:
     """Each pair of neighbouring words written together: "self rag" gives "selfrag"
     (a reader who types no space, or a list that split a name: "Wolp ert")."""
     return [a + b for a, b in pairwise(ws) if a.isalpha() and b.isalpha()]
@@ -260,6 +262,8 @@ class _Restricted(pickle.Unpickler):
             ("collections", "defaultdict"),
             ("builtins", "list"),
             ("bot.search", "_Spellings"),
+            ("bot.search", "_Ids"),
+            ("bot.search", "_Codes"),
             ("bot.retrieval", "FieldIndex"),
         }
     )
@@ -292,6 +296,76 @@ class _Posting:
     def items(self) -> Iterable[tuple[int, float]]:
         weights = _WORD_WEIGHTS
         return ((c >> 2, weights[c & 3]) for c in self.codes)
+
+
+class _Keys:
+    """Strings in sorted order, held as one string and the offsets where each ends, and
+    found by their hashes (`_hash`, sorted as hash << 32 | position): at 100,000 papers a
+    dict's string and entry took 100-150 bytes a link or id, this the key's length and 12
+    bytes, and a key is found in about a microsecond."""
+
+    __slots__ = ("_ends", "_hashes", "_text")
+
+    def __init__(self, keys: list[str]) -> None:
+        self._text = "".join(keys)
+        self._ends = array("I", accumulate(map(len, keys)))
+        self._hashes = array("Q", sorted(_hash(key) << 32 | k for k, key in enumerate(keys)))
+
+    def __len__(self) -> int:
+        return len(self._ends)
+
+    def __getitem__(self, k: int) -> str:
+        return self._text[self._ends[k - 1] if k else 0 : self._ends[k]]
+
+    def _find(self, key: str) -> int | None:
+        h = _hash(key)
+        hashes = self._hashes
+        j = bisect_left(hashes, h << 32)
+        while j < len(hashes) and hashes[j] >> 32 == h:
+            if self[k := hashes[j] & 0xFFFFFFFF] == key:
+                return k
+            j += 1
+        return None
+
+
+class _Ids(_Keys):
+    """Strings (links, arXiv ids) and the paper each names; `get` as a dict's."""
+
+    __slots__ = ("_values",)
+
+    def __init__(self, ids: Mapping[str, int]) -> None:
+        keys = sorted(ids)
+        super().__init__(keys)
+        self._values = array("I", [ids[key] for key in keys])
+
+    def get(self, key: str, default: int | None = None) -> int | None:
+        """The paper of `key`, else `default`."""
+        k = self._find(key)
+        return self._values[k] if k is not None else default
+
+    def first_under(self, prefix: str) -> int | None:
+        """The first paper with a key that starts with `prefix` (the first that a dict
+        filled in paper order holds)."""
+        lo = bisect_left(self, prefix)
+        hi = bisect_left(self, prefix[:-1] + chr(ord(prefix[-1]) + 1), lo) if prefix else lo
+        return min(self._values[lo:hi]) if hi > lo else None
+
+
+class _Codes(_Keys):
+    """Strings (names) and the codes of each, as `get` of a dict of arrays."""
+
+    __slots__ = ("_codes", "_spans")
+
+    def __init__(self, codes: Mapping[str, list[int]]) -> None:
+        keys = sorted(codes)
+        super().__init__(keys)
+        self._codes = array("I", [c for key in keys for c in codes[key]])
+        self._spans = array("I", accumulate((len(codes[key]) for key in keys), initial=0))
+
+    def get(self, key: str, default: Iterable[int] = ()) -> Iterable[int]:
+        """The codes of `key`, else `default`."""
+        k = self._find(key)
+        return self._codes[self._spans[k] : self._spans[k + 1]] if k is not None else default
 
 
 def _hash(text: str) -> int:
@@ -328,6 +402,150 @@ def _paper_joins(p: Paper) -> Iterable[str]:
         yield from _joins(words(author))
 
 
+@contextmanager
+def _collection_paused() -> Iterator[None]:
+    """The cyclic garbage collector paused while an index is built or read: it makes
+    millions of objects, none in a cycle, and every few thousand of them the collector
+    would look through them all again (a third of a large build)."""
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if collecting:
+            gc.enable()
+
+
+class _Terms(dict[str, str]):
+    """A folded word's index term: its stem, "" for a stop word; each computed once."""
+
+    def __missing__(self, word: str) -> str:
+        term = self[word] = "" if word in STOP else stem(word)
+        return term
+
+
+class _Analysis:
+    """What an index build reads of each text, in one pass: its words (the word channel's)
+    and its terms (the ranked retrieval's, `Analyser.terms`); a word's stem, a venue's and a
+    section's terms found once. (Authors are not remembered: a large list's are mostly
+    distinct, and their words are.)"""
+
+    _AUTHORS = 1 << 16  # authors remembered (a large list's are mostly distinct)
+
+    def __init__(self, analyser: Analyser, sections: Iterable[Section]) -> None:
+        self.analyser = analyser
+        self._terms = _Terms()
+        self._venues: dict[str, tuple[list[str], list[str]]] = {}
+        self._sections = {s.slug: s for s in sections}
+        self._listed: dict[tuple[str, ...], tuple[list[str], list[str]]] = {}
+
+    def split(self, text: str) -> tuple[list[str], list[str]]:
+        """The words of a text (as `words`) and its terms (as `Analyser.terms`)."""
+        if text.isascii():  # no accents, no Chinese: words are folded, terms their stems
+            ws = _WORD.findall(text.lower())
+            return ws, [t for t in map(self._terms.__getitem__, ws) if t]
+        return list(words(text)), self.analyser.terms(text)
+
+    def terms(self, text: str) -> list[str]:
+        """A text's terms, as `Analyser.terms`."""
+        return self.split(text)[1]
+
+    def authors(
+        self, authors: tuple[str, ...], i: int, names: list[int], joins: list[int]
+    ) -> tuple[list[str], list[str], list[str]]:
+        """The words and terms of a paper's authors, and the first author's terms; adds to
+        `names` and `joins` the hashes (with paper `i`, see `_hash`) of the names each is
+        asked by (see `_author_keys`) and of their neighbouring words written together (see
+        `_joins`)."""
+        find, term = _WORD.findall, self._terms.__getitem__
+        everyone = " ".join(authors)
+        if everyone.isascii():  # words folded by lower(): each name's words joined is compact
+            lowered = everyone.lower()
+            flat = find(lowered)
+            each = [find(a) for a in map(str.lower, authors)]
+            first = [t for t in map(term, each[0]) if t] if each else []
+            crc32 = zlib.crc32
+            for parts in each:
+                if len(parts) == 2:  # most names: the pair written together is the whole name
+                    given, family = parts
+                    whole = crc32((given + family).encode()) << 32 | i
+                    names += [whole, crc32((family + given).encode()) << 32 | i]
+                    if given.isalpha() and family.isalpha():
+                        joins.append(whole)
+                elif len(parts) > 2:
+                    names += [
+                        crc32("".join(parts).encode()) << 32 | i,
+                        crc32((parts[-1] + "".join(parts[:-1])).encode()) << 32 | i,
+                    ]
+                    joins += [_hash(w) << 32 | i for w in _joins(parts)]
+            return flat, [t for t in map(term, flat) if t], first
+        flat, terms = [], []
+        first = []
+        for k, author in enumerate(authors):
+            parts, own = self.split(author)
+            flat += parts
+            terms += own
+            if k == 0:
+                first = own
+            if len(parts) > 1:
+                for key in (compact(" ".join(parts)), compact(" ".join([parts[-1], *parts[:-1]]))):
+                    if len(key) >= 2:
+                        names.append(_hash(key) << 32 | i)
+            joins += [_hash(w) << 32 | i for w in _joins(parts)]
+        return flat, terms, first
+
+    def venue(self, venue: str) -> tuple[list[str], list[str]]:
+        found = self._venues.get(venue)
+        if found is None:
+            found = self._venues[venue] = self.split(venue)
+        return found
+
+    def listed(self, slugs: tuple[str, ...]) -> tuple[list[str], list[str]]:
+        """The terms of a paper's sections: of their names and slugs, and of their headings
+        and chapters."""
+        found = self._listed.get(slugs)
+        if found is None:
+            listed = [self._sections[s] for s in slugs if s in self._sections]
+            terms = self.terms
+            found = self._listed[slugs] = (
+                [t for s in listed for t in terms(f"{s.name} {s.slug}")],
+                [t for s in listed for t in terms(f"{s.heading} {s.chapter}")],
+            )
+        return found
+
+    def row(
+        self,
+        p: Paper,
+        aliases: Iterable[str],
+        title: list[str],
+        authors: list[str],
+        first_author: list[str],
+        repo: str | None,
+        venue: list[str],
+    ) -> list[list[str]]:
+        """A paper as the ranked retrieval sees it: its terms of each field of
+        `FIELD_WEIGHTS` before the metadata's (tldr, abstract)."""
+        section, heading = self.listed(p.sections)
+        terms = self.terms
+        return [
+            title,
+            [t for a in aliases if not arxiv_id_in_text(a) for t in terms(a)],
+            authors,
+            first_author,
+            terms(repo.replace("-", " ").replace("_", " ")) if repo else [],
+            section,
+            heading,
+            venue,
+        ]
+
+    def fields(self, p: Paper, aliases: Iterable[str]) -> list[list[str]]:
+        """`row` of a paper, from its text alone."""
+        title = self.split(p.title)[1]
+        _, authors, first = self.authors(p.authors, 0, [], [])
+        repo = _repo_name(p.code) if p.code else None
+        return self.row(p, aliases, title, authors, first, repo, self.venue(p.venue)[1])
+
+
 @dataclass
 class SearchIndex:
     """An in-memory index over one catalogue, built once per load."""
@@ -339,52 +557,63 @@ class SearchIndex:
     metadata: Mapping[str, PaperMetadata] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
+        with _collection_paused():
+            self._build()
+
+    def _build(self) -> None:
         papers = self.catalogue.papers
-        self._keys: dict[str, int] = {}  # DOIs, ACL Anthology ids ... of the papers' links
+        self._key_of: dict[str, int] = {}  # DOIs, ACL Anthology ids ... of the papers' links
         self._papers = papers
         self._by_id = {p.id: i for i, p in enumerate(papers)}
-        self._arxiv: dict[str, int] = {}
-        self._urls: dict[str, int] = {}
+        self._arxiv_of: dict[str, int] = {}
+        self._url_of: dict[str, int] = {}
         # Being built: a word's or name's codes, papers ascending (papers come in order).
-        self._building: dict[str, list[int]] = {}
+        self._building: defaultdict[str, list[int]] = defaultdict(list)
         self._naming: dict[str, list[int]] = {}
         self._hashing_names: list[int] = []  # see _hash
         self._hashing_joins: list[int] = []
         section_words = {
             s.slug: words(f"{s.heading} {s.name} {s.chapter}") for s in self.catalogue.sections
         }
-        repo_count: dict[str, int] = defaultdict(int)
-        for p in papers:
-            if p.code and (repo := _repo_name(p.code)):
-                repo_count[repo] += 1
-        for i, p in enumerate(papers):
-            self._index_paper(i, p, section_words, repo_count)
+        repos = [_repo_name(p.code) if p.code else None for p in papers]
+        repo_count = Counter(r for r in repos if r)
+        analysis = _Analysis(Analyser(self.glossary), self.catalogue.sections)
+        rows = [
+            self._index_paper(i, p, section_words, repos[i], repo_count, analysis)
+            for i, p in enumerate(papers)
+        ]
         self._postings = {w: array("I", c) for w, c in self._building.items()}
-        self._names = {key: array("I", c) for key, c in self._naming.items()}
-        del self._building, self._naming
-        self._author_names = array("Q", sorted(self._hashing_names))
-        self._joined = array("Q", sorted(self._hashing_joins))
+        # Misspelt names are looked for among nicknames, title heads and repositories; the
+        # words of titles and author names are forgiven one by one in the word channel.
+        spelt = {_KIND[why] for why in _SPELT_NAMES}
+        self._spelt_names = _Spellings(
+            key for key, codes in self._naming.items() if any(c & 7 in spelt for c in codes)
+        )
+        self._names = _Codes(self._naming)
+        self._arxiv = _Ids(self._arxiv_of)
+        self._urls = _Ids(self._url_of)
+        self._keys = _Ids(self._key_of)
+        del self._building, self._naming, self._arxiv_of, self._url_of, self._key_of
+        self._hashing_names.sort()
+        self._hashing_joins.sort()
+        self._author_names = array("Q", self._hashing_names)
+        self._joined = array("Q", self._hashing_joins)
         del self._hashing_names, self._hashing_joins
         # Section and chapter names a query may carry as context ("模型编辑 rome").
-        self._contexts: dict[str, set[int]] = defaultdict(set)
+        contexts: dict[str, set[int]] = defaultdict(set)
         for s in self.catalogue.sections:
             members = {self._by_id[pid] for pid in s.paper_ids if pid in self._by_id}
             for form in (s.heading, s.name, s.chapter, s.slug):
                 if len(key := compact(form)) >= 2:
-                    self._contexts[key] |= members
+                    contexts[key] |= members
+        self._contexts = {key: array("I", sorted(members)) for key, members in contexts.items()}
         self._n = max(len(papers), 1)
         self._max_idf = math.log(1 + self._n)
         # Joined pairs are matched exactly only: kept out of the prefix and typo vocabulary.
         self._vocab = sorted(self._postings)
         self._spelt_words = _Spellings(w for w in self._vocab if not w.isdigit())
-        # Misspelt names are looked for among nicknames, title heads and repositories; the
-        # words of titles and author names are forgiven one by one in the word channel.
-        spelt = {_KIND[why] for why in _SPELT_NAMES}
-        self._spelt_names = _Spellings(
-            key for key, codes in self._names.items() if any(c & 7 in spelt for c in codes)
-        )
-        self._analyser = Analyser(self.glossary)
-        self._index_fields()
+        self._analyser = analysis.analyser
+        self._index_fields(rows, analysis)
 
     def dumps(self) -> bytes:
         """The index as bytes, to keep beside its catalogue: opening a stored list then
@@ -402,15 +631,11 @@ class SearchIndex:
     ) -> SearchIndex:
         """The index `dumps` wrote for this catalogue (with these aliases and glossary).
         Raises ValueError when the bytes are not such an index or another catalogue's."""
-        collecting = gc.isenabled()
-        gc.disable()  # millions of new objects: no point looking for cycles among them
         try:
-            state = _Restricted(io.BytesIO(data)).load()
+            with _collection_paused():
+                state = _Restricted(io.BytesIO(data)).load()
         except (pickle.UnpicklingError, EOFError, AttributeError, TypeError) as exc:
             raise ValueError(f"not a stored search index: {exc}") from exc
-        finally:
-            if collecting:
-                gc.enable()
         if not isinstance(state, dict) or set(state) != set(_STORED):
             raise ValueError("not a stored search index of this version")
         if state["_n"] != max(len(catalogue.papers), 1):
@@ -428,14 +653,19 @@ class SearchIndex:
         index._analyser = Analyser(glossary)
         return index
 
-    def _index_fields(self) -> None:
-        sections = {s.slug: s for s in self.catalogue.sections}
-        self._fields = FieldIndex(
-            [self._document(p, sections) for p in self._papers],
-            FIELD_WEIGHTS,
-            b=_FIELD_B,
-            rarity=RARITY_FIELDS,
-        )
+    def _index_fields(
+        self, rows: list[list[list[str]]] | None = None, analysis: _Analysis | None = None
+    ) -> None:
+        """The ranked retrieval over the papers' fields. `rows` holds each paper's terms of
+        every field before the metadata's (the build makes them with the word channel's)."""
+        analysis = analysis or _Analysis(self._analyser, self.catalogue.sections)
+        if rows is None:
+            rows = [analysis.fields(p, self.aliases.get(p.id, ())) for p in self._papers]
+        terms = analysis.terms
+        for p, row in zip(self._papers, rows, strict=True):
+            meta = self.metadata.get(p.id)
+            row += [terms(meta.tldr), terms(meta.abstract)] if meta else [[], []]
+        self._fields = FieldIndex.from_rows(rows, FIELD_WEIGHTS, b=_FIELD_B, rarity=RARITY_FIELDS)
         self._stems = sorted(t for t in self._fields.terms() if not _CJK.match(t))
 
     @cached_property
@@ -450,7 +680,8 @@ class SearchIndex:
         again, the rest is shared (seconds for a large list: not for the event loop)."""
         index = copy.copy(self)
         index.metadata = dict(metadata)
-        index._index_fields()
+        with _collection_paused():
+            index._index_fields()
         return index
 
     def _index_paper(
@@ -458,20 +689,13 @@ class SearchIndex:
         i: int,
         p: Paper,
         section_words: Mapping[str, tuple[str, ...]],
+        repo: str | None,
         repo_count: Mapping[str, int],
-    ) -> None:
-        building, naming = self._building, self._naming
-
-        def post(ws: Iterable[str], weight: float) -> None:
-            code = i << 2 | _WORD_WEIGHTS.index(weight)
-            for w in ws:
-                codes = building.get(w)
-                if codes is None:
-                    building[w] = [code]
-                elif codes[-1] >> 2 != i:
-                    codes.append(code)
-                elif codes[-1] > code:  # a weightier place in the same paper
-                    codes[-1] = code
+        analysis: _Analysis,
+    ) -> list[list[str]]:
+        """Index a paper's words, names and links; return its terms of the ranked
+        retrieval's fields before the metadata's (made from the same pass over its text)."""
+        naming = self._naming
 
         def name(text: str, why: str) -> None:
             key = compact(text)
@@ -486,65 +710,52 @@ class SearchIndex:
             elif codes[-1] > code:
                 codes[-1] = code
 
-        title = words(p.title)
-        post(title, _TITLE)
-        # Each author's words once (most names are the list's only one of them).
+        # A word's code for its weightiest place in the paper (paper << 2 | 0 for the title,
+        # an author or a nickname, | 1 for a section, | 2 for the venue: see _WORD_WEIGHTS),
+        # in the order the words are first met.
+        title, title_terms = analysis.split(p.title)
+        code = i << 2
+        weight = dict.fromkeys(title, code)
         joins = self._hashing_joins
-        for w in _joins(title):
-            joins.append(_hash(w) << 32 | i)
-        for author in p.authors:
-            parts = words(author)
-            post(parts, _AUTHOR)
-            for w in _joins(parts):
-                joins.append(_hash(w) << 32 | i)
-            if len(parts) > 1:  # as _author_keys
-                for key in (compact(" ".join(parts)), compact(" ".join([parts[-1], *parts[:-1]]))):
-                    if len(key) >= 2:
-                        self._hashing_names.append(_hash(key) << 32 | i)
-        post((w for s in p.sections for w in section_words.get(s, ())), _SECTION)
-        post(words(p.venue), _VENUE)
+        joins += [_hash(w) << 32 | i for w in _joins(title)]
+        author_words, author_terms, first_author = analysis.authors(
+            p.authors, i, self._hashing_names, joins
+        )
+        weight.update(dict.fromkeys(author_words, code))
+        for s in p.sections:
+            for w in section_words.get(s, ()):
+                weight.setdefault(w, code | 1)
+        venue, venue_terms = analysis.venue(p.venue)
+        for w in venue:
+            weight.setdefault(w, code | 2)
         head = p.title.split(":", 1)[0]
         if head != p.title and len(head.split()) <= 6:
             name(head, "title head")
         if len(p.title) <= 40:
             name(p.title, "title")
-        if p.code and (repo := _repo_name(p.code)) and repo_count[repo] == 1:
+        if repo and repo_count[repo] == 1:
             name(repo, "code repository")
-        for alias in self.aliases.get(p.id, ()):
+        aliases = self.aliases.get(p.id, ())
+        for alias in aliases:
             if (arxiv := arxiv_id_in_text(alias)) and compact(alias) == compact(arxiv):
-                self._arxiv.setdefault(arxiv, i)
+                self._arxiv_of.setdefault(arxiv, i)
                 continue
             name(alias, "nickname")
-            post(words(alias), _ALIAS)
+            for w in words(alias):
+                weight[w] = code
+        building = self._building
+        for w, c in weight.items():
+            building[w].append(c)
         if p.arxiv_id:
-            self._arxiv[p.arxiv_id] = i
+            self._arxiv_of[p.arxiv_id] = i
         for url in (p.pdf, p.code, *p.links):
             if url:
-                self._urls.setdefault(_url_key(url), i)
+                self._url_of.setdefault(_url_key(url), i)
                 if found := arxiv_id_from_url(url):
-                    self._arxiv.setdefault(found, i)
+                    self._arxiv_of.setdefault(found, i)
                 for key in link_keys(url):
-                    self._keys.setdefault(key, i)
-
-    def _document(self, p: Paper, sections: Mapping[str, Section]) -> dict[str, list[str]]:
-        """A paper as the ranked retrieval sees it: its named fields' terms."""
-        terms = self._analyser.terms
-        listed = [sections[s] for s in p.sections if s in sections]
-        aliases = [a for a in self.aliases.get(p.id, ()) if not arxiv_id_in_text(a)]
-        repo = _repo_name(p.code) if p.code else None
-        meta = self.metadata.get(p.id)
-        return {
-            "title": terms(p.title),
-            "aliases": [t for a in aliases for t in terms(a)],
-            "authors": [t for a in p.authors for t in terms(a)],
-            "first_author": terms(p.authors[0]) if p.authors else [],
-            "section": [t for s in listed for t in terms(f"{s.name} {s.slug}")],
-            "heading": [t for s in listed for t in terms(f"{s.heading} {s.chapter}")],
-            "venue": terms(p.venue),
-            "repo": terms(repo.replace("-", " ").replace("_", " ")) if repo else [],
-            "tldr": terms(meta.tldr) if meta else [],
-            "abstract": terms(meta.abstract) if meta else [],
-        }
+                    self._key_of.setdefault(key, i)
+        return analysis.row(p, aliases, title_terms, author_terms, first_author, repo, venue_terms)
 
     # Papers ------------------------------------------------------------------------------
 
@@ -771,7 +982,7 @@ class SearchIndex:
             key = _url_key(url.group(0))
             i = self._urls.get(key)
             if i is None:  # a page of the paper whose link in the list goes deeper
-                i = next((j for k, j in self._urls.items() if k.startswith(key + "/")), None)
+                i = self._urls.first_under(key + "/")
             if i is not None:
                 return self._sure(query, i, "link")
             if slug_words(text) is None:
@@ -1067,7 +1278,7 @@ def _repo_name(url: str) -> str | None:
 
 def _url_key(url: str) -> str:
     """A link without scheme, www., trailing slash or .git, for comparing links."""
-    key = re.sub(r"^(?:https?://)?(?:www\.)?", "", url.strip().lower())
+    key = _LINK_START.sub("", url.strip().lower())
     return key.rstrip("/").removesuffix(".git").rstrip("/")
 
 

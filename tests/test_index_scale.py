@@ -5,6 +5,7 @@ seconds: tests/benchmarks/startup.py measures the time."""
 from __future__ import annotations
 
 import gc
+import tracemalloc
 
 import pytest
 
@@ -49,4 +50,27 @@ def test_the_index_holds_few_objects_a_paper(indexes: dict[int, SearchIndex]) ->
     # A dict per posting and per name, and an object per name and paper, were over 30.
     small, large = (_objects(indexes[n]) for n in (500, 2000))
     assert large / 2000 < 8
+    assert large / small <= 4 * 1.15
+
+
+def _memory(index: SearchIndex) -> int:
+    """The bytes a stored index takes once read back."""
+    data = index.dumps()
+    gc.collect()
+    tracemalloc.start()
+    try:
+        again = SearchIndex.loads(data, index.catalogue, index.aliases, index.glossary)
+        size = tracemalloc.get_traced_memory()[0]
+    finally:
+        tracemalloc.stop()
+    assert again.search("transformer").hits
+    return size
+
+
+def test_the_index_memory_a_paper_is_small(indexes: dict[int, SearchIndex]) -> None:
+    # What each further paper costs (the glossary and the vocabulary are shared): about
+    # 1,550 bytes; dicts of the links, arXiv ids and names, and sets of section members,
+    # took 2,100.
+    small, large = (_memory(indexes[n]) for n in (500, 2000))
+    assert (large - small) / 1500 < 1800
     assert large / small <= 4 * 1.15
