@@ -149,6 +149,12 @@ class _Spellings:
         for text in strings:
             self._buckets[len(text), text[0]].append(text)
 
+    def prepare(self) -> None:
+        """Make every bucket's letter masks now rather than on first use."""
+        for key, pool in self._buckets.items():
+            if len(pool) > _MASKED_POOL:
+                self._letters(key, pool)
+
     def __getstate__(self) -> dict[str, Any]:
         return {"_buckets": self._buckets}  # not the letter masks, made again when asked
 
@@ -177,8 +183,8 @@ class _Spellings:
                 if not pool:
                     continue
                 if len(pool) > _MASKED_POOL:
-                    # An edit adds or drops at most two letters of those a string holds: a
-                    # string whose letters differ from the query's by more is too far.
+                    # An edit adds or takes away at most two letters (a swap none): a string
+                    # whose letters differ from the query's by more is too far.
                     masks = self._letters((length, first), pool)
                     near = np.flatnonzero(np.bitwise_count(masks ^ letters) <= 2 * edits)
                     pool = [pool[j] for j in near.tolist()]
@@ -193,11 +199,14 @@ _MASKED_POOL = 64  # strings of a bucket compared with a query one by one, past 
 
 
 def _letter_mask(text: str) -> int:
-    """The letters a text holds, as bits (64 bins, so two letters may share one: a mask
-    only ever understates how far two texts are apart)."""
+    """The letters a text holds, counted to two: bit 2b is set when it holds a letter of
+    bin b, bit 2b + 1 when it holds two or more. The bits two texts differ in never exceed
+    how many letters must be added or taken away to turn one into the other (capping a
+    count at two and sharing 32 bins among all letters only understate it)."""
     mask = 0
-    for c in set(text):
-        mask |= 1 << (ord(c) & 63)
+    for c, count in Counter(text).items():
+        b = 2 * (ord(c) & 31)
+        mask |= 1 << b if count == 1 else 3 << b
     return mask
 
 
@@ -517,6 +526,15 @@ class SearchIndex:
             rarity=RARITY_FIELDS,
         )
         self._stems = sorted(t for t in self._fields.terms() if not _CJK.match(t))
+
+    def prepare(self) -> None:
+        """Make now what queries otherwise make on first use (the titles for `closest`,
+        the papers' years, the links' text, the near spellings' masks): about a second at
+        100,000 papers, for a worker thread after start-up, not the first readers' wait."""
+        for made in (self._titles, self._years, self._links_text):
+            assert made is not None
+        self._spelt_words.prepare()
+        self._spelt_names.prepare()
 
     @cached_property
     def _titles(self) -> _NearestTitles:
