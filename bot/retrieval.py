@@ -253,8 +253,7 @@ class FieldIndex:
                 default=self.max_idf,
             )
             total += weight
-            best_score.fill(0.0)
-            best_share.fill(0.0)
+            parts = []
             for alt, factor in zip(concept.alternatives, concept.factors, strict=True):
                 spans = [
                     (self._starts[k], self._starts[k + 1])
@@ -280,9 +279,19 @@ class FieldIndex:
                     share = factor * count[held_docs] / len(alt)
                 np.maximum.at(best_score, held_docs, value)
                 np.maximum.at(best_share, held_docs, share)
-            scores += best_score
-            np.multiply(best_share, weight, out=best_share)
-            coverage += best_share
+                parts.append(held_docs)
+            if sum(p.size for p in parts) * 8 > n:  # most documents: whole arrays
+                scores += best_score
+                np.multiply(best_share, weight, out=best_share)
+                coverage += best_share
+                best_score.fill(0.0)
+                best_share.fill(0.0)
+            elif parts:  # a few: the same, for those only (a document listed twice adds once)
+                hit = np.concatenate(parts)
+                scores[hit] += best_score[hit]
+                coverage[hit] += best_share[hit] * weight
+                best_score[hit] = 0.0
+                best_share[hit] = 0.0
         if total:
             coverage /= total
         return scores, coverage, total

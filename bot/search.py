@@ -339,31 +339,36 @@ _WEIGHT_ARRAY = np.array(_WORD_WEIGHTS)
 
 
 def _posting_arrays(
-    posting: Mapping[int, float] | _Posting,
-    among: tuple[NDArray[np.intp], NDArray[np.bool_]] | None,
+    posting: Mapping[int, float] | _Posting, among: NDArray[np.intp] | None
 ) -> tuple[NDArray[np.intp], Floats]:
     """A posting's papers and their weights, as arrays; only those `among` some papers
-    (given both as sorted indexes and as a mask) when asked."""
+    (sorted indexes) when asked."""
     if not isinstance(posting, _Posting):
         papers = np.fromiter(posting.keys(), dtype=np.intp, count=len(posting))
         posted = np.fromiter(posting.values(), dtype=np.float64, count=len(posting))
         if among is not None:
-            keep = among[1][papers]
+            keep = _within(papers, among)
             papers, posted = papers[keep], posted[keep]
         return papers, posted
     codes = np.frombuffer(posting.codes, dtype=np.uint32)
     if among is None:
         return (codes >> 2).astype(np.intp), _WEIGHT_ARRAY[codes & 3]
-    found, mask = among
-    if found.size * 8 < codes.size:  # a few papers in a long posting: look each one up
-        at = np.searchsorted(codes, found.astype(np.uint32) << 2)
+    if among.size * 8 < codes.size:  # a few papers in a long posting: look each one up
+        at = np.searchsorted(codes, among.astype(np.uint32) << 2)
         inside = at < codes.size
-        at, found = at[inside], found[inside]
+        at, found = at[inside], among[inside]
         hit = (codes[at] >> 2) == found
         return found[hit], _WEIGHT_ARRAY[codes[at[hit]] & 3]
     papers = (codes >> 2).astype(np.intp)
-    keep = mask[papers]
+    keep = _within(papers, among)
     return papers[keep], _WEIGHT_ARRAY[codes[keep] & 3]
+
+
+def _within(papers: NDArray[np.intp], among: NDArray[np.intp]) -> NDArray[np.bool_]:
+    """Which of `papers` are `among` (sorted, not empty)."""
+    at = np.minimum(np.searchsorted(among, papers), among.size - 1)
+    inside: NDArray[np.bool_] = among[at] == papers
+    return inside
 
 
 def _top(scores: Floats, limit: int) -> list[tuple[int, float]]:
@@ -902,18 +907,25 @@ class SearchIndex:
             weighted.append((idf * share, matches, size))
         total = sum(w for w, _, _ in weighted) or 1.0
         common = max(1000, len(self._papers) // 20)
-        best = np.zeros(len(scores))
+        n = len(scores)
+        best = np.zeros(n)
         for weight, matches, size in sorted(weighted, key=lambda t: t[2]):
-            best.fill(0.0)
-            found = np.flatnonzero(scores) if size > common else None
-            among = None if found is None or not found.size else (found, scores > 0)
+            held = np.flatnonzero(scores) if size > common else None  # scored so far
+            among = held if held is not None and held.size else None
+            parts = []
             for ps, sim in matches:
                 papers, posted = _posting_arrays(ps, among)
                 np.maximum.at(best, papers, sim * posted)
-            # 100 x weight x best / total, in place (two fewer arrays of every paper)
-            np.multiply(best, 100.0 * weight, out=best)
-            np.divide(best, total, out=best)
-            scores += best
+                parts.append(papers)
+            if sum(p.size for p in parts) * 8 > n:  # most papers: 100 x weight x best / total
+                np.multiply(best, 100.0 * weight, out=best)
+                np.divide(best, total, out=best)
+                scores += best
+                best.fill(0.0)
+            elif parts:  # a few: the same, for those only (a paper listed twice adds once)
+                hit = np.concatenate(parts)
+                scores[hit] += best[hit] * (100.0 * weight) / total
+                best[hit] = 0.0
 
     def _idf(self, posting: Mapping[int, float] | _Posting) -> float:
         return math.log(1 + self._n / len(posting)) if len(posting) else self._max_idf
