@@ -534,12 +534,14 @@ class SearchIndex:
 
     def prepare(self) -> None:
         """Make now what queries otherwise make on first use (the titles for `closest`,
-        the papers' years, the links' text, the near spellings' masks): about a second at
+        the papers' years, the links' text, the near spellings' masks, the Chinese
+        segmenter's dictionary): about a second at
         100,000 papers, for a worker thread after start-up, not the first readers' wait."""
         for made in (self._titles, self._years, self._links_text):
             assert made is not None
         self._spelt_words.prepare()
         self._spelt_names.prepare()
+        self.glossary.segment("模型")  # the segmenter's dictionary, loaded on first use
 
     @cached_property
     def _titles(self) -> _NearestTitles:

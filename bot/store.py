@@ -326,16 +326,23 @@ class Store:
             sections = await db.execute_fetchall(
                 "SELECT slug, heading, name, chapter, position FROM sections ORDER BY position"
             )
-            papers = await db.execute_fetchall(
-                "SELECT id, title, authors, et_al, venue, year, pdf, code, links, arxiv_id,"
-                " position, line FROM papers ORDER BY position"
-            )
             problems = await db.execute_fetchall(
                 "SELECT line, message, text, source FROM problems ORDER BY rowid"
             )
+            rows = await asyncio.to_thread(_CatalogueRows, members, sections)
+            del members
+            papers: list[Paper] = []
+            # A few thousand rows at a time: all of them at once, beside the papers made of
+            # them, was a third of the process's peak at 100,000 papers.
+            async with db.execute(
+                "SELECT id, title, authors, et_al, venue, year, pdf, code, links, arxiv_id,"
+                " position, line FROM papers ORDER BY position"
+            ) as cur:
+                while batch := await cur.fetchmany(_ROWS_AT_ONCE):
+                    papers += await asyncio.to_thread(rows.papers, batch)
         finally:
             await db.execute("COMMIT")
-        return await asyncio.to_thread(_catalogue, info, members, sections, papers, problems)
+        return await asyncio.to_thread(rows.catalogue, info, papers, problems)
 
     async def search_index(self, fingerprint: str) -> bytes | None:
         """The stored search index when it is the one `fingerprint` names, else None."""
@@ -666,30 +673,53 @@ def _catalogue_rows(
     return papers, sections, members
 
 
-def _catalogue(
-    info: CatalogueInfo,
-    member_rows: Iterable[Any],
-    section_rows: Iterable[Any],
-    paper_rows: Iterable[Any],
-    problem_rows: Iterable[Any],
-) -> Catalogue:
-    members: dict[str, list[str]] = {}
-    of_paper: dict[str, list[str]] = {}
-    for slug, pid in member_rows:
-        members.setdefault(slug, []).append(pid)
-        of_paper.setdefault(pid, []).append(slug)
-    sections = tuple(
-        Section(slug, heading, name, chapter, order, tuple(members.get(slug, ())))
-        for slug, heading, name, chapter, order in section_rows
-    )
-    return Catalogue(
-        papers=tuple(_paper(row, of_paper) for row in paper_rows),
-        sections=sections,
-        problems=tuple(Problem(*row) for row in problem_rows),
-        entries=info.entries,
-        sources=info.sources,
-        digest=info.digest,
-    )
+_ROWS_AT_ONCE = 5000
+
+
+class _CatalogueRows:
+    """A stored catalogue made from its rows, the papers a batch at a time. At 100,000
+    papers this is seconds and most of the process's memory: the values many papers hold
+    alike (a section's slug, a venue, a year, a paper's id as its arXiv id) are kept once,
+    and a batch's authors are read from their JSON in one native call, not one a paper."""
+
+    def __init__(self, member_rows: Iterable[Any], section_rows: Iterable[Any]) -> None:
+        self._sections = list(section_rows)
+        slugs = {row[0]: row[0] for row in self._sections}
+        self._members: dict[str, list[str]] = {}
+        self._of_paper: dict[str, list[str]] = {}
+        for slug, pid in member_rows:
+            slug = slugs.get(slug, slug)
+            self._members.setdefault(slug, []).append(pid)
+            self._of_paper.setdefault(pid, []).append(slug)
+        self._shared: dict[Any, Any] = {(): ()}
+
+    def papers(self, rows: Iterable[Any]) -> list[Paper]:
+        """The papers of a batch of rows."""
+        rows = list(rows)
+        authors = json.loads("[" + ",".join(row[2] for row in rows) + "]")
+        return [
+            _paper(row, tuple(names), self._of_paper, self._shared)
+            for row, names in zip(rows, authors, strict=True)
+        ]
+
+    def catalogue(
+        self, info: CatalogueInfo, papers: list[Paper], problem_rows: Iterable[Any]
+    ) -> Catalogue:
+        """The catalogue of these papers."""
+        ids = {p.id: p.id for p in papers}
+        members = {slug: tuple(ids.get(i, i) for i in m) for slug, m in self._members.items()}
+        sections = tuple(
+            Section(slug, heading, name, chapter, order, members.get(slug, ()))
+            for slug, heading, name, chapter, order in self._sections
+        )
+        return Catalogue(
+            papers=tuple(papers),
+            sections=sections,
+            problems=tuple(Problem(*row) for row in problem_rows),
+            entries=info.entries,
+            sources=info.sources,
+            digest=info.digest,
+        )
 
 
 async def _weekly_state(db: aiosqlite.Connection, guild_id: int) -> WeeklyState | None:
@@ -781,20 +811,24 @@ def _mark(row: Any) -> Mark:
     )
 
 
-def _paper(row: Any, of_paper: dict[str, list[str]]) -> Paper:
-    pid, title, authors, et_al, venue, year, pdf, code, links, arxiv_id, position, line = row
+def _paper(
+    row: Any, authors: tuple[str, ...], of_paper: dict[str, list[str]], shared: dict[Any, Any]
+) -> Paper:
+    """A paper from its row; `shared` keeps one copy of values many papers hold alike."""
+    pid, title, _, et_al, venue, year, pdf, code, links, arxiv_id, position, line = row
+    sections = tuple(of_paper.get(pid, ()))
     return Paper(
-        id=pid,
-        title=title,
-        authors=tuple(json.loads(authors)),
-        et_al=bool(et_al),
-        venue=venue,
-        year=year,
-        pdf=pdf,
-        code=code,
-        links=tuple(json.loads(links)),
-        arxiv_id=arxiv_id,
-        sections=tuple(of_paper.get(pid, ())),
-        position=position,
-        line=line,
+        pid,
+        title,
+        authors,
+        bool(et_al),
+        shared.setdefault(venue, venue),
+        shared.setdefault(year, year),
+        pdf,
+        code,
+        () if links == "[]" else tuple(json.loads(links)),
+        pid if arxiv_id == pid else arxiv_id,
+        shared.setdefault(sections, sections),
+        position,
+        line,
     )

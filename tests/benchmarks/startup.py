@@ -91,7 +91,7 @@ async def _start(source: Path, db: Path, query: str) -> dict[str, float]:
     settings = _settings(source, db)
     async with await Store.open(db) as store:
         library = await open_library(store, settings, now=NOW)  # type: ignore[arg-type]
-        reply = replies.paper_reply(library, query)
+        reply = replies.paper_reply(library, query, "en")
         first = time.perf_counter()
         assert reply.embeds, "no answer"
         print("answered", flush=True)
