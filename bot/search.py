@@ -27,7 +27,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from functools import cached_property, lru_cache
 from itertools import pairwise
-from typing import Any
+from typing import IO, Any
 
 import numpy as np
 from numpy.typing import NDArray
@@ -489,7 +489,7 @@ class SearchIndex:
     @classmethod
     def loads(
         cls,
-        data: bytes,
+        data: bytes | IO[bytes],
         catalogue: Catalogue,
         aliases: Mapping[str, Iterable[str]],
         glossary: Glossary,
@@ -499,7 +499,7 @@ class SearchIndex:
         collecting = gc.isenabled()
         gc.disable()  # millions of new objects: no point looking for cycles among them
         try:
-            state = _Restricted(io.BytesIO(data)).load()
+            state = _Restricted(io.BytesIO(data) if isinstance(data, bytes) else data).load()
         except (pickle.UnpicklingError, EOFError, AttributeError, TypeError) as exc:
             raise ValueError(f"not a stored search index: {exc}") from exc
         finally:

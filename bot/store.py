@@ -13,6 +13,7 @@ split on `;`) in its own transaction. A database newer than the code is refused.
 from __future__ import annotations
 
 import asyncio
+import io
 import json
 import logging
 import sqlite3
@@ -21,7 +22,7 @@ from contextlib import asynccontextmanager, closing
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import IO, Any, TypeVar
 
 import aiosqlite
 
@@ -352,6 +353,16 @@ class Store:
             row = await cur.fetchone()
         return bytes(row[0]) if row else None
 
+    async def read_search_index(self, fingerprint: str, read: Callable[[IO[bytes]], T]) -> T | None:
+        """`read` of the stored search index, given as a file, when it is the one
+        `fingerprint` names, else None; in a worker thread, on a read-only connection of its
+        own. Read a piece at a time, its tens of megabytes at 100,000 papers are not held
+        twice (SQLite's copy and Python's) beside what `read` makes of them."""
+        try:
+            return await asyncio.to_thread(_read_search_index, self.path, fingerprint, read)
+        except sqlite3.Error as exc:
+            raise StoreError(f"cannot read the search index in {self.path}: {exc}") from exc
+
     async def save_search_index(self, digest: str, fingerprint: str, data: bytes) -> bool:
         """Store the search index of the catalogue whose digest is `digest`, if that is still
         the stored catalogue (a reload may have replaced it meanwhile). Returns whether."""
@@ -674,6 +685,37 @@ def _catalogue_rows(
 
 
 _ROWS_AT_ONCE = 5000
+
+
+class _BlobFile(io.RawIOBase):
+    """A stored blob as a file: read on, a piece at a time."""
+
+    def __init__(self, blob: sqlite3.Blob) -> None:
+        self._blob = blob
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer: Any) -> int:
+        piece = self._blob.read(len(buffer))
+        memoryview(buffer)[: len(piece)] = piece
+        return len(piece)
+
+
+def _read_search_index(path: Path, fingerprint: str, read: Callable[[IO[bytes]], T]) -> T | None:
+    uri = f"file:{path}?mode=ro"
+    with closing(sqlite3.connect(uri, uri=True, timeout=5, isolation_level=None)) as db:
+        db.execute("BEGIN")  # one snapshot: the row found is the row read
+        try:
+            row = db.execute(
+                "SELECT rowid FROM search_index WHERE fingerprint = ?", (fingerprint,)
+            ).fetchone()
+            if row is None:
+                return None
+            with db.blobopen("search_index", "data", row[0], readonly=True) as blob:
+                return read(io.BufferedReader(_BlobFile(blob), 1 << 20))
+        finally:
+            db.execute("COMMIT")
 
 
 class _CatalogueRows:
