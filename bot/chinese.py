@@ -16,8 +16,6 @@ from dataclasses import dataclass, field
 from functools import cached_property, lru_cache
 from pathlib import Path
 
-import rjieba
-
 _LONGEST = 12  # characters of the longest glossary term looked for inside a piece
 
 
@@ -61,6 +59,8 @@ def read_glossary(path: Path) -> Glossary:
 
 @lru_cache(maxsize=1 << 14)
 def _segment(glossary: Glossary, run: str) -> tuple[str, ...]:
+    import rjieba  # on first use: its dictionary is 35 MB and a fifth of a second to load
+
     known = glossary.vocabulary
     pieces = [p for p in rjieba.cut(run) if p.strip()]
     joined = _join_known(pieces, known)

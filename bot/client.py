@@ -50,6 +50,14 @@ def _settle() -> None:
     gc.freeze()
 
 
+def _prepared(library: Library) -> Library:
+    """A library whose search and authors' index have made what their first queries would
+    (a second or so at 100,000 papers): for a worker thread, before it is swapped in."""
+    library.index.prepare()
+    assert library.authors is not None
+    return library
+
+
 @contextlib.contextmanager
 def _full_collections_deferred() -> Iterator[None]:
     """While a reload builds a catalogue and its index in worker threads, defer the
@@ -157,7 +165,10 @@ class ReadingListBot(commands.Bot):
         reload is never overwritten by a library of the list before it."""
         async with self._reloading:
             with _full_collections_deferred():
-                self.library = await asyncio.to_thread(self.library.with_metadata, metadata)
+                library = self.library
+                self.library = await asyncio.to_thread(
+                    lambda: _prepared(library.with_metadata(metadata))
+                )
                 _settle()
 
     @tasks.loop(seconds=HEARTBEAT_EVERY.total_seconds())
@@ -219,13 +230,14 @@ class ReadingListBot(commands.Bot):
                 )
                 if report.changed:
                     # What was just stored, indexed: equal to reading it back, without the read.
-                    self.library = await build_library(
+                    library = await build_library(
                         report.catalogue,
                         self.settings,
                         now,
                         metadata=self.library.paper_metadata,
                         index=report.index,
                     )
+                    self.library = await asyncio.to_thread(_prepared, library)
                     _settle()
                     if self.metadata is not None:
                         self.metadata.wake()  # the new papers' metadata, in the background

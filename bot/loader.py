@@ -187,12 +187,16 @@ async def stored_index(store: Store, catalogue: Catalogue, settings: Settings) -
     current (start-up: a fraction of a second where building takes seconds), else built
     and stored for the next start. In worker threads."""
     fingerprint = index_fingerprint(catalogue, settings)
-    data = await store.search_index(fingerprint)
-    if data is not None:
-        try:
-            return await asyncio.to_thread(SearchIndex.loads, data, catalogue, *_tables(settings))
-        except ValueError as exc:
-            log.warning("building the search index again: %s", exc)
+    tables = _tables(settings)
+    try:
+        stored = await store.read_search_index(
+            fingerprint, lambda data: SearchIndex.loads(data, catalogue, *tables)
+        )
+    except (ValueError, StoreError) as exc:
+        log.warning("building the search index again: %s", exc)
+    else:
+        if stored is not None:
+            return stored
     index, built = await asyncio.to_thread(_indexed, catalogue, settings)
     try:
         await store.save_search_index(catalogue.digest, fingerprint, built)

@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import copy
 import gc
-import heapq
 import io
 import math
 import pickle
@@ -29,8 +28,10 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from functools import cached_property, lru_cache
 from itertools import accumulate, pairwise
-from typing import Any
+from typing import IO, Any
 
+import numpy as np
+from numpy.typing import NDArray
 from rapidfuzz import fuzz, process
 from rapidfuzz.distance import OSA
 
@@ -39,7 +40,7 @@ from bot.chinese import Glossary
 from bot.citations import Citation, arxiv_doi, link_keys, parse_citation, slug_words
 from bot.metadata.models import PaperMetadata
 from bot.models import Catalogue, Paper, Section
-from bot.retrieval import STOP, Analyser, Concept, FieldIndex, stem
+from bot.retrieval import STOP, Analyser, Concept, FieldIndex, Floats, stem
 
 _WORD = re.compile(r"[^\W_]+")
 _CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
@@ -100,6 +101,7 @@ _NEAREST_CHARS = 150  # of a query, compared with titles by closest()
 # are scanned whole (about 4 ms), longer ones through a shortlist of about 8 x _SHORTLIST
 # titles drawn with the text's _RARE_PAIRS rarest letter pairs among other ways.
 _NEAREST = 60
+_PAIRS_KEPT = 4096
 _FULL_SCAN = 1_000
 _SHORTLIST = 64
 _RARE_PAIRS = 12
@@ -150,6 +152,24 @@ class _Spellings:
         for text in strings:
             self._buckets[len(text), text[0]].append(text)
 
+    def prepare(self) -> None:
+        """Make every bucket's letter masks now rather than on first use."""
+        for key, pool in self._buckets.items():
+            if len(pool) > _MASKED_POOL:
+                self._letters(key, pool)
+
+    def __getstate__(self) -> dict[str, Any]:
+        return {"_buckets": self._buckets}  # not the letter masks, made again when asked
+
+    def _letters(self, key: tuple[int, str], pool: list[str]) -> NDArray[np.uint64]:
+        """The letter masks (`_letter_mask`) of a bucket's strings, made on first use."""
+        made: dict[tuple[int, str], NDArray[np.uint64]] = vars(self).setdefault("_masks", {})
+        masks = made.get(key)
+        if masks is None:
+            masks = np.fromiter(map(_letter_mask, pool), dtype=np.uint64, count=len(pool))
+            made[key] = masks
+        return masks
+
     def near(self, query: str, limit: int = 10) -> dict[str, float]:
         """Strings within a few edits of `query`, with their similarity (0-100).
 
@@ -159,16 +179,38 @@ class _Spellings:
         """
         edits = 1 if len(query) < 5 else 2 if len(query) < 9 else 3
         found: dict[str, float] = {}
+        letters = _letter_mask(query)
         for length in range(len(query) - edits, len(query) + edits + 1):
             for first in dict.fromkeys(query[:2]):
                 pool = self._buckets.get((length, first))
                 if not pool:
                     continue
+                if len(pool) > _MASKED_POOL:
+                    # An edit adds or takes away at most two letters (a swap none): a string
+                    # whose letters differ from the query's by more is too far.
+                    masks = self._letters((length, first), pool)
+                    near = np.flatnonzero(np.bitwise_count(masks ^ letters) <= 2 * edits)
+                    pool = [pool[j] for j in near.tolist()]
                 for text, distance, _ in process.extract(
                     query, pool, scorer=OSA.distance, score_cutoff=edits, limit=limit
                 ):
                     found[text] = 100.0 * (1 - distance / max(len(query), len(text)))
         return dict(sorted(found.items(), key=lambda kv: -kv[1])[:limit])
+
+
+_MASKED_POOL = 64  # strings of a bucket compared with a query one by one, past that filtered
+
+
+def _letter_mask(text: str) -> int:
+    """The letters a text holds, counted to two: bit 2b is set when it holds a letter of
+    bin b, bit 2b + 1 when it holds two or more. The bits two texts differ in never exceed
+    how many letters must be added or taken away to turn one into the other (capping a
+    count at two and sharing 32 bins among all letters only understate it)."""
+    mask = 0
+    for c, count in Counter(text).items():
+        b = 2 * (ord(c) & 31)
+        mask |= 1 << b if count == 1 else 3 << b
+    return mask
 
 
 def bounded(query: str) -> str:
@@ -366,6 +408,59 @@ class _Codes(_Keys):
         """The codes of `key`, else `default`."""
         k = self._find(key)
         return self._codes[self._spans[k] : self._spans[k + 1]] if k is not None else default
+
+
+_WEIGHT_ARRAY = np.array(_WORD_WEIGHTS)
+
+
+def _posting_arrays(
+    posting: Mapping[int, float] | _Posting, among: NDArray[np.intp] | None
+) -> tuple[NDArray[np.intp], Floats]:
+    """A posting's papers and their weights, as arrays; only those `among` some papers
+    (sorted indexes) when asked."""
+    if not isinstance(posting, _Posting):
+        papers = np.fromiter(posting.keys(), dtype=np.intp, count=len(posting))
+        posted = np.fromiter(posting.values(), dtype=np.float64, count=len(posting))
+        if among is not None:
+            keep = _within(papers, among)
+            papers, posted = papers[keep], posted[keep]
+        return papers, posted
+    codes = np.frombuffer(posting.codes, dtype=np.uint32)
+    if among is None:
+        return (codes >> 2).astype(np.intp), _WEIGHT_ARRAY[codes & 3]
+    if among.size * 8 < codes.size:  # a few papers in a long posting: look each one up
+        at = np.searchsorted(codes, among.astype(np.uint32) << 2)
+        inside = at < codes.size
+        at, found = at[inside], among[inside]
+        hit = (codes[at] >> 2) == found
+        return found[hit], _WEIGHT_ARRAY[codes[at[hit]] & 3]
+    papers = (codes >> 2).astype(np.intp)
+    keep = _within(papers, among)
+    return papers[keep], _WEIGHT_ARRAY[codes[keep] & 3]
+
+
+def _within(papers: NDArray[np.intp], among: NDArray[np.intp]) -> NDArray[np.bool_]:
+    """Which of `papers` are `among` (sorted, not empty)."""
+    at = np.minimum(np.searchsorted(among, papers), among.size - 1)
+    inside: NDArray[np.bool_] = among[at] == papers
+    return inside
+
+
+def _top(scores: Floats, limit: int) -> list[tuple[int, float]]:
+    """The `limit` best-scoring papers (of those scoring above 0), ties in list order."""
+    held = np.flatnonzero(scores)
+    values = scores[held]
+    if held.size > limit > 0:
+        kth = np.partition(values, held.size - limit)[held.size - limit]
+        above = values > kth
+        # Of the papers tied at the cut, those first in the list (`held` is in list order).
+        tied = np.flatnonzero(values == kth)[: limit - int(above.sum())]
+        above[tied] = True
+        held, values = held[above], values[above]
+    ranked = sorted(
+        zip(held.tolist(), values.tolist(), strict=True), key=lambda kv: (-kv[1], kv[0])
+    )
+    return ranked[:limit]
 
 
 def _hash(text: str) -> int:
@@ -624,7 +719,7 @@ class SearchIndex:
     @classmethod
     def loads(
         cls,
-        data: bytes,
+        data: bytes | IO[bytes],
         catalogue: Catalogue,
         aliases: Mapping[str, Iterable[str]],
         glossary: Glossary,
@@ -633,7 +728,7 @@ class SearchIndex:
         Raises ValueError when the bytes are not such an index or another catalogue's."""
         try:
             with _collection_paused():
-                state = _Restricted(io.BytesIO(data)).load()
+                state = _Restricted(io.BytesIO(data) if isinstance(data, bytes) else data).load()
         except (pickle.UnpicklingError, EOFError, AttributeError, TypeError) as exc:
             raise ValueError(f"not a stored search index: {exc}") from exc
         if not isinstance(state, dict) or set(state) != set(_STORED):
@@ -667,6 +762,17 @@ class SearchIndex:
             row += [terms(meta.tldr), terms(meta.abstract)] if meta else [[], []]
         self._fields = FieldIndex.from_rows(rows, FIELD_WEIGHTS, b=_FIELD_B, rarity=RARITY_FIELDS)
         self._stems = sorted(t for t in self._fields.terms() if not _CJK.match(t))
+
+    def prepare(self) -> None:
+        """Make now what queries otherwise make on first use (the titles for `closest`,
+        the papers' years, the near spellings' masks, the Chinese
+        segmenter's dictionary): about a second at
+        100,000 papers, for a worker thread after start-up, not the first readers' wait."""
+        for made in (self._titles, self._years):
+            assert made is not None
+        self._spelt_words.prepare()
+        self._spelt_names.prepare()
+        self.glossary.segment("模型")  # the segmenter's dictionary, loaded on first use
 
     @cached_property
     def _titles(self) -> _NearestTitles:
@@ -788,13 +894,15 @@ class SearchIndex:
     ) -> SearchResult:
         """Names and words: today's name matching fused with BM25F over the fields, a year
         in the query counting as evidence only."""
-        scores: dict[int, float] = defaultdict(float)
+        # Every paper's score, 0 for a paper nothing matched (every match adds to it): the
+        # common words of a large list hold tens of thousands of papers, scored in arrays.
+        scores = np.zeros(len(self._papers))
         why: dict[int, str] = {}
         groups = word_groups(text)
         # Chinese is matched by the ranked retrieval, word by word; one character at a time
         # it would match any heading sharing a character (模 of 模型).
         self._score_words([g for g in groups if not _CJK.match(g[0])], scores)
-        exact_words = max(scores.values(), default=0.0) / 100.0
+        exact_words = float(scores.max(initial=0.0)) / 100.0
         named = self._score_names(compact(text), scores, why, 1.0)
         # A name inside a longer query ("what is qlora"): the words of it, by paper named.
         name_words: dict[int, set[str]] = defaultdict(set)
@@ -821,15 +929,15 @@ class SearchIndex:
         concepts = list(
             {c.word: c for c in self._concepts(text) if not _YEAR.fullmatch(c.word)}.values()
         )
-        ranked = self._fields.rank(concepts)
-        top_bm25 = max(ranked.scores.values(), default=0.0) or 1.0
+        bm25, coverage, _ = self._fields.rank_arrays(concepts)
+        top_bm25 = float(bm25.max(initial=0.0)) or 1.0
         weight = _BM25 * (_NAMED_BM25 if named else 1.0)
-        for d, value in ranked.scores.items():
-            scores[d] += weight * value / top_bm25
+        np.multiply(bm25, weight, out=bm25)
+        np.divide(bm25, top_bm25, out=bm25)
+        scores += bm25
         if years:
-            for d in list(scores):
-                scores[d] *= _year_factor(self._papers[d].year, years)
-        best = heapq.nsmallest(limit, scores.items(), key=lambda kv: (-kv[1], kv[0]))
+            scores *= self._year_factors(years)
+        best = _top(scores, limit)
         if not best:
             return SearchResult(query)
         top_i, top = best[0]
@@ -839,14 +947,14 @@ class SearchIndex:
             basis, confidence = NAME, 1.0
         else:
             basis = WORDS
-            confidence = ranked.coverage.get(top_i, 0.0)
+            confidence = float(coverage[top_i])
             if exact_words >= _ALL_WORDS:  # every word found by the name and word matching
                 # ... that saw no Chinese: those words are the ranked retrieval's to find
                 latin = {w for g in groups if not _CJK.match(g[0]) for w in g}
                 held = self._others_held(concepts, latin, top_i)
                 confidence = max(confidence, _SPELT_TRUST * held)
             if why.get(top_i) in (*_SPELT_NAMES, "title", "author"):
-                sure = min(1.0, scores[top_i] / 100.0) * _SPELT_TRUST
+                sure = min(1.0, top / 100.0) * _SPELT_TRUST
                 if top_i in name_words:  # "bert for protein folding": a list at most
                     held = self._others_held(concepts, name_words[top_i], top_i)
                     sure *= _NAME_INSIDE + (1 - _NAME_INSIDE) * held
@@ -873,6 +981,20 @@ class SearchIndex:
         return SearchResult(
             query, hits, basis=basis, confidence=round(confidence, 3), lead=round(lead, 3)
         )
+
+    def _year_factors(self, years: list[int]) -> Floats:
+        """`_year_factor` of every paper, for the years a query names."""
+        gap = np.full(len(self._papers), 1 << 20)
+        for y in years:
+            np.minimum(gap, np.abs(self._years - y), out=gap)
+        factor = np.select([gap == 0, gap == 1], [1.3, 1.1], 0.8)
+        factor[self._years < 0] = 1.0
+        return factor
+
+    @cached_property
+    def _years(self) -> NDArray[np.int64]:
+        """Each paper's year, -1 for none."""
+        return np.array([-1 if p.year is None else p.year for p in self._papers], dtype=np.int64)
 
     def _concepts(self, text: str) -> list[Concept]:
         """The query's concepts, each widened by the index words it may stand for: words it
@@ -950,7 +1072,7 @@ class SearchIndex:
             lead=round(min(1.0, (top - second) / _CITED_LEAD), 3),
         )
 
-    def _score_contexts(self, groups: list[list[str]], scores: dict[int, float]) -> list[str]:
+    def _score_contexts(self, groups: list[list[str]], scores: Floats) -> list[str]:
         """Add a bonus to the papers of a section or chapter the query names beside other
         words; return the query's other words, joined per group."""
         joined = ["".join(g) for g in groups]
@@ -959,8 +1081,8 @@ class SearchIndex:
             for k in range(len(joined) - n + 1):
                 key = "".join(joined[k : k + n])
                 if not any(used[k : k + n]) and key in self._contexts:
-                    for i in self._contexts[key]:
-                        scores[i] += _CONTEXT
+                    members = self._contexts[key]
+                    scores[np.fromiter(members, dtype=np.intp, count=len(members))] += _CONTEXT
                     used[k : k + n] = [True] * n
         return [w for w, u in zip(joined, used, strict=True) if not u]
 
@@ -989,7 +1111,7 @@ class SearchIndex:
                 return SearchResult(query, basis=EXACT)
         return None
 
-    def _score_words(self, groups: list[list[str]], scores: dict[int, float]) -> None:
+    def _score_words(self, groups: list[list[str]], scores: Floats) -> None:
         """Add 100 x the idf-weighted share of the query's words each paper has.
 
         The characters of a Chinese word share one word's weight. Words are taken rarest
@@ -1007,22 +1129,25 @@ class SearchIndex:
             weighted.append((idf * share, matches, size))
         total = sum(w for w, _, _ in weighted) or 1.0
         common = max(1000, len(self._papers) // 20)
+        n = len(scores)
+        best = np.zeros(n)
         for weight, matches, size in sorted(weighted, key=lambda t: t[2]):
-            best: dict[int, float] = {}
-            if size > common and scores:
-                for i in scores:
-                    for ps, sim in matches:
-                        value = sim * ps.get(i, 0.0)
-                        if value > best.get(i, 0.0):
-                            best[i] = value
-            else:
-                for ps, sim in matches:
-                    for i, posted in ps.items():
-                        value = sim * posted
-                        if value > best.get(i, 0.0):
-                            best[i] = value
-            for i, value in best.items():
-                scores[i] += 100.0 * weight * value / total
+            held = np.flatnonzero(scores) if size > common else None  # scored so far
+            among = held if held is not None and held.size else None
+            parts = []
+            for ps, sim in matches:
+                papers, posted = _posting_arrays(ps, among)
+                np.maximum.at(best, papers, sim * posted)
+                parts.append(papers)
+            if sum(p.size for p in parts) * 8 > n:  # most papers: 100 x weight x best / total
+                np.multiply(best, 100.0 * weight, out=best)
+                np.divide(best, total, out=best)
+                scores += best
+                best.fill(0.0)
+            elif parts:  # a few: the same, for those only (a paper listed twice adds once)
+                hit = np.concatenate(parts)
+                scores[hit] += best[hit] * (100.0 * weight) / total
+                best[hit] = 0.0
 
     def _idf(self, posting: Mapping[int, float] | _Posting) -> float:
         return math.log(1 + self._n / len(posting)) if len(posting) else self._max_idf
@@ -1043,8 +1168,23 @@ class SearchIndex:
         together, are `w` ("selfrag", "tridao")."""
         if not w.isalpha():
             return []
-        found = _candidates(self._joined, w)
-        return sorted(i for i in found if w in _paper_joins(self._papers[i]))
+        cache = self._pairs_met
+        known = cache.get(w)
+        if known is None:
+            # Each candidate is checked against its paper (a hash only proposes it): for a
+            # pair many titles hold ("fine-tuning") thousands of checks, kept for the next
+            # query holding the word.
+            found = _candidates(self._joined, w)
+            known = array("I", sorted(i for i in found if w in _paper_joins(self._papers[i])))
+            if len(cache) >= _PAIRS_KEPT:
+                cache.clear()
+            cache[w] = known
+        return known.tolist()
+
+    @cached_property
+    def _pairs_met(self) -> dict[str, array[int]]:
+        """`_pair`'s answers so far (at most `_PAIRS_KEPT` words)."""
+        return {}
 
     def _expand(self, q: str) -> list[tuple[str, float]]:
         """Index words a query word stands for: itself (or a pair written together), words
@@ -1077,7 +1217,7 @@ class SearchIndex:
     def _score_names(
         self,
         qc: str,
-        scores: dict[int, float],
+        scores: Floats,
         why: dict[int, str],
         scale: float,
         found: set[int] | None = None,
@@ -1108,7 +1248,7 @@ class SearchIndex:
         self,
         rest: list[str],
         stop: frozenset[str],
-        scores: dict[int, float],
+        scores: Floats,
         why: dict[int, str],
         name_words: dict[int, set[str]],
     ) -> None:

@@ -13,6 +13,7 @@ split on `;`) in its own transaction. A database newer than the code is refused.
 from __future__ import annotations
 
 import asyncio
+import io
 import json
 import logging
 import sqlite3
@@ -21,7 +22,7 @@ from contextlib import asynccontextmanager, closing
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import IO, Any, TypeVar
 
 import aiosqlite
 
@@ -361,16 +362,23 @@ class Store:
             sections = await db.execute_fetchall(
                 "SELECT slug, heading, name, chapter, position FROM sections ORDER BY position"
             )
-            papers = await db.execute_fetchall(
-                "SELECT id, title, authors, et_al, venue, year, pdf, code, links, arxiv_id,"
-                " position, line FROM papers ORDER BY position"
-            )
             problems = await db.execute_fetchall(
                 "SELECT line, message, text, source FROM problems ORDER BY rowid"
             )
+            rows = await asyncio.to_thread(_CatalogueRows, members, sections)
+            del members
+            papers: list[Paper] = []
+            # A few thousand rows at a time: all of them at once, beside the papers made of
+            # them, was a third of the process's peak at 100,000 papers.
+            async with db.execute(
+                "SELECT id, title, authors, et_al, venue, year, pdf, code, links, arxiv_id,"
+                " position, line FROM papers ORDER BY position"
+            ) as cur:
+                while batch := await cur.fetchmany(_ROWS_AT_ONCE):
+                    papers += await asyncio.to_thread(rows.papers, batch)
         finally:
             await db.execute("COMMIT")
-        return await asyncio.to_thread(_catalogue, info, members, sections, papers, problems)
+        return await asyncio.to_thread(rows.catalogue, info, papers, problems)
 
     async def search_index(self, fingerprint: str) -> bytes | None:
         """The stored search index when it is the one `fingerprint` names, else None."""
@@ -379,6 +387,16 @@ class Store:
         ) as cur:
             row = await cur.fetchone()
         return bytes(row[0]) if row else None
+
+    async def read_search_index(self, fingerprint: str, read: Callable[[IO[bytes]], T]) -> T | None:
+        """`read` of the stored search index, given as a file, when it is the one
+        `fingerprint` names, else None; in a worker thread, on a read-only connection of its
+        own. Read a piece at a time, its tens of megabytes at 100,000 papers are not held
+        twice (SQLite's copy and Python's) beside what `read` makes of them."""
+        try:
+            return await asyncio.to_thread(_read_search_index, self.path, fingerprint, read)
+        except sqlite3.Error as exc:
+            raise StoreError(f"cannot read the search index in {self.path}: {exc}") from exc
 
     async def save_search_index(self, digest: str, fingerprint: str, data: bytes) -> bool:
         """Store the search index of the catalogue whose digest is `digest`, if that is still
@@ -780,30 +798,84 @@ def _catalogue_rows(
     return papers, sections, members
 
 
-def _catalogue(
-    info: CatalogueInfo,
-    member_rows: Iterable[Any],
-    section_rows: Iterable[Any],
-    paper_rows: Iterable[Any],
-    problem_rows: Iterable[Any],
-) -> Catalogue:
-    members: dict[str, list[str]] = {}
-    of_paper: dict[str, list[str]] = {}
-    for slug, pid in member_rows:
-        members.setdefault(slug, []).append(pid)
-        of_paper.setdefault(pid, []).append(slug)
-    sections = tuple(
-        Section(slug, heading, name, chapter, order, tuple(members.get(slug, ())))
-        for slug, heading, name, chapter, order in section_rows
-    )
-    return Catalogue(
-        papers=tuple(_paper(row, of_paper) for row in paper_rows),
-        sections=sections,
-        problems=tuple(Problem(*row) for row in problem_rows),
-        entries=info.entries,
-        sources=info.sources,
-        digest=info.digest,
-    )
+_ROWS_AT_ONCE = 5000
+
+
+class _BlobFile(io.RawIOBase):
+    """A stored blob as a file: read on, a piece at a time."""
+
+    def __init__(self, blob: sqlite3.Blob) -> None:
+        self._blob = blob
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer: Any) -> int:
+        piece = self._blob.read(len(buffer))
+        memoryview(buffer)[: len(piece)] = piece
+        return len(piece)
+
+
+def _read_search_index(path: Path, fingerprint: str, read: Callable[[IO[bytes]], T]) -> T | None:
+    uri = f"file:{path}?mode=ro"
+    with closing(sqlite3.connect(uri, uri=True, timeout=5, isolation_level=None)) as db:
+        db.execute("BEGIN")  # one snapshot: the row found is the row read
+        try:
+            row = db.execute(
+                "SELECT rowid FROM search_index WHERE fingerprint = ?", (fingerprint,)
+            ).fetchone()
+            if row is None:
+                return None
+            with db.blobopen("search_index", "data", row[0], readonly=True) as blob:
+                return read(io.BufferedReader(_BlobFile(blob), 1 << 20))
+        finally:
+            db.execute("COMMIT")
+
+
+class _CatalogueRows:
+    """A stored catalogue made from its rows, the papers a batch at a time. At 100,000
+    papers this is seconds and most of the process's memory: the values many papers hold
+    alike (a section's slug, a venue, a year, a paper's id as its arXiv id) are kept once,
+    and a batch's authors are read from their JSON in one native call, not one a paper."""
+
+    def __init__(self, member_rows: Iterable[Any], section_rows: Iterable[Any]) -> None:
+        self._sections = list(section_rows)
+        slugs = {row[0]: row[0] for row in self._sections}
+        self._members: dict[str, list[str]] = {}
+        self._of_paper: dict[str, list[str]] = {}
+        for slug, pid in member_rows:
+            slug = slugs.get(slug, slug)
+            self._members.setdefault(slug, []).append(pid)
+            self._of_paper.setdefault(pid, []).append(slug)
+        self._shared: dict[Any, Any] = {(): ()}
+
+    def papers(self, rows: Iterable[Any]) -> list[Paper]:
+        """The papers of a batch of rows."""
+        rows = list(rows)
+        authors = json.loads("[" + ",".join(row[2] for row in rows) + "]")
+        return [
+            _paper(row, tuple(names), self._of_paper, self._shared)
+            for row, names in zip(rows, authors, strict=True)
+        ]
+
+    def catalogue(
+        self, info: CatalogueInfo, papers: list[Paper], problem_rows: Iterable[Any]
+    ) -> Catalogue:
+        """The catalogue of these papers."""
+        ids = {p.id: p.id for p in papers}
+        members = {slug: tuple(ids.get(i, i) for i in m) for slug, m in self._members.items()}
+        sections = tuple(
+            Section(slug, heading, name, chapter, order, members.get(slug, ()))
+            for slug, heading, name, chapter, order in self._sections
+        )
+        return Catalogue(
+            papers=tuple(papers),
+            sections=sections,
+            problems=tuple(Problem(*row) for row in problem_rows),
+            entries=info.entries,
+            sources=info.sources,
+            digest=info.digest,
+        )
 
 
 async def _weekly_state(db: aiosqlite.Connection, guild_id: int) -> WeeklyState | None:
@@ -900,20 +972,24 @@ def _mark(row: Any) -> Mark:
     )
 
 
-def _paper(row: Any, of_paper: dict[str, list[str]]) -> Paper:
-    pid, title, authors, et_al, venue, year, pdf, code, links, arxiv_id, position, line = row
+def _paper(
+    row: Any, authors: tuple[str, ...], of_paper: dict[str, list[str]], shared: dict[Any, Any]
+) -> Paper:
+    """A paper from its row; `shared` keeps one copy of values many papers hold alike."""
+    pid, title, _, et_al, venue, year, pdf, code, links, arxiv_id, position, line = row
+    sections = tuple(of_paper.get(pid, ()))
     return Paper(
-        id=pid,
-        title=title,
-        authors=tuple(json.loads(authors)),
-        et_al=bool(et_al),
-        venue=venue,
-        year=year,
-        pdf=pdf,
-        code=code,
-        links=tuple(json.loads(links)),
-        arxiv_id=arxiv_id,
-        sections=tuple(of_paper.get(pid, ())),
-        position=position,
-        line=line,
+        pid,
+        title,
+        authors,
+        bool(et_al),
+        shared.setdefault(venue, venue),
+        shared.setdefault(year, year),
+        pdf,
+        code,
+        () if links == "[]" else tuple(json.loads(links)),
+        pid if arxiv_id == pid else arxiv_id,
+        shared.setdefault(sections, sections),
+        position,
+        line,
     )
