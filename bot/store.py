@@ -380,14 +380,6 @@ class Store:
             await db.execute("COMMIT")
         return await asyncio.to_thread(rows.catalogue, info, papers, problems)
 
-    async def search_index(self, fingerprint: str) -> bytes | None:
-        """The stored search index when it is the one `fingerprint` names, else None."""
-        async with self._read.execute(
-            "SELECT data FROM search_index WHERE fingerprint = ?", (fingerprint,)
-        ) as cur:
-            row = await cur.fetchone()
-        return bytes(row[0]) if row else None
-
     async def read_search_index(self, fingerprint: str, read: Callable[[IO[bytes]], T]) -> T | None:
         """`read` of the stored search index, given as a file, when it is the one
         `fingerprint` names, else None; in a worker thread, on a read-only connection of its
