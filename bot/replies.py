@@ -305,8 +305,10 @@ def _page_of(items: Sequence[T], page: int, size: int) -> tuple[Sequence[T], int
 def _page_buttons(
     custom_id: Callable[[int], str], page: int, pages: int, lang: str
 ) -> tuple[tuple[Button, ...], ...]:
-    """The previous / next page buttons of a listing of `pages` pages shown at `page`;
-    `custom_id(n)` is the id of the button that turns to page n."""
+    """The previous / next page buttons of a listing of `pages` pages shown at `page` (none
+    for one page); `custom_id(n)` is the id of the button that turns to page n."""
+    if pages <= 1:
+        return ()
     return (
         (
             Button(t(lang, "button.previous"), custom_id=custom_id(page - 1), disabled=page == 0),
@@ -315,6 +317,17 @@ def _page_buttons(
             ),
         ),
     )
+
+
+def _listing(title: str, rows: Sequence[str], footer: str) -> discord.Embed:
+    """A listing's embed: its title, its rows within an embed's description, its footer."""
+    embed = discord.Embed(
+        title=title,
+        description=cards.truncate("\n".join(rows), cards.DESCRIPTION_LIMIT),
+        colour=cards.COLOUR,
+    )
+    embed.set_footer(text=footer)
+    return embed
 
 
 def _paper_menu(papers: Sequence[Paper], placeholder: str) -> Menu:
@@ -652,10 +665,8 @@ def section_page(library: Library, section: Section, page: int, asker: int, lang
     page = max(0, min(page, len(pages) - 1))
     start = page * 10
     shown = papers[start : start + 10]
-    buttons: tuple[tuple[Button, ...], ...] = ()
-    if len(pages) > 1:
-        base = f"{PAGE}:{section.slug}"
-        buttons = _page_buttons(lambda n: f"{base}:{n}:{asker}", page, len(pages), lang)
+    base = f"{PAGE}:{section.slug}"
+    buttons = _page_buttons(lambda n: f"{base}:{n}:{asker}", page, len(pages), lang)
     menu = (
         Menu(
             OPEN,
@@ -1180,15 +1191,9 @@ def reading_list_reply(
         title = cards.escape(cards.truncate(mark.title, 150))
         year = f" ({entry.paper.year})" if entry.paper and entry.paper.year else ""
         lines.append(f"**{n}.** {title}{year}\n  {' · '.join(states)}")
-    embed = discord.Embed(
-        title=t(lang, "reading.title"),
-        description=cards.truncate("\n".join(lines), cards.DESCRIPTION_LIMIT),
-        colour=cards.COLOUR,
-    )
-    embed.set_footer(text=t(lang, "reading.footer", page=page + 1, pages=pages, n=len(entries)))
-    buttons: tuple[tuple[Button, ...], ...] = ()
-    if pages > 1:
-        buttons = _page_buttons(lambda n: f"{MINE}:{n}:{reader}", page, pages, lang)
+    footer = t(lang, "reading.footer", page=page + 1, pages=pages, n=len(entries))
+    embed = _listing(t(lang, "reading.title"), lines, footer)
+    buttons = _page_buttons(lambda n: f"{MINE}:{n}:{reader}", page, pages, lang)
     listed = [e.paper for e in shown if e.paper is not None]
     menu = _paper_menu(listed, t(lang, "menu.from_page")) if listed else None
     return Reply(
@@ -1286,15 +1291,9 @@ def board_reply(
             if more > 0:
                 names += " " + t(lang, "board.more_names", n=more)
             rows.append(f"  {names}")
-    embed = discord.Embed(
-        title=t(lang, "board.title"),
-        description=cards.truncate("\n".join(rows), cards.DESCRIPTION_LIMIT),
-        colour=cards.COLOUR,
-    )
-    embed.set_footer(text=t(lang, "board.footer", page=page + 1, pages=pages, n=len(lines)))
-    buttons: tuple[tuple[Button, ...], ...] = ()
-    if pages > 1:
-        buttons = _page_buttons(lambda k: f"{BOARD}:{k}:{asker}", page, pages, lang)
+    footer = t(lang, "board.footer", page=page + 1, pages=pages, n=len(lines))
+    embed = _listing(t(lang, "board.title"), rows, footer)
+    buttons = _page_buttons(lambda k: f"{BOARD}:{k}:{asker}", page, pages, lang)
     return Reply(
         embeds=(embed,),
         buttons=buttons,

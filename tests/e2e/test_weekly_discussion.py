@@ -32,6 +32,22 @@ def thread_requests(fake: FakeDiscord) -> list:
     return [r for r in fake.requests if r.method == "POST" and r.path.endswith("/threads")]
 
 
+async def post_and_die_before_recording_the_thread(fake: FakeDiscord, bot: Any) -> Any:
+    """Monday's post sent and its thread opened, by a process that dies before it records
+    the thread; the post."""
+    discussion = weekly(bot).poster.discussion
+    real = discussion.open_thread
+
+    async def dies_after_opening(*args: Any) -> int:
+        await real(*args)
+        raise RuntimeError("the process died before recording the thread")
+
+    discussion.open_thread = dies_after_opening
+    await weekly(bot).tick(MONDAY_0900_BERLIN)
+    [post] = posts(fake)
+    return post
+
+
 def paper_of(post: Any) -> str:
     ids = [c["custom_id"] for row in post.components for c in row["components"] if "custom_id" in c]
     return next(i for i in ids if i.startswith("rl:cite:")).removeprefix("rl:cite:")
@@ -44,16 +60,7 @@ async def test_a_thread_is_opened_once_across_a_restart_between_post_and_thread(
     async with bot_running(db, library) as bot:
         text = await set_weekly(fake, thread=True)
         assert "Discussion thread on each post: on" in text
-        discussion = weekly(bot).poster.discussion
-        real = discussion.open_thread
-
-        async def dies_after_opening(*args: Any) -> int:
-            await real(*args)
-            raise RuntimeError("the process died before recording the thread")
-
-        discussion.open_thread = dies_after_opening
-        await weekly(bot).tick(MONDAY_0900_BERLIN)
-        [post] = posts(fake)
+        post = await post_and_die_before_recording_the_thread(fake, bot)
         assert post.thread is not None and post.thread.id == post.id
         state = await bot.store.weekly_state(fake.guilds[0].id)
         assert state is not None and state.thread_due == post.id  # not recorded
@@ -110,16 +117,7 @@ async def test_an_archived_thread_is_found_after_a_restart_between_post_and_thre
     db = tmp_path / "db"
     async with bot_running(db, library) as bot:
         await set_weekly(fake, thread=True)
-        discussion = weekly(bot).poster.discussion
-        real = discussion.open_thread
-
-        async def dies_after_opening(*args: Any) -> int:
-            await real(*args)
-            raise RuntimeError("the process died before recording the thread")
-
-        discussion.open_thread = dies_after_opening
-        await weekly(bot).tick(MONDAY_0900_BERLIN)
-        [post] = posts(fake)
+        post = await post_and_die_before_recording_the_thread(fake, bot)
         assert post.thread is not None
     fake.archive(post.thread)  # a quiet thread archives while the bot is down
     async with bot_running(db, library) as bot:
