@@ -48,6 +48,21 @@ async def post_and_die_before_recording_the_thread(fake: FakeDiscord, bot: Any) 
     return post
 
 
+async def send_and_die_before_recording_the_post(bot: Any) -> Any:
+    """Monday's post sent by a process that dies before it records it; the poster's real
+    send, for the tests that let the process live again."""
+    poster = weekly(bot).poster
+    real = poster.send
+
+    async def dies_after_sending(*args: Any) -> Any:
+        await real(*args)
+        raise RuntimeError("the process died before recording the post")
+
+    poster.send = dies_after_sending
+    await weekly(bot).tick(MONDAY_0900_BERLIN)
+    return real
+
+
 def paper_of(post: Any) -> str:
     ids = [c["custom_id"] for row in post.components for c in row["components"] if "custom_id" in c]
     return next(i for i in ids if i.startswith("rl:cite:")).removeprefix("rl:cite:")
@@ -135,15 +150,7 @@ async def test_an_archived_forum_post_is_found_by_a_resend_after_a_restart(
     async with FakeDiscord(guilds=[_forum_guild()]) as fake:
         async with bot_running(db, library) as bot:
             await set_weekly(fake, channel="forum")
-            poster = weekly(bot).poster
-            real = poster.send
-
-            async def dies_after_sending(*args: Any) -> Any:
-                await real(*args)
-                raise RuntimeError("the process died before recording the post")
-
-            poster.send = dies_after_sending
-            await weekly(bot).tick(MONDAY_0900_BERLIN)
+            await send_and_die_before_recording_the_post(bot)
         [thread] = fake.threads.values()
         fake.archive(thread)  # the forum archived the quiet post while the bot was down
         async with bot_running(db, library) as bot:
@@ -166,14 +173,7 @@ async def test_a_forum_post_is_a_thread_with_the_card_made_once_even_when_resent
         async with bot_running(tmp_path / "db", library) as bot:
             await set_weekly(fake, channel="forum")
             poster = weekly(bot).poster
-            real = poster.send
-
-            async def dies_after_sending(*args: Any) -> Any:
-                await real(*args)
-                raise RuntimeError("the process died before recording the post")
-
-            poster.send = dies_after_sending
-            await weekly(bot).tick(MONDAY_0900_BERLIN)
+            real = await send_and_die_before_recording_the_post(bot)
             poster.send = real
             await weekly(bot).tick(MONDAY_0900_BERLIN + timedelta(seconds=30))  # leased
             await weekly(bot).tick(MONDAY_0900_BERLIN + LEASE + timedelta(seconds=30))
