@@ -912,7 +912,7 @@ HELP = (
     (
         "/search question",
         "help.search",
-        "/search state space models · /search 上下文学习 · /search raffel 2020",
+        "/search state space models · /search 状态空间模型 · /search raffel 2020",
     ),
     ("/section name", "help.section", "/section non-transformer · /section 非 Transformer 架构"),
     ("/author name", "help.author", "/author vaswani · /author gu albert"),
