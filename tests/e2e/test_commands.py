@@ -318,3 +318,32 @@ async def test_synced_definitions_carry_chinese_localisations(
                 command["name"],
                 option["name"],
             )
+
+
+async def test_paper_search_and_cite_are_answered_off_the_event_loop(
+    fake: FakeDiscord, bot: TestBot, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # A query that matches nothing scans the titles for the closest: at 100,000 papers
+    # tens of milliseconds, which must not stall the gateway's heartbeats.
+    import asyncio
+    import threading
+
+    seen: dict[str, bool] = {}
+    for name in ("paper_reply", "search_reply", "cite_reply"):
+        real = getattr(replies, name)
+
+        def recorded(
+            *args: object, _real: object = real, _name: str = name, **kw: object
+        ) -> object:
+            try:
+                asyncio.get_running_loop()
+                seen[_name] = True  # on the event loop's thread
+            except RuntimeError:
+                seen[_name] = threading.current_thread() is threading.main_thread()
+            return _real(*args, **kw)  # type: ignore[operator]
+
+        monkeypatch.setattr(replies, name, recorded)
+    for command, option in (("paper", "query"), ("search", "question"), ("cite", "query")):
+        answer = await (await fake.slash(command, {option: "xyzzy banana"})).wait()
+        assert answer.message is not None
+    assert seen == {"paper_reply": False, "search_reply": False, "cite_reply": False}
