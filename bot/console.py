@@ -33,9 +33,6 @@ from bot.weekly import (
     Schedule,
     ScheduleError,
     next_due,
-    parse_day,
-    parse_time,
-    parse_timezone,
     plan,
 )
 from bot.weekly.plan import WeeklyState
@@ -229,9 +226,7 @@ class ConsoleServer:
         if len(words) < 2:
             return replies.notice(t(lang, "console.weekly_usage"))
         try:
-            schedule = Schedule(
-                parse_day(words[0]), parse_time(words[1]), parse_timezone(" ".join(words[2:]))
-            )
+            schedule = Schedule.parse(words[0], words[1], " ".join(words[2:]))
         except ScheduleError as exc:
             return replies.bad_setting(exc, lang)
         at = schedule.at.strftime("%H:%M")

@@ -234,10 +234,7 @@ async def open_library(store: Store, settings: Settings, *, now: datetime) -> Li
         catalogue, index = report.catalogue, report.index
     except CatalogueError as exc:
         catalogue = await _stored_instead(store, settings, exc)
-    if index is None:
-        index = await stored_index(store, catalogue, settings)
-    info = await store.catalogue_info()
-    return await build_library(catalogue, settings, info.loaded_at if info else None, index=index)
+    return await _stored_library(store, catalogue, settings, index)
 
 
 async def preview_library(store: Store, settings: Settings, *, now: datetime) -> Library:
@@ -263,9 +260,18 @@ async def preview_library(store: Store, settings: Settings, *, now: datetime) ->
             )
             return await build_library(catalogue, settings, now)
         log.info("catalogue unchanged: the stored copy, %d papers", len(stored.papers))
-    index = await stored_index(store, stored, settings)
+    return await _stored_library(store, stored, settings)
+
+
+async def _stored_library(
+    store: Store, catalogue: Catalogue, settings: Settings, index: SearchIndex | None = None
+) -> Library:
+    """The library of the catalogue the store holds: its index read back (unless given),
+    and when it was loaded."""
+    if index is None:
+        index = await stored_index(store, catalogue, settings)
     info = await store.catalogue_info()
-    return await build_library(stored, settings, info.loaded_at if info else None, index=index)
+    return await build_library(catalogue, settings, info.loaded_at if info else None, index=index)
 
 
 async def _stored_instead(store: Store, settings: Settings, error: CatalogueError) -> Catalogue:

@@ -24,7 +24,7 @@ from bot.library import Library
 from bot.models import Paper, Section
 from bot.reading import Mark
 from bot.search import SearchResult, decide, rank_sections
-from bot.text import plain
+from bot.text import display_name, plain
 from bot.translator import ZH
 from bot.weekly import Schedule, next_due
 from bot.weekly.plan import WeeklyState, schedule_of
@@ -1035,12 +1035,11 @@ def public_name(source: str) -> str:
     """A reading list's source as readers may see it: the file name of a path or URL, never
     its folders, user:password, query string (`?token=...`) or fragment. A URL without a
     file name is named by its host."""
-    scheme = _SCHEME.match(source)
+    shown = display_name(source)  # no user:password, query or fragment
+    scheme = _SCHEME.match(shown)
     if scheme is None:
         return source.replace("\\", "/").rstrip("/").rsplit("/", 1)[-1] or source
-    rest = re.split(r"[?#]", source[scheme.end() :], maxsplit=1)[0]
-    authority, _, path = rest.partition("/")
-    host = authority.rpartition("@")[2]
+    host, _, path = shown[scheme.end() :].partition("/")
     return path.rstrip("/").rsplit("/", 1)[-1] or host
 
 

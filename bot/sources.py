@@ -19,6 +19,7 @@ import aiohttp
 from yarl import URL
 
 from bot.i18n import Failure, Message
+from bot.text import display_name
 
 __all__ = [
     "Fetched",
@@ -86,19 +87,6 @@ class SourceError(Failure):
         self.source = display_name(source)
         self.reason = Message(key, params)
         super().__init__("source.error", source=self.source, reason=self.reason)
-
-
-def display_name(source: str) -> str:
-    """The source as it may be shown and logged: a URL without userinfo, query or fragment.
-
-    Plain string surgery rather than a URL parser, so even a malformed URL is cleaned.
-    """
-    match = _SCHEME.match(source)
-    if not match:
-        return source
-    rest = re.split(r"[?#]", source[match.end() :], maxsplit=1)[0]
-    authority, slash, path = rest.partition("/")
-    return f"{match.group(0)}{authority.rpartition('@')[2]}{slash}{path}"
 
 
 def decode_text(raw: bytes, source: str) -> str:

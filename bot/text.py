@@ -165,3 +165,19 @@ def _tidy_end(text: str) -> str:
         if backslashes % 2 == 0:
             return text
         text = text[:-1]
+
+
+_URL_SCHEME = re.compile(r"^([A-Za-z][A-Za-z0-9+.-]*)://")
+
+
+def display_name(source: str) -> str:
+    """The source as it may be shown and logged: a URL without userinfo, query or fragment.
+
+    Plain string surgery rather than a URL parser, so even a malformed URL is cleaned.
+    """
+    match = _URL_SCHEME.match(source)
+    if not match:
+        return source
+    rest = re.split(r"[?#]", source[match.end() :], maxsplit=1)[0]
+    authority, slash, path = rest.partition("/")
+    return f"{match.group(0)}{authority.rpartition('@')[2]}{slash}{path}"

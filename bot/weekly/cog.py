@@ -97,7 +97,7 @@ class Weekly(commands.GroupCog, group_name="weekly", group_description="The pape
     ) -> None:
         lang = lang_of(interaction.locale)
         try:
-            schedule = Schedule(parse_day(day), parse_time(time), parse_timezone(timezone))
+            schedule = Schedule.parse(day, time, timezone)
         except ScheduleError as exc:
             await send(interaction, replies.bad_setting(exc, lang))
             return

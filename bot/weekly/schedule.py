@@ -196,6 +196,12 @@ class Schedule:
         if self.tz in _NOT_ZONES:
             raise ScheduleError("schedule.not_place", text=_echo(self.tz))
 
+    @classmethod
+    def parse(cls, day: str, at: str, timezone: str) -> Schedule:
+        """The schedule a manager typed (`monday`, `9:00`, `Asia/Shanghai`; an empty zone is
+        UTC); ScheduleError saying what to type instead."""
+        return cls(parse_day(day), parse_time(at), parse_timezone(timezone))
+
     @property
     def zone(self) -> ZoneInfo:
         """The time zone (ZoneInfo keeps one instance per name)."""
