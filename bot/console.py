@@ -85,19 +85,12 @@ _SPANS = (
     (320 * 86400, 30 * 86400, "time.months"),
 )
 _NAME_ECHO = 32  # characters of an unknown command's name echoed (Discord's names are 1-32)
-_FORCE = re.compile(r"^(?:force|强制)(?:\s*[:=]\s*(?:true|yes|1)|\s+(?:true|yes|1))?$", re.I)
 
 # What previews /reload: reads the configured lists again and returns their changes from the
 # library shown (None: unchanged) with the library to show next, storing nothing; raises
 # CatalogueError as a reload does when it keeps the current list.
 Reloader = Callable[[Library, bool], tuple["CatalogueDiff | None", Library]]
 
-_SERVER = re.compile(r"(?:server|服务器)(?::(true|on|false|off))?")  # /progress server:True
-# /weekly set ... board:True: the switches of /weekly set, by English name or as zh-CN shows them.
-_SWITCH = re.compile(r"(board|thread|vote|阅读榜|讨论串|投票):(\S*)", re.IGNORECASE)
-_SWITCHES = {ZH.get(name, name): name for name in ("board", "thread", "vote")} | {
-    name: name for name in ("board", "thread", "vote")
-}
 _CHANNEL = re.compile(r"(?:(?:channel|频道):)?(?:#(\S+)|<#(\d+)>)")  # #papers, <#123>
 # The subcommands of the console's command groups, by English name; the names a zh-CN
 # client shows (bot.translator) are accepted as the English ones are.
@@ -133,6 +126,17 @@ def _switch(text: str) -> bool | None:
     """`on`, `true` (True), `off`, `false` (False), as typed for a switch; None otherwise."""
     word = text.strip().casefold().removeprefix("show_name:").removeprefix("显示名字:")
     return {"on": True, "true": True, "off": False, "false": False}.get(word)
+
+
+def _option(word: str, names: tuple[str, ...]) -> tuple[str, bool | None] | None:
+    """A yes/no option typed as Discord shows it (`force`, `force:True`, `强制:true`,
+    `board:off`): its English name and value (None for a value that is no switch), or None
+    when `word` is none of `names`. The bare name means True."""
+    key, colon, value = word.strip().casefold().partition(":")
+    for name in names:
+        if key in (name, ZH.get(name, name)):
+            return name, _switch(value) if colon else True
+    return None
 
 
 @dataclass
@@ -211,12 +215,9 @@ class ConsoleServer:
         return replies.notice(t(lang, "console.weekly_usage"))
 
     def _set(self, words: list[str], now: datetime, lang: str) -> Reply:
-        switches = {
-            _SWITCHES[m.group(1).casefold()]: _switch(m.group(2))
-            for w in words
-            if (m := _SWITCH.fullmatch(w))
-        }
-        words = [w for w in words if not _SWITCH.fullmatch(w)]
+        options = [(w, _option(w, ("board", "thread", "vote"))) for w in words]
+        switches = dict(option for _, option in options if option is not None)
+        words = [w for w, option in options if option is None]
         # The channel comes first in Discord (`/weekly set #papers monday 09:00`); the
         # console server has one, #console, which any channel typed stands for.
         channel = _CHANNEL.fullmatch(words[0]) if words else None
@@ -312,8 +313,8 @@ def answer(
         session = server or ConsoleServer(lambda: datetime.now(UTC))
         return session.weekly(library, arg, rng, lang)
     if name == "progress":
-        board = _SERVER.fullmatch(arg.casefold())
-        if board and board.group(1) not in ("false", "off"):
+        board = _option(arg, ("server",))
+        if board is not None and board[1] is not False:
             session = server or ConsoleServer(lambda: datetime.now(UTC))
             return session.board(library, marks, asker, lang)
         return replies.progress_reply(library, marks, None if board else arg or None, lang)
@@ -334,7 +335,8 @@ def answer(
     if name == "reload":
         if reload is None:
             return replies.notice(t(lang, "console.reload_off"))
-        return reload(bool(_FORCE.match(arg.strip())))
+        force = _option(arg, ("force",))
+        return reload(force is not None and force[1] is True)
     known = ", ".join(replies.command_text(f"/{c}", lang) for c in COMMANDS)
     # The typed name is echoed like any user text: escaped (no mention, markdown or control
     # character) and short (a pasted line must not break the 2,000-character limit).
