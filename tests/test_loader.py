@@ -21,6 +21,17 @@ def settings_for(path: Path, db: Path) -> Settings:
     return Settings.from_mapping({"READINGLIST_CATALOGUE": str(path), "READINGLIST_DB": str(db)})
 
 
+def editable_copy(tmp_path: Path) -> Settings:
+    """Settings over copies of the chapter list and of the data folder (its tables), for
+    tests that edit them."""
+    data = tmp_path / "data"
+    shutil.copytree(Path(bot.loader.__file__).parent.parent / "data", data)
+    source = tmp_path / "list.md"
+    shutil.copy(CHAPTER_LIST, source)
+    env = {"READINGLIST_CATALOGUE": str(source), "READINGLIST_DB": str(tmp_path / "db")}
+    return Settings.from_mapping(env, data_dir=data)
+
+
 def threads_calling(monkeypatch: pytest.MonkeyPatch, name: str) -> list[str]:
     """The threads bot.loader's function `name` runs in, one entry a call."""
     seen: list[str] = []
@@ -73,12 +84,7 @@ async def test_a_changed_file_is_parsed_in_a_worker_thread(
 
 
 async def test_a_changed_section_table_parses_again(tmp_path: Path, parses: list[str]) -> None:
-    data = tmp_path / "data"
-    shutil.copytree(Path(bot.loader.__file__).parent.parent / "data", data)
-    source = tmp_path / "list.md"
-    shutil.copy(CHAPTER_LIST, source)
-    env = {"READINGLIST_CATALOGUE": str(source), "READINGLIST_DB": str(tmp_path / "db")}
-    settings = Settings.from_mapping(env, data_dir=data)
+    settings = editable_copy(tmp_path)
     async with await Store.open(settings.db_path) as store:
         await load_catalogue(store, settings, now=NOW)
         table = settings.sections_table
@@ -113,12 +119,7 @@ async def test_a_restart_reads_the_stored_index_back(tmp_path: Path, builds: lis
 
 
 async def test_a_stale_or_damaged_index_is_built_again(tmp_path: Path, builds: list[str]) -> None:
-    data = tmp_path / "data"
-    shutil.copytree(Path(bot.loader.__file__).parent.parent / "data", data)
-    source = tmp_path / "list.md"
-    shutil.copy(CHAPTER_LIST, source)
-    env = {"READINGLIST_CATALOGUE": str(source), "READINGLIST_DB": str(tmp_path / "db")}
-    settings = Settings.from_mapping(env, data_dir=data)
+    settings = editable_copy(tmp_path)
     async with await Store.open(settings.db_path) as store:
         await open_library(store, settings, now=NOW)
         assert len(builds) == 1
