@@ -13,13 +13,15 @@ split on `;`) in its own transaction. A database newer than the code is refused.
 from __future__ import annotations
 
 import asyncio
+import gc
 import io
 import json
 import logging
+import pickle
 import sqlite3
 from collections.abc import AsyncIterator, Callable, Iterable, Sequence
 from contextlib import asynccontextmanager, closing
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from datetime import datetime
 from pathlib import Path
 from typing import IO, Any, TypeVar
@@ -187,6 +189,19 @@ MIGRATIONS: tuple[str, ...] = (
     );
     CREATE INDEX reader_servers_by_guild ON reader_servers (guild_id, user_id);
     """,
+    # 8: the stored catalogue again as one value (`_image`), beside its rows and written in
+    # the same transaction: start-up reads it back in a fraction of the time the rows take
+    # (100,000 papers: 0.4 s against 1.7 s). The rows stay what is stored; the image is
+    # read only when it is of the catalogue the rows hold (`digest`) and in this code's
+    # `format`, and is otherwise made again from them.
+    """
+    CREATE TABLE catalogue_image (
+        id INTEGER PRIMARY KEY CHECK (id = 1),
+        digest TEXT NOT NULL,
+        format TEXT NOT NULL,
+        data BLOB NOT NULL
+    );
+    """,
 )
 
 
@@ -297,6 +312,7 @@ class Store:
         are written then). Any failure rolls back and leaves the previous catalogue intact.
         """
         papers, sections, members = await asyncio.to_thread(_catalogue_rows, catalogue)
+        image = await asyncio.to_thread(_image, catalogue)
         extra = list((meta or {}).items())
         try:
             async with self.transaction() as db:
@@ -304,8 +320,10 @@ class Store:
                 if info is not None and info.digest == catalogue.digest:
                     await db.executemany(_SET_META, extra)
                     await _set_search_index(db, search_index)
+                    await _set_image(db, catalogue.digest, image)
                     return False
                 await _set_search_index(db, search_index)
+                await _set_image(db, catalogue.digest, image)
                 for table in ("section_papers", "sections", "papers", "problems"):
                     await db.execute(f"DELETE FROM {table}")
                 await db.executemany(_INSERT_PAPER, papers)
@@ -344,17 +362,38 @@ class Store:
 
     async def load_catalogue(self) -> Catalogue | None:
         """The stored catalogue, exactly as it was stored; None before the first load. Read in
-        one read transaction (a consistent snapshot), assembled in a worker thread."""
-        db = self._read
+        one read transaction (a consistent snapshot), assembled in a worker thread: from its
+        image when that is current, else from its rows, and then its image is kept for the
+        next time (a database stored before migration 8, or by other code)."""
         async with self._snapshot:
-            return await self._load_catalogue(db)
+            catalogue, current = await self._load_catalogue(self._read)
+        if catalogue is not None and not current:
+            image = await asyncio.to_thread(_image, catalogue)
+            try:
+                async with self.transaction() as db:
+                    info = await _catalogue_info(db)
+                    if info is not None and info.digest == catalogue.digest:
+                        await _set_image(db, catalogue.digest, image)
+            except (StoreError, aiosqlite.Error) as exc:
+                log.warning("the catalogue's image is not kept (start-up reads its rows): %s", exc)
+        return catalogue
 
-    async def _load_catalogue(self, db: aiosqlite.Connection) -> Catalogue | None:
+    async def _load_catalogue(self, db: aiosqlite.Connection) -> tuple[Catalogue | None, bool]:
+        """The stored catalogue, and whether its image was current."""
         await db.execute("BEGIN")
         try:
             info = await _catalogue_info(db)
             if info is None:
-                return None
+                return None, True
+            found = await db.execute_fetchall(
+                "SELECT data FROM catalogue_image WHERE digest = ? AND format = ?",
+                (info.digest, _IMAGE_FORMAT),
+            )
+            for (data,) in found:
+                try:
+                    return await asyncio.to_thread(_from_image, data, info), True
+                except (pickle.UnpicklingError, ValueError, TypeError, EOFError) as exc:
+                    log.warning("the catalogue's image is unreadable, read from its rows: %s", exc)
             members = await db.execute_fetchall(
                 "SELECT sp.section, sp.paper FROM section_papers sp"
                 " JOIN sections s ON s.slug = sp.section ORDER BY s.position, sp.position"
@@ -378,7 +417,7 @@ class Store:
                     papers += await asyncio.to_thread(rows.papers, batch)
         finally:
             await db.execute("COMMIT")
-        return await asyncio.to_thread(rows.catalogue, info, papers, problems)
+        return await asyncio.to_thread(rows.catalogue, info, papers, problems), False
 
     async def read_search_index(self, fingerprint: str, read: Callable[[IO[bytes]], T]) -> T | None:
         """`read` of the stored search index, given as a file, when it is the one
@@ -711,6 +750,14 @@ async def _set_search_index(db: aiosqlite.Connection, index: tuple[str, bytes] |
         await db.execute("INSERT INTO search_index (id, fingerprint, data) VALUES (1, ?, ?)", index)
 
 
+async def _set_image(db: aiosqlite.Connection, digest: str, image: bytes) -> None:
+    """Replace the catalogue's image, inside the caller's transaction."""
+    await db.execute(
+        "INSERT OR REPLACE INTO catalogue_image (id, digest, format, data) VALUES (1, ?, ?, ?)",
+        (digest, _IMAGE_FORMAT, image),
+    )
+
+
 async def _note_reader_server(db: aiosqlite.Connection, user_id: int, guild_id: int) -> None:
     await db.execute(
         "INSERT OR IGNORE INTO reader_servers (user_id, guild_id) VALUES (?, ?)",
@@ -791,6 +838,72 @@ def _catalogue_rows(
 
 
 _ROWS_AT_ONCE = 5000
+
+# The image's layout: the models' fields in order (a field added, removed or moved makes
+# stored images another format, read from the rows instead).
+_IMAGE_FORMAT = "1:" + ";".join(
+    ",".join(f.name for f in fields(model)) for model in (Paper, Section, Problem)
+)
+
+
+def _image(catalogue: Catalogue) -> bytes:
+    """The catalogue's papers, sections and problems as tuples of their fields, pickled (in
+    a worker thread: a third of a second at 100,000 papers). Plain values only, so reading
+    it back makes no object but tuples, strings and numbers (`_from_image`); values many
+    papers share (a venue, a paper's sections, its id as its arXiv id) are written once."""
+    shared: dict[Any, Any] = {}
+    papers = [
+        (
+            p.id,
+            p.title,
+            p.authors,
+            p.et_al,
+            shared.setdefault(p.venue, p.venue),
+            p.year,
+            p.pdf,
+            p.code,
+            p.links,
+            p.id if p.arxiv_id == p.id else p.arxiv_id,
+            shared.setdefault(p.sections, p.sections),
+            p.position,
+            p.line,
+        )
+        for p in catalogue.papers
+    ]
+    sections = [_fields_of(s) for s in catalogue.sections]
+    problems = [_fields_of(p) for p in catalogue.problems]
+    return pickle.dumps((papers, sections, problems), protocol=pickle.HIGHEST_PROTOCOL)
+
+
+def _fields_of(value: Section | Problem) -> tuple[Any, ...]:
+    return tuple(getattr(value, f.name) for f in fields(value))
+
+
+class _PlainValues(pickle.Unpickler):
+    """Unpickles tuples, lists, strings and numbers, and refuses any class."""
+
+    def find_class(self, module: str, name: str) -> Any:
+        raise pickle.UnpicklingError(f"the catalogue's image names {module}.{name}")
+
+
+def _from_image(data: bytes, info: CatalogueInfo) -> Catalogue:
+    """The catalogue `_image` wrote. The cyclic garbage collector is paused meanwhile: it
+    would walk the hundreds of thousands of new objects, none in a cycle, again and again."""
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        papers, sections, problems = _PlainValues(io.BytesIO(data)).load()
+        return Catalogue(
+            papers=tuple(Paper(*row) for row in papers),
+            sections=tuple(Section(*row) for row in sections),
+            problems=tuple(Problem(*row) for row in problems),
+            entries=info.entries,
+            sources=info.sources,
+            digest=info.digest,
+        )
+    finally:
+        if collecting:
+            gc.enable()
 
 
 class _BlobFile(io.RawIOBase):
