@@ -225,9 +225,7 @@ class Weekly(commands.GroupCog, group_name="weekly", group_description="The pape
             raise _failure(exc) from exc
 
     def _lang(self, guild_id: int) -> str:
-        """Weekly posts speak the server's language (its preferred locale)."""
-        guild = self.bot.get_guild(guild_id)
-        return lang_of(guild.preferred_locale if guild else None)
+        return _lang(self.bot, guild_id)
 
     async def apply_defaults(self) -> None:
         """WEEKLY_CHANNEL_ID and friends: the weekly paper of a single-server deployment, set
@@ -337,7 +335,7 @@ class Discussion:
             if message.thread is not None:
                 return int(message.thread.id)
             paper = self.bot.library.paper(_paper_of(message))
-            name = thread_name(plain(paper.title) if paper else "")
+            name = thread_name(plain(paper.title) if paper else "", _lang(self.bot, state.guild_id))
             try:
                 thread = await message.create_thread(name=name, auto_archive_duration=10080)
             except discord.HTTPException as exc:
@@ -396,6 +394,7 @@ def _paper_of(message: discord.Message) -> str:
 
 
 def _lang(bot: ReadingListBot, guild_id: int) -> str:
+    """Weekly posts speak the server's language (its preferred locale)."""
     guild = bot.get_guild(guild_id)
     return lang_of(guild.preferred_locale if guild else None)
 

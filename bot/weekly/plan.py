@@ -22,7 +22,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 
-from bot.i18n import Message
+from bot.i18n import Message, t
 from bot.weekly.rotation import Rotation, next_paper, reconcile, take
 from bot.weekly.schedule import Schedule, next_due, parse_time, post_to_make, week_key
 
@@ -195,9 +195,10 @@ def failed(state: WeeklyState, step: Step, reason: Message) -> WeeklyState:
 # --- the discussion thread ----------------------------------------------------------------
 
 
-def thread_name(title: str) -> str:
-    """A thread's name from a paper's title: one line, 1 to 100 characters."""
-    name = " ".join(title.split()) or "Paper of the week"
+def thread_name(title: str, lang: str = "en") -> str:
+    """A thread's name from a paper's title: one line, 1 to 100 characters ("Paper of the
+    week" in the server's language for a paper the list no longer has)."""
+    name = " ".join(title.split()) or t(lang, "weekly.heading")
     return name if len(name) <= 100 else name[:99].rstrip() + "…"
 
 

@@ -205,3 +205,4 @@ def test_a_thread_is_named_after_the_paper_within_discords_100_characters() -> N
     assert thread_name("Attention\n is   all you need") == "Attention is all you need"
     assert thread_name("x" * 100) == "x" * 100
     assert thread_name("  \n ") == "Paper of the week"
+    assert thread_name("  \n ", "zh") == "本周论文"  # a paper gone: the server's language
