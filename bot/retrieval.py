@@ -18,11 +18,11 @@ import re
 import unicodedata
 from array import array
 from bisect import bisect_left
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Hashable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from itertools import chain
-from typing import Any
+from typing import Any, TypeVar
 
 import numpy as np
 import Stemmer
@@ -61,6 +61,18 @@ def stem(word: str) -> str:
     if len(word) >= 3 and word[-1] == "s" and not _VOWEL.search(word[:-1]):
         return word[:-1]
     return str(_stemmer.stemWord(word))
+
+
+def stems(words: Sequence[str]) -> list[str]:
+    """`stem` of each word, with one call of the stemmer for them all (an index build
+    meets tens of thousands of words)."""
+    out: list[str] = _stemmer.stemWords(words)
+    for k, word in enumerate(words):
+        if word.isdigit():
+            out[k] = word
+        elif len(word) >= 3 and word[-1] == "s" and not _VOWEL.search(word[:-1]):
+            out[k] = word[:-1]
+    return out
 
 
 def _fold(text: str) -> str:
@@ -174,27 +186,22 @@ class Column:
     counts: NDArray[np.int64]
 
 
-class Numbering(dict[str, int]):
-    """Strings numbered as first met: looking a new one up numbers it."""
+_Key = TypeVar("_Key", bound=Hashable)
 
-    def __missing__(self, text: str) -> int:
-        number = self[text] = len(self)
+
+class Numbering(dict[_Key, int]):
+    """Values (strings) numbered as first met: looking a new one up numbers it."""
+
+    def __missing__(self, value: _Key) -> int:
+        number = self[value] = len(self)
         return number
 
-    def numbers(self, texts: Iterable[str], count: int = -1) -> NDArray[np.int64]:
-        """The numbers of some strings, in order."""
-        return np.fromiter(map(self.__getitem__, texts), dtype=np.int64, count=count)
+    def numbers(self, values: Iterable[_Key]) -> NDArray[np.int64]:
+        """The numbers of some values, in order."""
+        return np.fromiter(map(self.__getitem__, values), dtype=np.int64)
 
 
-def _stable_order(keys: NDArray[np.int64]) -> NDArray[np.intp]:
-    """The stable sorting order of non-negative keys below 2**32, in linear time: two
-    passes of numpy's radix sort over 16 bits each (its stable sort of wider integers is
-    a merge sort)."""
-    order = np.argsort((keys & 0xFFFF).astype(np.uint16), kind="stable")
-    if keys.size and int(keys.max()) > 0xFFFF:
-        high = (keys[order] >> 16).astype(np.uint16)
-        order = order[np.argsort(high, kind="stable")]
-    return order
+_NONE = np.zeros(0, dtype=np.int64)
 
 
 class FieldIndex:
@@ -226,12 +233,12 @@ class FieldIndex:
     ) -> FieldIndex:
         """The index of documents given as rows: each document's terms per field, in the
         order of `weights` (what `__init__` makes of mappings)."""
-        vocabulary = Numbering()
+        vocabulary = Numbering[str]()
         columns = []
         for k in range(len(weights)):
             documents = [row[k] for row in rows]
             counts = np.fromiter(map(len, documents), dtype=np.int64, count=len(documents))
-            terms = vocabulary.numbers(chain.from_iterable(documents), int(counts.sum()))
+            terms = vocabulary.numbers(list(chain.from_iterable(documents)))
             columns.append(Column(terms, counts))
         return cls.from_columns(list(vocabulary), columns, weights, b, rarity)
 
@@ -270,35 +277,36 @@ class FieldIndex:
             raise ValueError("a column of every document per field")
         n = self._n = columns[0].counts.size if columns else 0
         self.max_idf = math.log(1 + (n + 0.5) / 0.5)
-        # Every occurrence of a term: its document, field, and the weighted, length-
-        # normalised frequency it adds (BM25F's), in the order of documents (a stable sort
-        # of the columns keeps their fields and positions in order).
+        fields = len(columns)
+        # The weighted, length-normalised frequency an occurrence adds (BM25F's), by field
+        # and document; where each occurrence is in the order of documents, fields and
+        # positions (its document, field and position in one number), to number the terms
+        # as first met.
         keep = 1 - b
-        docs, norms = [], []
+        norms = np.zeros((fields, n))
+        longest = 1 + max(int(c.counts.max(initial=0)) for c in columns)
+        cells, places = [], []  # an occurrence's document and field: doc * fields + field
         for k, column in enumerate(columns):
             lengths = column.counts
             average = (int(lengths.sum()) / n if n else 0.0) or 1.0
-            norm = weights[self.fields[k]] / (keep + b * lengths.astype(np.float64) / average)
+            norms[k] = weights[self.fields[k]] / (keep + b * lengths.astype(np.float64) / average)
             held = np.repeat(np.arange(n, dtype=np.int64), lengths)
-            docs.append(held)
-            norms.append(norm[held])
-        fields = [np.full(d.size, k, dtype=np.int64) for k, d in enumerate(docs)]
-        doc = np.concatenate([*docs, np.zeros(0, np.int64)])
-        order = np.argsort(doc, kind="stable")
-        doc = doc[order]
-        term = np.concatenate([*(c.terms for c in columns), np.zeros(0, np.int64)])[order]
-        field = np.concatenate([*fields, np.zeros(0, np.int64)])[order]
-        norm = np.concatenate([*norms, np.zeros(0)])[order]
-        # Terms numbered as first met; then the occurrences by term, document, field.
-        first = np.full(len(vocabulary), doc.size, dtype=np.int64)
-        np.minimum.at(first, term, np.arange(doc.size))
-        met = np.flatnonzero(first < doc.size)
+            at = np.arange(held.size) - np.repeat(np.cumsum(lengths) - lengths, lengths)
+            cells.append(held * fields + k)
+            places.append(cells[-1] * longest + at)
+        term = np.concatenate([*(c.terms for c in columns), _NONE])
+        first = np.full(len(vocabulary), np.iinfo(np.int64).max, dtype=np.int64)
+        np.minimum.at(first, term, np.concatenate([*places, _NONE]))
+        met = np.flatnonzero(first < np.iinfo(np.int64).max)
         by_first = met[np.argsort(first[met])]
         rank = np.zeros(len(vocabulary), dtype=np.int64)
         rank[by_first] = np.arange(by_first.size)
-        term = rank[term]
-        order = _stable_order(term)
-        term, doc, field, norm = term[order], doc[order], field[order], norm[order]
+        # The occurrences by term, document and field: one sort of one number (a term's
+        # occurrences in one field of a document add the same, in any order).
+        key = np.sort(rank[term] * max(n * fields, 1) + np.concatenate([*cells, _NONE]))
+        term, cell = np.divmod(key, max(n * fields, 1))
+        doc, field = np.divmod(cell, max(fields, 1))
+        norm = norms[field, doc]
         # A posting per term and document: its frequency (summed in order) and fields.
         new = np.ones(doc.size, dtype=np.bool_)
         new[1:] = (term[1:] != term[:-1]) | (doc[1:] != doc[:-1])
