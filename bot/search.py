@@ -547,8 +547,7 @@ class _Terms(dict[str, str]):
 # letters and digits, lowered; `compact` is those runs joined. NUL separates the texts.
 _SEPARATOR = "\x00"
 _PLAIN_WORDS = bytes(
-    0 if c == 0 else ord(chr(c).lower()) if chr(c).isascii() and chr(c).isalnum() else 32
-    for c in range(256)
+    ord(chr(c).lower()) if chr(c).isascii() and chr(c).isalnum() else 32 for c in range(256)
 )
 _PLAIN_LOWER = bytes(range(256)).lower()
 _PLAIN_NOT_WORD = bytes(c for c in range(1, 128) if not chr(c).isalnum())
@@ -564,11 +563,21 @@ def _plain_texts(texts: Sequence[str]) -> NDArray[np.bool_]:
     return plain
 
 
-def _plain_words(texts: list[str]) -> list[str]:
-    """The words of plain texts, one after another, each text's followed by a NUL."""
-    joined = _SEPARATOR.join([*texts, ""])
-    spaced = joined.encode("ascii").translate(_PLAIN_WORDS).decode("ascii")
-    return spaced.replace(_SEPARATOR, f" {_SEPARATOR} ").split()
+def _plain_words(texts: Sequence[str], plain: NDArray[np.bool_]) -> tuple[list[str], Ints]:
+    """The words of texts as plain ones are read (their ASCII letters and digits, lowered;
+    any other byte parts words), one text after another, and how many each text has;
+    texts that are not plain (`plain`) have none."""
+    if not plain.all():
+        texts = [t if ok else "" for t, ok in zip(texts, plain.tolist(), strict=True)]
+    joined = _SEPARATOR.join(texts).encode("utf-8", "surrogatepass")
+    spaced = joined.translate(_PLAIN_WORDS)
+    # A word starts where a letter or digit follows a space (or a NUL: the next text).
+    letters = np.frombuffer(spaced, dtype=np.uint8) != 32
+    starts = letters.copy()
+    starts[1:] &= ~letters[:-1]
+    text = np.cumsum(np.frombuffer(joined, dtype=np.uint8) == 0)
+    counts = np.bincount(text[starts], minlength=len(texts))
+    return spaced.decode("ascii").split(), counts
 
 
 def _compacts(texts: Sequence[str]) -> list[str]:
@@ -711,26 +720,21 @@ class _Lexicon:
 
     def __init__(self, analyser: Analyser) -> None:
         self.analyser = analyser
-        self.words = Numbering[str]({_SEPARATOR: 0})
+        self.words = Numbering[str]()
         self.terms = Numbering[str]()
         self._stems = _Terms()
-        self._known = 1
-        self.term_of = np.full(1, -1, dtype=np.int64)
-        self.crc = np.zeros(1, dtype=np.uint32)
-        self.size = np.zeros(1, dtype=np.int64)
-        self.alpha = np.zeros(1, dtype=np.bool_)
+        self._known = 0
+        self.term_of = _NONE
+        self.crc = np.zeros(0, dtype=np.uint32)
+        self.size = _NONE
+        self.alpha = np.zeros(0, dtype=np.bool_)
 
     def read(self, texts: Sequence[str]) -> _Stream:
         """The words of texts, as `words` gives them."""
         plain = _plain_texts(texts)
-        batch = np.flatnonzero(plain)
-        if batch.size == len(texts):
-            ids = self.words.numbers(_plain_words(list(texts)))
-        else:
-            ids = self.words.numbers(_plain_words([texts[k] for k in batch.tolist()]))
-        ends = ids == 0  # the NUL after each text
-        owners = np.cumsum(ends)[~ends]
-        ids, owners = ids[~ends], batch[owners] if batch.size else owners
+        found, counts = _plain_words(texts, plain)
+        ids = self.words.numbers(found)
+        owners = np.repeat(np.arange(len(texts), dtype=np.int64), counts)
         others = np.flatnonzero(~plain).tolist()
         if others:
             read = [self.words.numbers(words(texts[k])) for k in others]
