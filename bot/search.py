@@ -28,6 +28,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from functools import cached_property, lru_cache
 from itertools import accumulate, chain, islice, pairwise
+from operator import itemgetter
 from typing import IO, Any
 
 import numpy as np
@@ -1014,32 +1015,36 @@ class SearchIndex:
         """The names of papers: title heads, short titles, repositories only one paper has,
         and nicknames; a paper's code for a name is that of its weightiest kind."""
         repo_count = Counter(r for r in repos if r)
-        named: list[tuple[int, str, int]] = []  # paper, text, kind: by paper, then as met
-        for i, p in enumerate(papers):
-            head = p.title.split(":", 1)[0]
-            if head != p.title and len(head.split()) <= 6:
-                named.append((i, head, _KIND["title head"]))
-            if len(p.title) <= 40:
-                named.append((i, p.title, _KIND["title"]))
-            repo = repos[i]
-            if repo and repo_count[repo] == 1:
-                named.append((i, repo, _KIND["code repository"]))
-        named += [(i, alias, _KIND["nickname"]) for i, alias in nicknames]
-        named.sort(key=lambda t: t[0])  # stable: a paper's names as met
+        titles = [p.title for p in papers]
+        heads = [t.split(":", 1)[0] for t in titles]
+        kinds = [_KIND[why] for why in ("title head", "title", "code repository", "nickname")]
+        # Paper, text and kind of each name, by paper, then as met (a stable sort).
+        named = [
+            *(
+                (i, head, kinds[0])
+                for i, (head, title) in enumerate(zip(heads, titles, strict=True))
+                if head != title and len(head.split()) <= 6
+            ),
+            *((i, title, kinds[1]) for i, title in enumerate(titles) if len(title) <= 40),
+            *((i, r, kinds[2]) for i, r in enumerate(repos) if r and repo_count[r] == 1),
+            *((i, alias, kinds[3]) for i, alias in nicknames),
+        ]
+        named.sort(key=itemgetter(0))
         keys = _compacts([text for _, text, _ in named])
-        kept = [k for k, key in enumerate(keys) if len(key) >= 2]
-        numbering = Numbering[str]()
-        key_of = numbering.numbers([keys[k] for k in kept])
-        paper = np.array([named[k][0] for k in kept], dtype=np.int64)
-        kind = np.array([named[k][2] for k in kept], dtype=np.int64)
+        kept = np.flatnonzero(np.fromiter(map(len, keys), dtype=np.int64, count=len(keys)) >= 2)
+        kept_keys = [keys[k] for k in kept.tolist()]
+        names = list(dict.fromkeys(kept_keys))
+        numbering = {key: k for k, key in enumerate(names)}
+        key_of = np.fromiter(map(numbering.__getitem__, kept_keys), np.int64, len(kept_keys))
+        paper = np.fromiter(map(itemgetter(0), named), np.int64, len(named))[kept]
+        kind = np.fromiter(map(itemgetter(2), named), np.int64, len(named))[kept]
         n = max(len(papers), 1)
         # A paper once per name, by its weightiest kind (the lowest), papers ascending.
         entries = np.sort((key_of * n + paper) * 8 + kind)
         entries = entries[_run_starts(entries >> 3)]
         of, paper = np.divmod(entries >> 3, n)
         codes = (paper << 3 | (entries & 7)).astype(np.uint32)
-        spans = np.concatenate([[0], np.cumsum(np.bincount(of, minlength=len(numbering)))])
-        names = list(numbering)
+        spans = np.concatenate([[0], np.cumsum(np.bincount(of, minlength=len(names)))])
         self._names = _Codes.of_arrays(names, codes, spans)
         # Misspelt names are looked for among nicknames, title heads and repositories; the
         # words of titles and author names are forgiven one by one in the word channel.
