@@ -40,6 +40,7 @@ from bot.search import (
     _repo_name,
     _Spellings,
     _url_key,
+    _url_keys,
     compact,
     words,
 )
@@ -383,3 +384,13 @@ def test_the_build_reads_sections_and_venues_once_for_all_papers() -> None:
     index = SearchIndex(Catalogue(listed, sections), {}, GLOSSARY)
     assert list(index._postings["acl"]) == [k << 2 | 2 for k in range(3)]
     assert list(index._postings["model"]) == [k << 2 | 1 for k in range(3)]
+
+
+@given(
+    st.lists(
+        st.one_of(TEXTS, st.sampled_from(["HTTPS://WWW.X.org/A/.git/", " http://y.git ", "www."])),
+        max_size=8,
+    )
+)
+def test_link_keys_in_a_batch_are_each_links_key(urls: list[str]) -> None:
+    assert _url_keys(urls) == [_url_key(u) for u in urls]
