@@ -577,8 +577,9 @@ def _plain_words(texts: Sequence[str], plain: NDArray[np.bool_]) -> tuple[list[s
     letters = np.frombuffer(spaced, dtype=np.uint8) != 32
     starts = letters.copy()
     starts[1:] &= ~letters[:-1]
-    text = np.cumsum(np.frombuffer(joined, dtype=np.uint8) == 0)
-    counts = np.bincount(text[starts], minlength=len(texts))
+    ends = np.flatnonzero(np.frombuffer(joined, dtype=np.uint8) == 0)  # of all texts but the last
+    text = np.searchsorted(ends, np.flatnonzero(starts))
+    counts = np.bincount(text, minlength=len(texts))
     return spaced.decode("ascii").split(), counts
 
 
