@@ -65,13 +65,14 @@ def stem(word: str) -> str:
 
 def stems(words: Sequence[str]) -> list[str]:
     """`stem` of each word, with one call of the stemmer for them all (an index build
-    meets tens of thousands of words)."""
-    out: list[str] = _stemmer.stemWords(words)
+    meets tens of thousands of words, each once). A stemmer of its own, without a cache:
+    one that words pass once only slows, and grows; and a stemmer is for one thread."""
+    out: list[str] = Stemmer.Stemmer("english", 0).stemWords(words)
     for k, word in enumerate(words):
-        if word.isdigit():
-            out[k] = word
-        elif len(word) >= 3 and word[-1] == "s" and not _VOWEL.search(word[:-1]):
+        if len(word) >= 3 and word[-1] == "s" and not _VOWEL.search(word[:-1]):
             out[k] = word[:-1]
+        elif word.isdigit() or out[k] == word:  # the word's own string: kept once, not twice
+            out[k] = word
     return out
 
 
