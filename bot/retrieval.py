@@ -278,22 +278,23 @@ class FieldIndex:
             raise ValueError("a column of every document per field")
         n = self._n = columns[0].counts.size if columns else 0
         self.max_idf = math.log(1 + (n + 0.5) / 0.5)
-        fields = len(columns)
         # The weighted, length-normalised frequency an occurrence adds (BM25F's), by field
         # and document; where each occurrence is in the order of documents, fields and
         # positions (its document, field and position in one number), to number the terms
         # as first met.
         keep = 1 - b
-        norms = np.zeros((fields, n))
+        norms = np.zeros((n, 16))  # by cell: document << 4 | field
         longest = 1 + max(int(c.counts.max(initial=0)) for c in columns)
-        cells, places = [], []  # an occurrence's document and field: doc * fields + field
+        cells, places = [], []
         for k, column in enumerate(columns):
             lengths = column.counts
             average = (int(lengths.sum()) / n if n else 0.0) or 1.0
-            norms[k] = weights[self.fields[k]] / (keep + b * lengths.astype(np.float64) / average)
+            norms[:, k] = weights[self.fields[k]] / (
+                keep + b * lengths.astype(np.float64) / average
+            )
             held = np.repeat(np.arange(n, dtype=np.int64), lengths)
             at = np.arange(held.size) - np.repeat(np.cumsum(lengths) - lengths, lengths)
-            cells.append(held * fields + k)
+            cells.append(held << 4 | k)
             places.append(cells[-1] * longest + at)
         term = np.concatenate([*(c.terms for c in columns), _NONE])
         first = np.full(len(vocabulary), np.iinfo(np.int64).max, dtype=np.int64)
@@ -302,20 +303,21 @@ class FieldIndex:
         by_first = met[np.argsort(first[met])]
         rank = np.zeros(len(vocabulary), dtype=np.int64)
         rank[by_first] = np.arange(by_first.size)
-        # The occurrences by term, document and field: one sort of one number (a term's
-        # occurrences in one field of a document add the same, in any order).
-        key = np.sort(rank[term] * max(n * fields, 1) + np.concatenate([*cells, _NONE]))
-        term, cell = np.divmod(key, max(n * fields, 1))
-        doc, field = np.divmod(cell, max(fields, 1))
-        norm = norms[field, doc]
+        # The occurrences by term, document and field: one sort of one number, term << bits
+        # | cell (a term's occurrences in one field of a document add the same, in any order).
+        bits = 4 + max(n, 1).bit_length()
+        key = np.sort(rank[term] << bits | np.concatenate([*cells, _NONE]))
+        term, cell = key >> bits, key & ((1 << bits) - 1)
+        doc, field = cell >> 4, cell & 15
+        norm = norms.reshape(-1)[cell]
         # A posting per term and document: its frequency (summed in order) and fields.
         new = np.ones(doc.size, dtype=np.bool_)
         new[1:] = (term[1:] != term[:-1]) | (doc[1:] != doc[:-1])
         starts = np.flatnonzero(new)
         posting = np.cumsum(new) - 1
         tf = np.bincount(posting, weights=norm, minlength=starts.size)
-        bits = np.left_shift(1, field)
-        masks = np.bitwise_or.reduceat(bits, starts) if starts.size else bits
+        held_in = np.left_shift(1, field)
+        masks = np.bitwise_or.reduceat(held_in, starts) if starts.size else held_in
         held_term, held_doc = term[starts], doc[starts]
         spans = np.bincount(held_term, minlength=by_first.size)
         primary = sum(1 << k for k, f in enumerate(self.fields) if rarity is None or f in rarity)
@@ -325,7 +327,8 @@ class FieldIndex:
         idf = np.array(
             [math.log(1 + (n - d + 0.5) / (d + 0.5)) for d in dfs.tolist()], dtype=np.float64
         )[of_df]
-        self._ids: dict[str, int] = {vocabulary[k]: j for j, k in enumerate(by_first.tolist())}
+        met_terms = map(vocabulary.__getitem__, by_first.tolist())
+        self._ids: dict[str, int] = dict(zip(met_terms, range(by_first.size), strict=True))
         # All terms' postings in three flat arrays, a term's at its span of `_starts`: a few
         # objects whatever the list's size, cheap to keep, store and read back.
         ends = np.concatenate([[0], np.cumsum(spans)])
