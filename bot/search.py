@@ -84,7 +84,7 @@ CARD_FLOOR = 0.85
 CARD_LEAD = 0.2
 LIST_FLOOR = 0.4
 # The fields of the ranked retrieval and their weights: a title word counts most. A new
-# field joins by being added here and to `_Analysis.row`. The metadata's TL;DR and
+# field joins by being added here and to `_Reading.columns`. The metadata's TL;DR and
 # abstract weigh least: they find a paper by a word no title holds, but are long and mention
 # other work, so they must not outrank a title or a name.
 FIELD_WEIGHTS = {
@@ -887,8 +887,8 @@ class _Reading:
         repos: Sequence[str | None],
         metadata: Mapping[str, PaperMetadata],
     ) -> list[Column]:
-        """The papers' terms of every field of `FIELD_WEIGHTS` (`_Analysis.row` and the
-        metadata's TL;DR and abstract), as columns."""
+        """The papers' terms of every field of `FIELD_WEIGHTS`, in its order (the
+        metadata's TL;DR and abstract last), as columns of the lexicon's term numbers."""
         lexicon, papers = self.lexicon, self.papers
         n = len(papers)
         every = np.arange(n, dtype=np.int64)
