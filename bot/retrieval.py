@@ -18,11 +18,11 @@ import re
 import unicodedata
 from array import array
 from bisect import bisect_left
-from collections import defaultdict
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Hashable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import Any
+from itertools import chain
+from typing import Any, TypeVar
 
 import numpy as np
 import Stemmer
@@ -61,6 +61,19 @@ def stem(word: str) -> str:
     if len(word) >= 3 and word[-1] == "s" and not _VOWEL.search(word[:-1]):
         return word[:-1]
     return str(_stemmer.stemWord(word))
+
+
+def stems(words: Sequence[str]) -> list[str]:
+    """`stem` of each word, with one call of the stemmer for them all (an index build
+    meets tens of thousands of words, each once). A stemmer of its own, without a cache:
+    one that words pass once only slows, and grows; and a stemmer is for one thread."""
+    out: list[str] = Stemmer.Stemmer("english", 0).stemWords(words)
+    for k, word in enumerate(words):
+        if len(word) >= 3 and word[-1] == "s" and not _VOWEL.search(word[:-1]):
+            out[k] = word[:-1]
+        elif word.isdigit() or out[k] == word:  # the word's own string: kept once, not twice
+            out[k] = word
+    return out
 
 
 def _fold(text: str) -> str:
@@ -165,6 +178,33 @@ class Ranked:
     weight: float  # the query's total weight (sum of its concepts' idf)
 
 
+@dataclass(frozen=True, slots=True)
+class Column:
+    """One field of all documents: the numbers of their terms (in a vocabulary the columns
+    share), document after document, and how many terms each document has."""
+
+    terms: NDArray[np.int64]
+    counts: NDArray[np.int64]
+
+
+_Key = TypeVar("_Key", bound=Hashable)
+
+
+class Numbering(dict[_Key, int]):
+    """Values (strings) numbered as first met: looking a new one up numbers it."""
+
+    def __missing__(self, value: _Key) -> int:
+        number = self[value] = len(self)
+        return number
+
+    def numbers(self, values: Iterable[_Key]) -> NDArray[np.int64]:
+        """The numbers of some values, in order."""
+        return np.fromiter(map(self.__getitem__, values), dtype=np.int64)
+
+
+_NONE = np.zeros(0, dtype=np.int64)
+
+
 class FieldIndex:
     """BM25F over documents of named fields. `weights` gives each field's weight; a field
     missing from a document is empty there."""
@@ -180,7 +220,9 @@ class FieldIndex:
         default): a term any of them holds is as rare as they say, however many long
         fields (abstracts) also use it; a term only the others hold is rare by theirs."""
         self.fields = tuple(weights)
-        self._build([[d.get(f, ()) for f in self.fields] for d in documents], weights, b, rarity)
+        rows = [[d.get(f, ()) for f in self.fields] for d in documents]
+        built = self.from_rows(rows, weights, b, rarity)
+        self.__dict__.update(vars(built))
 
     @classmethod
     def from_rows(
@@ -191,70 +233,111 @@ class FieldIndex:
         rarity: Iterable[str] | None = None,
     ) -> FieldIndex:
         """The index of documents given as rows: each document's terms per field, in the
-        order of `weights` (what `__init__` makes of mappings; a large list's build skips
-        making a mapping per document)."""
+        order of `weights` (what `__init__` makes of mappings)."""
+        vocabulary = Numbering[str]()
+        columns = []
+        for k in range(len(weights)):
+            documents = [row[k] for row in rows]
+            counts = np.fromiter(map(len, documents), dtype=np.int64, count=len(documents))
+            terms = vocabulary.numbers(list(chain.from_iterable(documents)))
+            columns.append(Column(terms, counts))
+        return cls.from_columns(list(vocabulary), columns, weights, b, rarity)
+
+    @classmethod
+    def from_columns(
+        cls,
+        vocabulary: Sequence[str],
+        columns: Sequence[Column],
+        weights: Mapping[str, float],
+        b: float = 0.6,
+        rarity: Iterable[str] | None = None,
+    ) -> FieldIndex:
+        """The index of documents given field by field, in the order of `weights`, as
+        numbers of terms of `vocabulary` (distinct strings; a large list's build makes no
+        list per document and field, nor a string per term it meets)."""
         index = cls.__new__(cls)
         index.fields = tuple(weights)
-        index._build(rows, weights, b, rarity)
+        index._build(vocabulary, columns, weights, b, rarity)
         return index
 
     def _build(
         self,
-        rows: Sequence[Sequence[Sequence[str]]],
+        vocabulary: Sequence[str],
+        columns: Sequence[Column],
         weights: Mapping[str, float],
         b: float,
         rarity: Iterable[str] | None,
     ) -> None:
+        """The postings of all terms at once, in arrays: each term's documents ascending,
+        terms numbered in the order they first occur (by document, field, then position)
+        and a term's frequency in a document summed in that order (as a loop over the
+        documents would: the same floats)."""
         if len(self.fields) > 16:
             raise ValueError("at most 16 fields")
-        self._n = len(rows)
-        field_weights = [weights[f] for f in self.fields]
-        average = []
-        for k in range(len(self.fields)):
-            total = sum([len(row[k]) for row in rows])
-            average.append((total / len(rows) if rows else 0.0) or 1.0)
-        # Weighted, length-normalised term frequency per document and term, with a bit per
-        # field holding it; documents come in order, so each term's documents are sorted.
-        # A term's postings as they come: document, frequency, fields, ... in one list.
-        postings: defaultdict[str, list[Any]] = defaultdict(list)
+        if len(columns) != len(self.fields) or len({c.counts.size for c in columns}) > 1:
+            raise ValueError("a column of every document per field")
+        n = self._n = columns[0].counts.size if columns else 0
+        self.max_idf = math.log(1 + (n + 0.5) / 0.5)
+        # The weighted, length-normalised frequency an occurrence adds (BM25F's), by field
+        # and document; where each occurrence is in the order of documents, fields and
+        # positions (its document, field and position in one number), to number the terms
+        # as first met.
         keep = 1 - b
-        for i, row in enumerate(rows):
-            tf: dict[str, float] = {}
-            held_in: dict[str, int] = {}
-            for k, terms in enumerate(row):
-                if not terms:
-                    continue
-                norm = field_weights[k] / (keep + b * len(terms) / average[k])
-                bit = 1 << k
-                for term in terms:
-                    if term in tf:
-                        tf[term] += norm
-                        held_in[term] |= bit
-                    else:
-                        tf[term] = norm
-                        held_in[term] = bit
-            for term, t in tf.items():
-                postings[term] += (i, t, held_in[term])
-        self._ids: dict[str, int] = {}
+        norms = np.zeros((n, 16))  # by cell: document << 4 | field
+        longest = 1 + max(int(c.counts.max(initial=0)) for c in columns)
+        cells, places = [], []
+        for k, column in enumerate(columns):
+            lengths = column.counts
+            average = (int(lengths.sum()) / n if n else 0.0) or 1.0
+            norms[:, k] = weights[self.fields[k]] / (
+                keep + b * lengths.astype(np.float64) / average
+            )
+            held = np.repeat(np.arange(n, dtype=np.int64), lengths)
+            at = np.arange(held.size) - np.repeat(np.cumsum(lengths) - lengths, lengths)
+            cells.append(held << 4 | k)
+            places.append(cells[-1] * longest + at)
+        term = np.concatenate([*(c.terms for c in columns), _NONE])
+        first = np.full(len(vocabulary), np.iinfo(np.int64).max, dtype=np.int64)
+        np.minimum.at(first, term, np.concatenate([*places, _NONE]))
+        met = np.flatnonzero(first < np.iinfo(np.int64).max)
+        by_first = met[np.argsort(first[met])]
+        rank = np.zeros(len(vocabulary), dtype=np.int64)
+        rank[by_first] = np.arange(by_first.size)
+        # The occurrences by term, document and field: one sort of one number, term << bits
+        # | cell (a term's occurrences in one field of a document add the same, in any order).
+        bits = 4 + max(n, 1).bit_length()
+        key = np.sort(rank[term] << bits | np.concatenate([*cells, _NONE]))
+        term, cell = key >> bits, key & ((1 << bits) - 1)
+        doc, field = cell >> 4, cell & 15
+        norm = norms.reshape(-1)[cell]
+        # A posting per term and document: its frequency (summed in order) and fields.
+        new = np.ones(doc.size, dtype=np.bool_)
+        new[1:] = (term[1:] != term[:-1]) | (doc[1:] != doc[:-1])
+        starts = np.flatnonzero(new)
+        posting = np.cumsum(new) - 1
+        tf = np.bincount(posting, weights=norm, minlength=starts.size)
+        held_in = np.left_shift(1, field)
+        masks = np.bitwise_or.reduceat(held_in, starts) if starts.size else held_in
+        held_term, held_doc = term[starts], doc[starts]
+        spans = np.bincount(held_term, minlength=by_first.size)
+        primary = sum(1 << k for k, f in enumerate(self.fields) if rarity is None or f in rarity)
+        df = np.bincount(held_term[(masks & primary) != 0], minlength=by_first.size)
+        df = np.where(df > 0, df, spans)
+        dfs, of_df = np.unique(df, return_inverse=True)
+        idf = np.array(
+            [math.log(1 + (n - d + 0.5) / (d + 0.5)) for d in dfs.tolist()], dtype=np.float64
+        )[of_df]
+        met_terms = map(vocabulary.__getitem__, by_first.tolist())
+        self._ids: dict[str, int] = dict(zip(met_terms, range(by_first.size), strict=True))
         # All terms' postings in three flat arrays, a term's at its span of `_starts`: a few
         # objects whatever the list's size, cheap to keep, store and read back.
-        self._starts = array("I", [0])
-        self._docs = array("I")
-        self._impacts = array("f")
-        self._masks = array("H")  # a bit per field (16 fields at most)
-        self._idf = array("d")
-        primary = sum(1 << k for k, f in enumerate(self.fields) if rarity is None or f in rarity)
-        for term, held in postings.items():
-            docs, tfs, masks = held[0::3], held[1::3], held[2::3]
-            self._ids[term] = len(self._idf)
-            df = sum(1 for m in masks if m & primary) or len(docs)
-            idf = math.log(1 + (self._n - df + 0.5) / (df + 0.5))
-            self._idf.append(idf)
-            self._docs.extend(docs)
-            self._impacts.extend([idf * (t / (_K1 + t)) for t in tfs])
-            self._masks.extend(masks)
-            self._starts.append(len(self._docs))
-        self.max_idf = math.log(1 + (self._n + 0.5) / 0.5)
+        ends = np.concatenate([[0], np.cumsum(spans)])
+        self._starts = array("I", ends.astype(np.uint32).tobytes())
+        self._docs = array("I", held_doc.astype(np.uint32).tobytes())
+        impacts = idf[held_term] * (tf / (_K1 + tf))
+        self._impacts = array("f", impacts.astype(np.float32).tobytes())
+        self._masks = array("H", masks.astype(np.uint16).tobytes())  # a bit per field
+        self._idf = array("d", idf.tobytes())
 
     def __contains__(self, term: str) -> bool:
         return term in self._ids

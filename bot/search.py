@@ -27,7 +27,8 @@ from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from functools import cached_property, lru_cache
-from itertools import accumulate, pairwise
+from itertools import accumulate, chain, islice, pairwise
+from operator import itemgetter
 from typing import IO, Any
 
 import numpy as np
@@ -40,7 +41,17 @@ from bot.chinese import Glossary
 from bot.citations import Citation, arxiv_doi, link_keys, parse_citation, slug_words
 from bot.metadata.models import PaperMetadata
 from bot.models import Catalogue, Paper, Section
-from bot.retrieval import STOP, Analyser, Concept, FieldIndex, Floats, stem
+from bot.retrieval import (
+    STOP,
+    Analyser,
+    Column,
+    Concept,
+    FieldIndex,
+    Floats,
+    Numbering,
+    stem,
+    stems,
+)
 
 _WORD = re.compile(r"[^\W_]+")
 _CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
@@ -73,7 +84,7 @@ CARD_FLOOR = 0.85
 CARD_LEAD = 0.2
 LIST_FLOOR = 0.4
 # The fields of the ranked retrieval and their weights: a title word counts most. A new
-# field joins by being added here and to `_Analysis.row`. The metadata's TL;DR and
+# field joins by being added here and to `_Reading.columns`. The metadata's TL;DR and
 # abstract weigh least: they find a paper by a word no title holds, but are long and mention
 # other work, so they must not outrank a title or a name.
 FIELD_WEIGHTS = {
@@ -351,7 +362,10 @@ class _Keys:
     def __init__(self, keys: list[str]) -> None:
         self._text = "".join(keys)
         self._ends = array("I", accumulate(map(len, keys)))
-        self._hashes = array("Q", sorted(_hash(key) << 32 | k for k, key in enumerate(keys)))
+        crc32 = zlib.crc32
+        crc = np.array([crc32(k.encode("utf-8", "surrogatepass")) for k in keys], dtype=np.uint32)
+        hashes = _hash_codes(crc, np.arange(len(keys), dtype=np.int64))
+        self._hashes = array("Q", np.sort(hashes).tobytes())
 
     def __len__(self) -> int:
         return len(self._ends)
@@ -378,7 +392,7 @@ class _Ids(_Keys):
     def __init__(self, ids: Mapping[str, int]) -> None:
         keys = sorted(ids)
         super().__init__(keys)
-        self._values = array("I", [ids[key] for key in keys])
+        self._values = array("I", list(map(ids.__getitem__, keys)))
 
     def get(self, key: str, default: int | None = None) -> int | None:
         """The paper of `key`, else `default`."""
@@ -403,6 +417,18 @@ class _Codes(_Keys):
         super().__init__(keys)
         self._codes = array("I", [c for key in keys for c in codes[key]])
         self._spans = array("I", accumulate((len(codes[key]) for key in keys), initial=0))
+
+    @classmethod
+    def of_arrays(cls, keys: list[str], codes: NDArray[np.uint32], spans: Ints) -> _Codes:
+        """The table of distinct `keys`, key k holding `codes[spans[k]:spans[k + 1]]`."""
+        table = cls.__new__(cls)
+        order = sorted(range(len(keys)), key=keys.__getitem__)
+        _Keys.__init__(table, [keys[k] for k in order])
+        at = np.array(order, dtype=np.int64)
+        held, counts = _spread_spans(spans[at], spans[at + 1])
+        table._codes = array("I", codes[held].tobytes())
+        table._spans = array("I", np.append(0, np.cumsum(counts)).astype(np.uint32).tobytes())
+        return table
 
     def get(self, key: str, default: Iterable[int] = ()) -> Iterable[int]:
         """The codes of `key`, else `default`."""
@@ -519,126 +545,403 @@ class _Terms(dict[str, str]):
         return term
 
 
-class _Analysis:
-    """What an index build reads of each text, in one pass: its words (the word channel's)
-    and its terms (the ranked retrieval's, `Analyser.terms`); a word's stem, a venue's and a
-    section's terms found once. (Authors are not remembered: a large list's are mostly
-    distinct, and their words are.)"""
+# Plain text (ASCII, no NUL) read a batch at a time: a text's words (`words`) are its runs of
+# letters and digits, lowered; `compact` is those runs joined. NUL separates the texts.
+_SEPARATOR = "\x00"
+_PLAIN_WORDS = bytes(
+    ord(chr(c).lower()) if chr(c).isascii() and chr(c).isalnum() else 32 for c in range(256)
+)
+_PLAIN_LOWER = bytes(range(256)).lower()
+_PLAIN_NOT_WORD = bytes(c for c in range(1, 128) if not chr(c).isalnum())
+Ints = NDArray[np.int64]
+_NONE = np.zeros(0, dtype=np.int64)
 
-    _AUTHORS = 1 << 16  # authors remembered (a large list's are mostly distinct)
 
-    def __init__(self, analyser: Analyser, sections: Iterable[Section]) -> None:
+def _plain_texts(texts: Sequence[str]) -> NDArray[np.bool_]:
+    """Which texts a batch reads (ASCII without NUL); the others are read one by one."""
+    plain = np.fromiter(map(str.isascii, texts), dtype=np.bool_, count=len(texts))
+    if _SEPARATOR in "".join(texts):
+        plain &= np.fromiter((_SEPARATOR not in t for t in texts), dtype=np.bool_, count=len(texts))
+    return plain
+
+
+def _plain_words(texts: Sequence[str], plain: NDArray[np.bool_]) -> tuple[list[str], Ints]:
+    """The words of texts as plain ones are read (their ASCII letters and digits, lowered;
+    any other byte parts words), one text after another, and how many each text has;
+    texts that are not plain (`plain`) have none."""
+    if not plain.all():
+        texts = [t if ok else "" for t, ok in zip(texts, plain.tolist(), strict=True)]
+    joined = _SEPARATOR.join(texts).encode("utf-8", "surrogatepass")
+    spaced = joined.translate(_PLAIN_WORDS)
+    # A word starts where a letter or digit follows a space (or a NUL: the next text).
+    letters = np.frombuffer(spaced, dtype=np.uint8) != 32
+    starts = letters.copy()
+    starts[1:] &= ~letters[:-1]
+    ends = np.flatnonzero(np.frombuffer(joined, dtype=np.uint8) == 0)  # of all texts but the last
+    text = np.searchsorted(ends, np.flatnonzero(starts))
+    counts = np.bincount(text, minlength=len(texts))
+    return spaced.decode("ascii").split(), counts
+
+
+def _compacts(texts: Sequence[str]) -> list[str]:
+    """`compact` of each text, plain ones in one batch."""
+    plain = _plain_texts(texts)
+    if not plain.all() or not texts:
+        return [compact(t) for t in texts]
+    joined = _SEPARATOR.join(texts).encode("ascii")
+    return joined.translate(_PLAIN_LOWER, _PLAIN_NOT_WORD).decode("ascii").split(_SEPARATOR)
+
+
+def _in_order(owners: Ints, *arrays: Ints) -> tuple[Ints, ...]:
+    """Arrays of items reordered by their owners (stable: an owner's items keep their order)."""
+    order = np.argsort(owners, kind="stable")
+    return (owners[order], *(a[order] for a in arrays))
+
+
+def _spread(groups: Sequence[Ints], of: Ints) -> tuple[Ints, Ints]:
+    """Each item's numbers, item k having those of group `of[k]`, items one after another;
+    and how many each has."""
+    lengths = np.fromiter(map(len, groups), dtype=np.int64, count=len(groups))
+    flat = np.concatenate([*groups, _NONE])
+    begins = np.cumsum(lengths) - lengths
+    held, counts = _spread_spans(begins[of], begins[of] + lengths[of])
+    return flat[held], counts
+
+
+def _spread_spans(starts: Ints, ends: Ints) -> tuple[Ints, Ints]:
+    """The positions of spans `starts[k]:ends[k]`, one span after another, and each one's
+    length."""
+    counts = ends - starts
+    offsets = np.repeat(starts - (np.cumsum(counts) - counts), counts)
+    return offsets + np.arange(offsets.size), counts
+
+
+@lru_cache(maxsize=1)
+def _shift_tables() -> NDArray[np.uint32]:
+    """Table j (of 32) turns a CRC-32 (`_hash`) of a text into that of the text followed by
+    2**j zero bytes, less those bytes' own: four lookups, one per byte of the CRC."""
+    zero = zlib.crc32(b"\0")
+    table = np.array(
+        [zlib.crc32(b"\0", v << 8 * b) ^ zero for b in range(4) for v in range(256)],
+        dtype=np.uint32,
+    ).reshape(4, 256)
+    basis = np.arange(256, dtype=np.uint32) << (8 * np.arange(4, dtype=np.uint32))[:, None]
+    tables = [table]
+    for _ in range(31):
+        tables.append(_shift_by(tables[-1], _shift_by(tables[-1], basis)))
+    return np.stack(tables)
+
+
+def _shift_by(table: NDArray[np.uint32], crc: NDArray[np.uint32]) -> NDArray[np.uint32]:
+    out: NDArray[np.uint32] = (
+        table[0][crc & 255]
+        ^ table[1][(crc >> 8) & 255]
+        ^ table[2][(crc >> 16) & 255]
+        ^ table[3][crc >> 24]
+    )
+    return out
+
+
+def _crc_shifted(crc: NDArray[np.uint32], lengths: Ints) -> NDArray[np.uint32]:
+    """The CRC-32s of texts followed by `lengths` bytes, less those bytes' own. A CRC is
+    linear: `_hash(a + b) == _crc_shifted(_hash(a), len(b)) ^ _hash(b)` (in bytes), so the
+    hashes of names and words written together come from their words' in arrays."""
+    tables = _shift_tables()
+    out = crc.copy()
+    for j in range(int(lengths.max(initial=0)).bit_length()):
+        at = np.flatnonzero((lengths >> j) & 1)
+        out[at] = _shift_by(tables[j], out[at])
+    return out
+
+
+def _hash_codes(crc: NDArray[np.uint32], papers: Ints) -> NDArray[np.uint64]:
+    """`_hash(text) << 32 | paper` of texts."""
+    codes: NDArray[np.uint64] = (crc.astype(np.uint64) << np.uint64(32)) | papers.astype(np.uint64)
+    return codes
+
+
+def _run_starts(values: Ints) -> NDArray[np.bool_]:
+    """Where each run of equal values starts."""
+    new = np.ones(values.size, dtype=np.bool_)
+    new[1:] = values[1:] != values[:-1]
+    return new
+
+
+def _first_of(pairs: Iterable[tuple[int, str]]) -> dict[str, int]:
+    """Each key with the paper it first comes with (as `setdefault` in order would)."""
+    return {key: i for i, key in reversed(list(pairs))}
+
+
+def _sorted_codes(parts: Sequence[NDArray[np.uint64]]) -> array[int]:
+    """Hash codes (`_hash_codes`) sorted, as the index keeps them."""
+    return array("Q", np.sort(np.concatenate([*parts, np.zeros(0, np.uint64)])).tobytes())
+
+
+def _word_postings(
+    words: Sequence[str], placed: Sequence[tuple[Ints, Ints, int]], papers: int
+) -> dict[str, array[int]]:
+    """Each word's postings: paper << 2 | weight code of its weightiest place in the paper
+    (the lowest code), papers ascending; `placed` holds words (numbers of `words`) with
+    their papers and the weight code of where they are."""
+    n = max(papers, 1)
+    ids = np.concatenate([_NONE, *(w for w, _, _ in placed)])
+    held = np.concatenate([_NONE, *(p for _, p, _ in placed)])
+    weight = np.concatenate([_NONE, *(np.full(w.size, c, dtype=np.int64) for w, _, c in placed)])
+    keys = np.sort((ids * n + held) * 4 + weight)
+    keys = keys[_run_starts(keys >> 2)]
+    word, paper = np.divmod(keys >> 2, n)
+    codes = (paper << 2 | (keys & 3)).astype(np.uint32)
+    starts = np.flatnonzero(_run_starts(word))
+    ends = np.append(starts[1:], keys.size) if keys.size else _NONE
+    return {
+        words[w]: array("I", codes[lo:hi].tobytes())
+        for w, lo, hi in zip(word[starts].tolist(), starts.tolist(), ends.tolist(), strict=True)
+    }
+
+
+@dataclass(frozen=True, slots=True)
+class _Stream:
+    """Words (or terms) of many texts, numbered, text after text, with the text of each;
+    and which texts were plain (`_plain_texts`)."""
+
+    ids: Ints
+    owners: Ints
+    plain: NDArray[np.bool_]
+
+    def counts(self, texts: int) -> Ints:
+        """How many each text has."""
+        return np.bincount(self.owners, minlength=texts)
+
+    def column(self, owners: Ints, documents: int) -> Column:
+        """A field of the ranked retrieval, each text being of document `owners[k]`."""
+        return Column(self.ids, np.bincount(owners[self.owners], minlength=documents))
+
+
+class _Lexicon:
+    """The words and terms an index build meets, numbered as met, with what the build asks
+    of each word: its term, its hash, its length in bytes and whether it is all letters."""
+
+    def __init__(self, analyser: Analyser) -> None:
         self.analyser = analyser
-        self._terms = _Terms()
-        self._venues: dict[str, tuple[list[str], list[str]]] = {}
-        self._sections = {s.slug: s for s in sections}
-        self._listed: dict[tuple[str, ...], tuple[list[str], list[str]]] = {}
+        self.words = Numbering[str]()
+        self.terms = Numbering[str]()
+        self._stems = _Terms()
+        self._known = 0
+        self.term_of = _NONE
+        self.crc = np.zeros(0, dtype=np.uint32)
+        self.size = _NONE
+        self.alpha = np.zeros(0, dtype=np.bool_)
+
+    def read(self, texts: Sequence[str]) -> _Stream:
+        """The words of texts, as `words` gives them."""
+        plain = _plain_texts(texts)
+        found, counts = _plain_words(texts, plain)
+        ids = self.words.numbers(found)
+        owners = np.repeat(np.arange(len(texts), dtype=np.int64), counts)
+        others = np.flatnonzero(~plain).tolist()
+        if others:
+            read = [self.words.numbers(words(texts[k])) for k in others]
+            more = np.repeat(np.array(others, dtype=np.int64), [r.size for r in read])
+            owners, ids = _in_order(np.concatenate([owners, more]), np.concatenate([ids, *read]))
+        self._learn()
+        return _Stream(ids, owners, plain)
+
+    def terms_of(self, texts: Sequence[str], read: _Stream) -> _Stream:
+        """The terms of texts (as `Analyser.terms`) whose words are `read`."""
+        plain = read.plain
+        kept = plain[read.owners] & (self.term_of[read.ids] >= 0)
+        ids, owners = self.term_of[read.ids[kept]], read.owners[kept]
+        others = np.flatnonzero(~plain).tolist()
+        if others:
+            found = [self.terms.numbers(self.analyser.terms(texts[k])) for k in others]
+            more = np.repeat(np.array(others, dtype=np.int64), [f.size for f in found])
+            owners, ids = _in_order(np.concatenate([owners, more]), np.concatenate([ids, *found]))
+        return _Stream(ids, owners, plain)
 
     def split(self, text: str) -> tuple[list[str], list[str]]:
         """The words of a text (as `words`) and its terms (as `Analyser.terms`)."""
-        if text.isascii():  # no accents, no Chinese: words are folded, terms their stems
+        if text.isascii():
             ws = _WORD.findall(text.lower())
-            return ws, [t for t in map(self._terms.__getitem__, ws) if t]
+            return ws, [t for t in map(self._stems.__getitem__, ws) if t]
         return list(words(text)), self.analyser.terms(text)
 
-    def terms(self, text: str) -> list[str]:
-        """A text's terms, as `Analyser.terms`."""
-        return self.split(text)[1]
+    def numbered_terms(self, text: str) -> Ints:
+        """A text's terms, numbered."""
+        return self.terms.numbers(self.split(text)[1])
 
-    def authors(
-        self, authors: tuple[str, ...], i: int, names: list[int], joins: list[int]
-    ) -> tuple[list[str], list[str], list[str]]:
-        """The words and terms of a paper's authors, and the first author's terms; adds to
-        `names` and `joins` the hashes (with paper `i`, see `_hash`) of the names each is
-        asked by (see `_author_keys`) and of their neighbouring words written together (see
-        `_joins`)."""
-        find, term = _WORD.findall, self._terms.__getitem__
-        everyone = " ".join(authors)
-        if everyone.isascii():  # words folded by lower(): each name's words joined is compact
-            lowered = everyone.lower()
-            flat = find(lowered)
-            each = [find(a) for a in map(str.lower, authors)]
-            first = [t for t in map(term, each[0]) if t] if each else []
-            crc32 = zlib.crc32
-            for parts in each:
-                if len(parts) == 2:  # most names: the pair written together is the whole name
-                    given, family = parts
-                    whole = crc32((given + family).encode()) << 32 | i
-                    names += [whole, crc32((family + given).encode()) << 32 | i]
-                    if given.isalpha() and family.isalpha():
-                        joins.append(whole)
-                elif len(parts) > 2:
-                    names += [
-                        crc32("".join(parts).encode()) << 32 | i,
-                        crc32((parts[-1] + "".join(parts[:-1])).encode()) << 32 | i,
-                    ]
-                    joins += [_hash(w) << 32 | i for w in _joins(parts)]
-            return flat, [t for t in map(term, flat) if t], first
-        flat, terms = [], []
-        first = []
-        for k, author in enumerate(authors):
-            parts, own = self.split(author)
-            flat += parts
-            terms += own
-            if k == 0:
-                first = own
+    def _learn(self) -> None:
+        """What the build asks of the words met since last asked."""
+        new = list(islice(self.words, self._known, None))
+        if not new:
+            return
+        self._known += len(new)
+        meaningful = [w for w in new if w not in STOP]
+        self._stems.update(dict.fromkeys(new, ""))
+        self._stems.update(zip(meaningful, stems(meaningful), strict=True))
+        found = [self._stems[w] for w in new]
+        numbered = self.terms.numbers([t for t in found if t]).tolist()[::-1]
+        terms = [numbered.pop() if t else -1 for t in found]
+        encoded = [w.encode("utf-8", "surrogatepass") for w in new]
+        self.term_of = np.concatenate([self.term_of, np.array(terms, dtype=np.int64)])
+        crc = np.fromiter(map(zlib.crc32, encoded), dtype=np.uint32, count=len(new))
+        self.crc = np.concatenate([self.crc, crc])
+        size = np.fromiter(map(len, encoded), dtype=np.int64, count=len(new))
+        self.size = np.concatenate([self.size, size])
+        alpha = np.fromiter(map(str.isalpha, new), dtype=np.bool_, count=len(new))
+        self.alpha = np.concatenate([self.alpha, alpha])
+
+    def joins(self, read: _Stream, papers: Ints) -> NDArray[np.uint64]:
+        """`_hash(w) << 32 | paper` of each pair of neighbouring words of a text that are
+        all letters, written together (`_joins`); `papers[k]` is text k's paper."""
+        left, right = read.ids[:-1], read.ids[1:]
+        pair = np.flatnonzero(
+            (read.owners[:-1] == read.owners[1:]) & self.alpha[left] & self.alpha[right]
+        )
+        left, right = left[pair], right[pair]
+        crc = _crc_shifted(self.crc[left], self.size[right]) ^ self.crc[right]
+        return _hash_codes(crc, papers[read.owners[pair]])
+
+    def names(self, read: _Stream, papers: Ints) -> NDArray[np.uint64]:
+        """`_hash(key) << 32 | paper` of the names plain authors are asked by (see
+        `_author_keys`: their words written together, and the last word first)."""
+        counts = read.counts(read.plain.size)
+        asked = (counts >= 2) & read.plain
+        tokens = np.flatnonzero(asked[read.owners])
+        ids, owners = read.ids[tokens], read.owners[tokens]
+        if not ids.size:
+            return np.zeros(0, dtype=np.uint64)
+        size, crc = self.size[ids], self.crc[ids]
+        last = np.flatnonzero(np.concatenate([owners[1:] != owners[:-1], [True]]))
+        firsts = np.concatenate([[0], last[:-1] + 1])
+        ends = np.cumsum(size)
+        after = np.repeat(ends[last], last - firsts + 1) - ends  # bytes after a word in its name
+        family = np.repeat(size[last], last - firsts + 1)
+        whole = np.bitwise_xor.reduceat(_crc_shifted(crc, after), firsts)
+        rest_parts = _crc_shifted(crc, np.maximum(after - family, 0))
+        rest_parts[last] = 0
+        rest = np.bitwise_xor.reduceat(rest_parts, firsts)
+        rest_size = ends[last] - np.concatenate([[0], ends[last[:-1]]]) - size[last]
+        turned = _crc_shifted(crc[last], rest_size) ^ rest
+        of = papers[owners[firsts]]
+        return np.concatenate([_hash_codes(whole, of), _hash_codes(turned, of)])
+
+
+class _Reading:
+    """Every paper's texts read at once for an index build: the words of all titles, then
+    of all authors, as one stream each; a section's or venue's words read once."""
+
+    def __init__(self, papers: Sequence[Paper], sections: Iterable[Section], analyser: Analyser):
+        self.papers = papers
+        self.lexicon = lexicon = _Lexicon(analyser)
+        self.titles = lexicon.read([p.title for p in papers])
+        authors = [p.authors for p in papers]
+        self.author_names = list(chain.from_iterable(authors))
+        counts = np.fromiter(map(len, authors), dtype=np.int64, count=len(papers))
+        self.author_paper = np.repeat(np.arange(len(papers), dtype=np.int64), counts)
+        self.first_authors = np.cumsum(counts)[counts > 0] - counts[counts > 0]
+        self.authors = lexicon.read(self.author_names)
+        self._sections = {s.slug: s for s in sections}
+        self._listed = Numbering[tuple[str, ...]]()
+        self._listed_of = self._listed.numbers(p.sections for p in papers)
+        self._venues = Numbering[str]()
+        self._venue_of = self._venues.numbers(p.venue for p in papers)
+
+    def sections_words(self) -> tuple[Ints, Ints]:
+        """The words of each paper's sections' headings, names and chapters (as `words`),
+        with the paper of each."""
+        read = {
+            s.slug: self.lexicon.words.numbers(words(f"{s.heading} {s.name} {s.chapter}"))
+            for s in self._sections.values()
+        }
+        groups = [
+            np.concatenate([_NONE, *(read[s] for s in slugs if s in read)])
+            for slugs in self._listed
+        ]
+        return self._papers_of(groups, self._listed_of)
+
+    def venue_words(self) -> tuple[Ints, Ints]:
+        """The words of each paper's venue, with the paper of each."""
+        groups = [self.lexicon.words.numbers(words(v)) for v in self._venues]
+        return self._papers_of(groups, self._venue_of)
+
+    def _papers_of(self, groups: list[Ints], of: Ints) -> tuple[Ints, Ints]:
+        ids, counts = _spread(groups, of)
+        return ids, np.repeat(np.arange(of.size, dtype=np.int64), counts)
+
+    def other_author_names(self) -> list[int]:
+        """`_hash(key) << 32 | paper` of the names (see `_author_keys`) of the authors
+        `_Lexicon.names` does not read."""
+        names: list[int] = []
+        for k in np.flatnonzero(~self.authors.plain).tolist():
+            i = int(self.author_paper[k])
+            parts = words(self.author_names[k])
             if len(parts) > 1:
                 for key in (compact(" ".join(parts)), compact(" ".join([parts[-1], *parts[:-1]]))):
                     if len(key) >= 2:
                         names.append(_hash(key) << 32 | i)
-            joins += [_hash(w) << 32 | i for w in _joins(parts)]
-        return flat, terms, first
+        return names
 
-    def venue(self, venue: str) -> tuple[list[str], list[str]]:
-        found = self._venues.get(venue)
-        if found is None:
-            found = self._venues[venue] = self.split(venue)
-        return found
+    def columns(
+        self,
+        aliases: Mapping[str, Iterable[str]],
+        repos: Sequence[str | None],
+        metadata: Mapping[str, PaperMetadata],
+    ) -> list[Column]:
+        """The papers' terms of every field of `FIELD_WEIGHTS`, in its order (the
+        metadata's TL;DR and abstract last), as columns of the lexicon's term numbers."""
+        lexicon, papers = self.lexicon, self.papers
+        n = len(papers)
+        every = np.arange(n, dtype=np.int64)
+        titles = lexicon.terms_of([p.title for p in papers], self.titles)
+        authors = lexicon.terms_of(self.author_names, self.authors)
+        first = np.zeros(len(self.author_names), dtype=np.bool_)
+        first[self.first_authors] = True
+        leading = np.flatnonzero(first[authors.owners])
+        first_authors = _Stream(authors.ids[leading], authors.owners[leading], authors.plain)
+        named = [
+            (i, [t for a in aliases[p.id] if not arxiv_id_in_text(a) for t in lexicon.split(a)[1]])
+            for i, p in enumerate(papers)
+            if p.id in aliases
+        ]
+        nicknames = self._column([i for i, _ in named], [ts for _, ts in named], n)
+        coded = [i for i, r in enumerate(repos) if r]
+        repo_texts = [str(repos[i]).replace("-", " ").replace("_", " ") for i in coded]
+        held = np.array(coded, dtype=np.int64)
+        repo_terms = lexicon.terms_of(repo_texts, lexicon.read(repo_texts))
+        listed = [self._listed_terms(slugs) for slugs in self._listed]
+        venues = [lexicon.numbered_terms(v) for v in self._venues]
+        columns = [
+            titles.column(every, n),
+            nicknames,
+            authors.column(self.author_paper, n),
+            first_authors.column(self.author_paper, n),
+            repo_terms.column(held, n),
+            Column(*_spread([s for s, _ in listed], self._listed_of)),
+            Column(*_spread([h for _, h in listed], self._listed_of)),
+            Column(*_spread(venues, self._venue_of)),
+        ]
+        for part in ("tldr", "abstract"):
+            texts = [getattr(metadata[p.id], part) if p.id in metadata else "" for p in papers]
+            columns.append(lexicon.terms_of(texts, lexicon.read(texts)).column(every, n))
+        return columns
 
-    def listed(self, slugs: tuple[str, ...]) -> tuple[list[str], list[str]]:
+    def _column(self, papers: list[int], terms: list[list[str]], n: int) -> Column:
+        """A field held by a few papers, from their terms."""
+        counts = np.zeros(n, dtype=np.int64)
+        counts[papers] = [len(t) for t in terms]
+        return Column(self.lexicon.terms.numbers(chain.from_iterable(terms)), counts)
+
+    def _listed_terms(self, slugs: tuple[str, ...]) -> tuple[Ints, Ints]:
         """The terms of a paper's sections: of their names and slugs, and of their headings
         and chapters."""
-        found = self._listed.get(slugs)
-        if found is None:
-            listed = [self._sections[s] for s in slugs if s in self._sections]
-            terms = self.terms
-            found = self._listed[slugs] = (
-                [t for s in listed for t in terms(f"{s.name} {s.slug}")],
-                [t for s in listed for t in terms(f"{s.heading} {s.chapter}")],
-            )
-        return found
-
-    def row(
-        self,
-        p: Paper,
-        aliases: Iterable[str],
-        title: list[str],
-        authors: list[str],
-        first_author: list[str],
-        repo: str | None,
-        venue: list[str],
-    ) -> list[list[str]]:
-        """A paper as the ranked retrieval sees it: its terms of each field of
-        `FIELD_WEIGHTS` before the metadata's (tldr, abstract)."""
-        section, heading = self.listed(p.sections)
-        terms = self.terms
-        return [
-            title,
-            [t for a in aliases if not arxiv_id_in_text(a) for t in terms(a)],
-            authors,
-            first_author,
-            terms(repo.replace("-", " ").replace("_", " ")) if repo else [],
-            section,
-            heading,
-            venue,
-        ]
-
-    def fields(self, p: Paper, aliases: Iterable[str]) -> list[list[str]]:
-        """`row` of a paper, from its text alone."""
-        title = self.split(p.title)[1]
-        _, authors, first = self.authors(p.authors, 0, [], [])
-        repo = _repo_name(p.code) if p.code else None
-        return self.row(p, aliases, title, authors, first, repo, self.venue(p.venue)[1])
+        listed = [self._sections[s] for s in slugs if s in self._sections]
+        split = self.lexicon.split
+        return (
+            self.lexicon.terms.numbers(t for s in listed for t in split(f"{s.name} {s.slug}")[1]),
+            self.lexicon.terms.numbers(
+                t for s in listed for t in split(f"{s.heading} {s.chapter}")[1]
+            ),
+        )
 
 
 @dataclass
@@ -657,43 +960,41 @@ class SearchIndex:
 
     def _build(self) -> None:
         papers = self.catalogue.papers
-        self._key_of: dict[str, int] = {}  # DOIs, ACL Anthology ids ... of the papers' links
+        n = len(papers)
         self._papers = papers
         self._by_id = {p.id: i for i, p in enumerate(papers)}
-        self._arxiv_of: dict[str, int] = {}
-        self._url_of: dict[str, int] = {}
-        # Being built: a word's or name's codes, papers ascending (papers come in order).
-        self._building: defaultdict[str, list[int]] = defaultdict(list)
-        self._naming: dict[str, list[int]] = {}
-        self._hashing_names: list[int] = []  # see _hash
-        self._hashing_joins: list[int] = []
-        section_words = {
-            s.slug: words(f"{s.heading} {s.name} {s.chapter}") for s in self.catalogue.sections
-        }
+        reading = _Reading(papers, self.catalogue.sections, Analyser(self.glossary))
+        lexicon = reading.lexicon
+        every = np.arange(n, dtype=np.int64)
         repos = [_repo_name(p.code) if p.code else None for p in papers]
-        repo_count = Counter(r for r in repos if r)
-        analysis = _Analysis(Analyser(self.glossary), self.catalogue.sections)
-        rows = [
-            self._index_paper(i, p, section_words, repos[i], repo_count, analysis)
-            for i, p in enumerate(papers)
+        aliased = [(i, self.aliases[p.id]) for i, p in enumerate(papers) if p.id in self.aliases]
+        # A word's code for its weightiest place in the paper (paper << 2 | 0 for the title,
+        # an author or a nickname, | 1 for a section, | 2 for the venue: see _WORD_WEIGHTS).
+        placed = [
+            (reading.titles.ids, reading.titles.owners, 0),
+            (reading.authors.ids, reading.author_paper[reading.authors.owners], 0),
+            (*reading.sections_words(), 1),
+            (*reading.venue_words(), 2),
         ]
-        self._postings = {w: array("I", c) for w, c in self._building.items()}
-        # Misspelt names are looked for among nicknames, title heads and repositories; the
-        # words of titles and author names are forgiven one by one in the word channel.
-        spelt = {_KIND[why] for why in _SPELT_NAMES}
-        self._spelt_names = _Spellings(
-            key for key, codes in self._naming.items() if any(c & 7 in spelt for c in codes)
-        )
-        self._names = _Codes(self._naming)
-        self._arxiv = _Ids(self._arxiv_of)
-        self._urls = _Ids(self._url_of)
-        self._keys = _Ids(self._key_of)
-        del self._building, self._naming, self._arxiv_of, self._url_of, self._key_of
-        self._hashing_names.sort()
-        self._hashing_joins.sort()
-        self._author_names = array("Q", self._hashing_names)
-        self._joined = array("Q", self._hashing_joins)
-        del self._hashing_names, self._hashing_joins
+        nicknames: list[tuple[int, str]] = []
+        for i, names in aliased:
+            for alias in names:
+                if (arxiv := arxiv_id_in_text(alias)) and compact(alias) == compact(arxiv):
+                    continue
+                nicknames.append((i, alias))
+                ws = lexicon.words.numbers(words(alias))
+                placed.append((ws, np.full(ws.size, i, dtype=np.int64), 0))
+        self._postings = _word_postings(list(lexicon.words), placed, n)
+        self._index_names(papers, repos, nicknames)
+        self._index_links(papers, aliased)
+        joins = [
+            lexicon.joins(reading.titles, every),
+            lexicon.joins(reading.authors, reading.author_paper),
+            lexicon.names(reading.authors, reading.author_paper),
+        ]
+        others = np.array(reading.other_author_names(), dtype=np.uint64)
+        self._author_names = _sorted_codes([joins[2], others])
+        self._joined = _sorted_codes(joins[:2])
         # Section and chapter names a query may carry as context ("模型编辑 rome").
         contexts: dict[str, set[int]] = defaultdict(set)
         for s in self.catalogue.sections:
@@ -702,13 +1003,79 @@ class SearchIndex:
                 if len(key := compact(form)) >= 2:
                     contexts[key] |= members
         self._contexts = {key: array("I", sorted(members)) for key, members in contexts.items()}
-        self._n = max(len(papers), 1)
+        self._n = max(n, 1)
         self._max_idf = math.log(1 + self._n)
         # Joined pairs are matched exactly only: kept out of the prefix and typo vocabulary.
         self._vocab = sorted(self._postings)
         self._spelt_words = _Spellings(w for w in self._vocab if not w.isdigit())
-        self._analyser = analysis.analyser
-        self._index_fields(rows, analysis)
+        self._analyser = lexicon.analyser
+        self._index_fields(reading.columns(self.aliases, repos, self.metadata), lexicon)
+
+    def _index_names(
+        self, papers: Sequence[Paper], repos: list[str | None], nicknames: list[tuple[int, str]]
+    ) -> None:
+        """The names of papers: title heads, short titles, repositories only one paper has,
+        and nicknames; a paper's code for a name is that of its weightiest kind."""
+        repo_count = Counter(r for r in repos if r)
+        titles = [p.title for p in papers]
+        heads = [t.split(":", 1)[0] for t in titles]
+        kinds = [_KIND[why] for why in ("title head", "title", "code repository", "nickname")]
+        # Paper, text and kind of each name, by paper, then as met (a stable sort).
+        named = [
+            *(
+                (i, head, kinds[0])
+                for i, (head, title) in enumerate(zip(heads, titles, strict=True))
+                if head != title and len(head.split()) <= 6
+            ),
+            *((i, title, kinds[1]) for i, title in enumerate(titles) if len(title) <= 40),
+            *((i, r, kinds[2]) for i, r in enumerate(repos) if r and repo_count[r] == 1),
+            *((i, alias, kinds[3]) for i, alias in nicknames),
+        ]
+        named.sort(key=itemgetter(0))
+        keys = _compacts([text for _, text, _ in named])
+        kept = np.flatnonzero(np.fromiter(map(len, keys), dtype=np.int64, count=len(keys)) >= 2)
+        kept_keys = [keys[k] for k in kept.tolist()]
+        names = list(dict.fromkeys(kept_keys))
+        numbering = {key: k for k, key in enumerate(names)}
+        key_of = np.fromiter(map(numbering.__getitem__, kept_keys), np.int64, len(kept_keys))
+        paper = np.fromiter(map(itemgetter(0), named), np.int64, len(named))[kept]
+        kind = np.fromiter(map(itemgetter(2), named), np.int64, len(named))[kept]
+        n = max(len(papers), 1)
+        # A paper once per name, by its weightiest kind (the lowest), papers ascending.
+        entries = np.sort((key_of * n + paper) * 8 + kind)
+        entries = entries[_run_starts(entries >> 3)]
+        of, paper = np.divmod(entries >> 3, n)
+        codes = (paper << 3 | (entries & 7)).astype(np.uint32)
+        spans = np.concatenate([[0], np.cumsum(np.bincount(of, minlength=len(names)))])
+        self._names = _Codes.of_arrays(names, codes, spans)
+        # Misspelt names are looked for among nicknames, title heads and repositories; the
+        # words of titles and author names are forgiven one by one in the word channel.
+        spelt = np.isin(entries & 7, [_KIND[why] for why in _SPELT_NAMES])
+        spelt_keys = np.flatnonzero(np.bincount(of[spelt], minlength=len(names)))
+        self._spelt_names = _Spellings(names[k] for k in spelt_keys.tolist())
+
+    def _index_links(
+        self, papers: Sequence[Paper], aliased: list[tuple[int, Iterable[str]]]
+    ) -> None:
+        """The papers' arXiv ids, links and the DOIs and other keys in their links, each
+        naming the first paper that has it (an arXiv id: the last paper it is the id of)."""
+        found: list[tuple[int, str]] = []  # arXiv ids in aliases and links, in list order
+        for i, names in aliased:
+            for alias in names:
+                if (arxiv := arxiv_id_in_text(alias)) and compact(alias) == compact(arxiv):
+                    found.append((i, arxiv))
+        links = [(i, url) for i, p in enumerate(papers) for url in (p.pdf, p.code, *p.links) if url]
+        keys = _url_keys([url for _, url in links])
+        for (i, url), key in zip(links, keys, strict=True):
+            # An ASCII link with no arXiv id has no "arxiv.org/" in its key (lowered).
+            if (not url.isascii() or "arxiv.org/" in key) and (arxiv := arxiv_id_from_url(url)):
+                found.append((i, arxiv))
+        found.sort(key=lambda t: t[0])  # stable: a paper's aliases before its links
+        arxiv_of = _first_of(found)
+        arxiv_of.update((p.arxiv_id, i) for i, p in enumerate(papers) if p.arxiv_id)
+        self._arxiv = _Ids(arxiv_of)
+        self._urls = _Ids(_first_of(zip((i for i, _ in links), keys, strict=True)))
+        self._keys = _Ids(_first_of((i, key) for i, url in links for key in link_keys(url)))
 
     def dumps(self) -> bytes:
         """The index as bytes, to keep beside its catalogue: opening a stored list then
@@ -749,18 +1116,17 @@ class SearchIndex:
         return index
 
     def _index_fields(
-        self, rows: list[list[list[str]]] | None = None, analysis: _Analysis | None = None
+        self, columns: list[Column] | None = None, lexicon: _Lexicon | None = None
     ) -> None:
-        """The ranked retrieval over the papers' fields. `rows` holds each paper's terms of
-        every field before the metadata's (the build makes them with the word channel's)."""
-        analysis = analysis or _Analysis(self._analyser, self.catalogue.sections)
-        if rows is None:
-            rows = [analysis.fields(p, self.aliases.get(p.id, ())) for p in self._papers]
-        terms = analysis.terms
-        for p, row in zip(self._papers, rows, strict=True):
-            meta = self.metadata.get(p.id)
-            row += [terms(meta.tldr), terms(meta.abstract)] if meta else [[], []]
-        self._fields = FieldIndex.from_rows(rows, FIELD_WEIGHTS, b=_FIELD_B, rarity=RARITY_FIELDS)
+        """The ranked retrieval over the papers' fields, from their `_Reading.columns`
+        (the build reads them with the word channel's words)."""
+        if columns is None or lexicon is None:
+            reading = _Reading(self._papers, self.catalogue.sections, self._analyser)
+            repos = [_repo_name(p.code) if p.code else None for p in self._papers]
+            columns, lexicon = reading.columns(self.aliases, repos, self.metadata), reading.lexicon
+        self._fields = FieldIndex.from_columns(
+            list(lexicon.terms), columns, FIELD_WEIGHTS, b=_FIELD_B, rarity=RARITY_FIELDS
+        )
         self._stems = sorted(t for t in self._fields.terms() if not _CJK.match(t))
 
     def prepare(self) -> None:
@@ -789,79 +1155,6 @@ class SearchIndex:
         with _collection_paused():
             index._index_fields()
         return index
-
-    def _index_paper(
-        self,
-        i: int,
-        p: Paper,
-        section_words: Mapping[str, tuple[str, ...]],
-        repo: str | None,
-        repo_count: Mapping[str, int],
-        analysis: _Analysis,
-    ) -> list[list[str]]:
-        """Index a paper's words, names and links; return its terms of the ranked
-        retrieval's fields before the metadata's (made from the same pass over its text)."""
-        naming = self._naming
-
-        def name(text: str, why: str) -> None:
-            key = compact(text)
-            if len(key) < 2:
-                return
-            code = i << 3 | _KIND[why]
-            codes = naming.get(key)
-            if codes is None:
-                naming[key] = [code]
-            elif codes[-1] >> 3 != i:
-                codes.append(code)
-            elif codes[-1] > code:
-                codes[-1] = code
-
-        # A word's code for its weightiest place in the paper (paper << 2 | 0 for the title,
-        # an author or a nickname, | 1 for a section, | 2 for the venue: see _WORD_WEIGHTS),
-        # in the order the words are first met.
-        title, title_terms = analysis.split(p.title)
-        code = i << 2
-        weight = dict.fromkeys(title, code)
-        joins = self._hashing_joins
-        joins += [_hash(w) << 32 | i for w in _joins(title)]
-        author_words, author_terms, first_author = analysis.authors(
-            p.authors, i, self._hashing_names, joins
-        )
-        weight.update(dict.fromkeys(author_words, code))
-        for s in p.sections:
-            for w in section_words.get(s, ()):
-                weight.setdefault(w, code | 1)
-        venue, venue_terms = analysis.venue(p.venue)
-        for w in venue:
-            weight.setdefault(w, code | 2)
-        head = p.title.split(":", 1)[0]
-        if head != p.title and len(head.split()) <= 6:
-            name(head, "title head")
-        if len(p.title) <= 40:
-            name(p.title, "title")
-        if repo and repo_count[repo] == 1:
-            name(repo, "code repository")
-        aliases = self.aliases.get(p.id, ())
-        for alias in aliases:
-            if (arxiv := arxiv_id_in_text(alias)) and compact(alias) == compact(arxiv):
-                self._arxiv_of.setdefault(arxiv, i)
-                continue
-            name(alias, "nickname")
-            for w in words(alias):
-                weight[w] = code
-        building = self._building
-        for w, c in weight.items():
-            building[w].append(c)
-        if p.arxiv_id:
-            self._arxiv_of[p.arxiv_id] = i
-        for url in (p.pdf, p.code, *p.links):
-            if url:
-                self._url_of.setdefault(_url_key(url), i)
-                if found := arxiv_id_from_url(url):
-                    self._arxiv_of.setdefault(found, i)
-                for key in link_keys(url):
-                    self._key_of.setdefault(key, i)
-        return analysis.row(p, aliases, title_terms, author_terms, first_author, repo, venue_terms)
 
     # Papers ------------------------------------------------------------------------------
 
@@ -1420,6 +1713,12 @@ def _url_key(url: str) -> str:
     """A link without scheme, www., trailing slash or .git, for comparing links."""
     key = _LINK_START.sub("", url.strip().lower())
     return key.rstrip("/").removesuffix(".git").rstrip("/")
+
+
+def _url_keys(urls: list[str]) -> list[str]:
+    """`_url_key` of each link (a build's hundred thousand, without a call each)."""
+    start = _LINK_START.sub
+    return [start("", u.strip().lower()).rstrip("/").removesuffix(".git").rstrip("/") for u in urls]
 
 
 # Sections and authors --------------------------------------------------------------------
