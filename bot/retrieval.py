@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import math
 import re
+import threading
 import unicodedata
 from array import array
 from bisect import bisect_left
@@ -47,8 +48,17 @@ STOP = frozenset(
     please pls like other more most also using use used handle handles handling deal
     deals""".split()
 )
-_stemmer = Stemmer.Stemmer("english")
 _VOWEL = re.compile("[aeiouy]")
+_local = threading.local()
+
+
+def _stemmer() -> Stemmer.Stemmer:
+    """This thread's English stemmer: PyStemmer's are not to be shared between threads, and
+    queries are answered (and indexes built) in worker threads."""
+    found: Stemmer.Stemmer | None = getattr(_local, "stemmer", None)
+    if found is None:
+        found = _local.stemmer = Stemmer.Stemmer("english")
+    return found
 
 
 @lru_cache(maxsize=1 << 16)
@@ -60,7 +70,7 @@ def stem(word: str) -> str:
         return word
     if len(word) >= 3 and word[-1] == "s" and not _VOWEL.search(word[:-1]):
         return word[:-1]
-    return str(_stemmer.stemWord(word))
+    return str(_stemmer().stemWord(word))
 
 
 def stems(words: Sequence[str]) -> list[str]:

@@ -64,3 +64,18 @@ def test_fields_of_a_match_explain_it() -> None:
     assert ix.fields_of("iclr", 0) == ["venue"]
     assert ix.fields_of("long", 1) == ["section"]
     assert ix.fields_of("long", 2) == []
+
+
+def test_each_thread_stems_with_a_stemmer_of_its_own() -> None:
+    """PyStemmer's stemmers are not to be shared between threads; queries are answered in
+    worker threads, beside an index being built in another."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    from bot import retrieval
+
+    here = retrieval._stemmer()
+    assert retrieval._stemmer() is here
+    with ThreadPoolExecutor(2) as pool:
+        there = pool.submit(retrieval._stemmer).result()
+    assert there is not here
+    assert here.stemWord("transformers") == there.stemWord("transformers") == "transform"
