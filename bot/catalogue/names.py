@@ -50,7 +50,10 @@ def latex_to_unicode(text: str) -> str:
 
 def clean_text(text: str) -> str:
     """Collapse white space and compose accents (NFC)."""
-    return unicodedata.normalize("NFC", _SPACES.sub(" ", text)).strip()
+    text = _SPACES.sub(" ", text)
+    if not text.isascii():  # ASCII is NFC already
+        text = unicodedata.normalize("NFC", text)
+    return text.strip()
 
 
 def split_authors(raw: str) -> tuple[tuple[str, ...], bool]:
@@ -60,7 +63,8 @@ def split_authors(raw: str) -> tuple[tuple[str, ...], bool]:
     and organisations such as "Google." or "The Vicuna Team.".
     """
     text = clean_text(raw).strip(" .,;")
-    et_al = bool(_ET_AL.search(text))
+    # "et al" can only match where the text ends in "al" (the search is slow on long lines).
+    et_al = text[-2:].lower() == "al" and bool(_ET_AL.search(text))
     if et_al:
         text = _ET_AL.sub("", text).strip(" .,;")
     if not text:
