@@ -11,7 +11,6 @@ from pylatexenc.latex2text import LatexNodes2Text
 # A BibTeX-style accent group such as {\"{u}}, {\'e} or {\u{g}}: the only LaTeX the lists use.
 _LATEX_GROUP = re.compile(r"\{\\[^{}\n]*(?:\{[^{}\n]*\}[^{}\n]*)*\}")
 _LATEX_DISTINCT = 5000  # distinct accent groups converted per text (real lists have a few)
-_SPACES = re.compile(r"\s+")
 _ET_AL = re.compile(r"[,\s]*\bet\.?\s+al\b\.?$", re.IGNORECASE)
 _AND = re.compile(r"\s+and\s+|^and\s+", re.IGNORECASE)
 _ARXIV = re.compile(
@@ -50,7 +49,7 @@ def latex_to_unicode(text: str) -> str:
 
 def clean_text(text: str) -> str:
     """Collapse white space and compose accents (NFC)."""
-    text = _SPACES.sub(" ", text)
+    text = " ".join(text.split())  # str.split's white space is the regex \s
     if not text.isascii():  # ASCII is NFC already
         text = unicodedata.normalize("NFC", text)
     return text.strip()
@@ -69,7 +68,9 @@ def split_authors(raw: str) -> tuple[tuple[str, ...], bool]:
         text = _ET_AL.sub("", text).strip(" .,;")
     if not text:
         return (), et_al
-    parts = [p.strip(" ,") for p in _AND.split(text) if p.strip(" ,")]
+    # (the pattern matches only ASCII letters, so text without "and" has nothing to split)
+    pieces = _AND.split(text) if "and" in text.lower() else [text]
+    parts = [p.strip(" ,") for p in pieces if p.strip(" ,")]
     if len(parts) > 1 and all(_is_bibtex_name(p) for p in parts):
         names = [" ".join(reversed([s.strip() for s in p.split(",")])) for p in parts]
     else:

@@ -17,6 +17,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache
 from urllib.parse import quote
 
 from markdown_it import MarkdownIt
@@ -29,6 +30,7 @@ from bot.models import Problem
 
 _YEAR = re.compile(r"(?<!\d)(1[5-9]\d\d|20\d\d)(?!\d)")
 _SCHEME = re.compile(r"^[a-z][a-z0-9+.-]*:", re.IGNORECASE)
+_QUOTED = re.compile(r"[A-Za-z0-9_.~%/:=&?#+!$,;'@()*\[\]-]*")  # what quote() keeps below
 _CONTAINERS = {"strong_open": "strong", "em_open": "em", "link_open": "link"}
 _VISIBLE = frozenset({"text", "code", "strong", "em", "link"})
 _LEAVES = {
@@ -121,6 +123,18 @@ def _chunks(lines: list[str]) -> Iterator[tuple[int, int]]:
     yield start, len(lines)
 
 
+@lru_cache(maxsize=1024)
+def _heading(line: str) -> tuple[int, list[Span]] | None:
+    """The level and spans of a heading line as markdown-it reads it (None if it does not,
+    or if the line is not plainly one); lists repeat headings such as "## Code"."""
+    if not _HEADING.match(line):
+        return None
+    tokens = _MD.parse(line)
+    if len(tokens) != 3 or tokens[0].type != "heading_open":
+        return None
+    return int(tokens[0].tag[1:]), spans_of(tokens[1].children or [])
+
+
 class _Reader:
     """Turns headings, lists and paragraphs (as spans) into headings, entries and problems."""
 
@@ -149,19 +163,17 @@ class _Reader:
         the same as in the piece.
         """
         lines, first = self.lines, start
-        heading: list[Token] = []
+        heading: tuple[int, list[Span]] | None = None
         if start < end and _ATX.match(lines[start]):
-            if not _HEADING.match(lines[start]):
-                return False
-            heading = _MD.parse(lines[start])
-            if len(heading) != 3 or heading[0].type != "heading_open":
+            heading = _heading(lines[start])
+            if heading is None:
                 return False
             first += 1
         blocks = scan_lines(lines, first, end)
         if blocks is None:
             return False
         if heading:
-            self.heading(int(heading[0].tag[1:]), spans_of(heading[1].children or []), start + 1)
+            self.heading(heading[0], heading[1], start + 1)
         for kind, line, stop, spans in blocks:
             if kind == ITEM:
                 self.list_items(False, [(line + 1, self.raw(line, stop), spans)])
@@ -328,8 +340,8 @@ def _read_into(entry: Entry, spans: list[Span]) -> None:
             if not entry.title:
                 entry.title = clean_text(s.text).strip()
         elif kind == "em":
-            if not entry.authors and entry.title:
-                entry.authors, entry.et_al = split_authors(clean_text(s.text))
+            if not entry.authors and entry.title:  # (split_authors cleans the text)
+                entry.authors, entry.et_al = split_authors(s.text)
         elif kind == "link":
             url = _clean_url(s.href)
             if url:
@@ -363,7 +375,8 @@ def _clean_url(href: str) -> str:
     if not _SCHEME.match(url):
         url = "https://" + url.lstrip("/")
     # Spaces and non-ASCII characters percent-encoded: Discord refuses invalid embed URLs.
-    url = quote(url, safe="%/:=&?~#+!$,;'@()*[]")
+    if not _QUOTED.fullmatch(url):  # (quote leaves such a URL as it is)
+        url = quote(url, safe="%/:=&?~#+!$,;'@()*[]")
     return url.removesuffix(".git") if "github.com/" in url else url
 
 

@@ -27,9 +27,20 @@ PARAGRAPH = "paragraph"
 _ENTRY = re.compile(r"\d{1,9}\. {1,4}(?=\*\*[^\s*])")  # an ordered item with a bold start
 _SAFE = re.compile(r"\*{1,2}[^\s*]|\[|[^\W\d_]")  # starts no block in CommonMark
 _UNSAFE_LINE = re.compile(r"[\t\x00]")
-_SPECIAL = re.compile(r"[*`\[\]\n\\<_\x00]")
-_NOT_PLAIN = re.compile(r"[`\[\]\\<_\x00]")  # what may not appear inside strong or em
-_LINK = re.compile(r"\[([^\[\]\n`*_\\<>]+)\]\(([^\s()<>\\`*\[\]\x00-\x1f\x7f]*)\)")
+# One construct of the inline text at a time: strong or em of plain text (no "*" inside,
+# and not opened by white space), a link as [label](url) or [[label](url)], a line break, a
+# backtick run, a stray "]"; or a character the scanner does not read ("bad").
+_PLAIN = r"[^*`\[\]\\<_\x00]"
+_LABEL = r"[^\[\]\n`*_\\<>]+"
+_TARGET = r"[^\s()<>\\`*\[\]\x00-\x1f\x7f]*"
+_TOKEN = re.compile(
+    rf"(?P<strong>\*\*(?=[^\s*]){_PLAIN}*?\*\*)"
+    rf"|(?P<em>\*(?=[^\s*]){_PLAIN}*?\*)"
+    rf"|(?P<bracketed>\[\[(?P<blabel>{_LABEL})\]\((?P<btarget>{_TARGET})\)\](?!\())"
+    rf"|(?P<link>\[(?P<label>{_LABEL})\]\((?P<target>{_TARGET})\))"
+    r"|(?P<newline>\n)|(?P<backticks>`+)|(?P<bracket>\])|(?P<bad>[*\[\\<_\x00])"
+)
+_BACKTICKS = re.compile(r"`+")
 _SOFTBREAK = Span("softbreak")
 
 Block = tuple[str, int, int, list[Span]]
@@ -122,91 +133,84 @@ def inline_spans(text: str) -> list[Span] | None:
     if not text or text[-1].isspace():
         return None  # markdown-it trims the end with its own idea of white space
     spans: list[Span] = []
-    pending: list[str] = []  # text not yet emitted: adjacent text is one span
-
-    def flush() -> None:
-        if pending:
-            spans.append(Span("text", "".join(pending)))
-            pending.clear()
-
+    pending = ""  # text not yet emitted: adjacent text is one span
+    last_runs: dict[int, int] | None = None  # where each length of backtick run last starts
     n = len(text)
     pos = 0
-    while True:
-        found = _SPECIAL.search(text, pos)
-        if found is None:
-            if pos < n:
-                pending.append(text[pos:])
-            break
-        i = found.start()
-        if i > pos:
-            pending.append(text[pos:i])
-        ch = text[i]
-        if ch == "\n":
-            flush()
+    while found := _TOKEN.search(text, pos):
+        i, end = found.span()
+        pending += text[pos:i]
+        kind = found.lastgroup
+        if kind == "strong" or kind == "em":
+            if not _pairs(text, i, end, 2 if kind == "strong" else 1):
+                return None
+            if pending:
+                spans.append(Span("text", pending))
+                pending = ""
+            run = 2 if kind == "strong" else 1
+            spans.append(Span(kind, text[i + run : end - run].replace("\n", " ")))
+        elif kind == "bracketed" or kind == "link":
+            bracketed = kind == "bracketed"
+            label, href = (
+                found.group("blabel", "btarget") if bracketed else found.group("label", "target")
+            )
+            if "&" in href:  # an entity (the pattern admits no backslash escape)
+                href = unescapeAll(href)
+            if href and not href.startswith(("https://", "http://")) and not validateLink(href):
+                return None
+            pending += "[" if bracketed else ""
+            if pending:
+                spans.append(Span("text", pending))
+            spans.append(Span("link", label, href))
+            pending = "]" if bracketed else ""
+        elif kind == "newline":
+            if pending:
+                spans.append(Span("text", pending))
+                pending = ""
             spans.append(_SOFTBREAK)
-            pos = i + 1
-        elif ch == "*":
-            emphasis = _emphasis(text, i)
-            if emphasis is None:
-                return None
-            flush()
-            spans.append(emphasis[0])
-            pos = emphasis[1]
-        elif ch == "`":
-            pos = _code(text, i, spans, pending)
-        elif ch == "[":
-            link = _link(text, i)
-            if link is None:
-                return None
-            span, after, bracketed = link
-            if bracketed:
-                pending.append("[")
-            flush()
-            spans.append(span)
-            if bracketed:
-                pending.append("]")
-            pos = after
-        elif ch == "]":  # no "[" is open: every one was a link's
-            pending.append("]")
-            pos = i + 1
+        elif kind == "backticks":
+            if last_runs is None:
+                last_runs = {len(run.group()): run.start() for run in _BACKTICKS.finditer(text)}
+            # No later run of the same length: no closer (and no search through the rest).
+            end, code = _code(text, i, end) if last_runs.get(end - i, -1) >= end else (end, None)
+            if code is None:
+                pending += text[i:end]
+            else:
+                if pending:
+                    spans.append(Span("text", pending))
+                    pending = ""
+                spans.append(Span("code", code))
+        elif kind == "bracket":  # no "[" is open: every one was a link's
+            pending += "]"
         else:
             return None
-    flush()
+        pos = end
+    pending += text[pos:n]
+    if pending:
+        spans.append(Span("text", pending))
     return spans
 
 
-def _emphasis(text: str, i: int) -> tuple[Span, int] | None:
-    """The strong or em span opened at i and the position after it, when it is plain text
-    between delimiters that CommonMark pairs with each other and nothing else."""
-    run = 2 if text.startswith("**", i) else 1
-    if i > 0 and text[i - 1] not in " \n":  # so the opener cannot close
-        return None
-    after = i + run
-    if after >= len(text) or text[after] == "*" or _space(text[after]):
-        return None
-    close = text.find("*", after)
-    if close < 0 or text.startswith("*" * (run + 1), close):
-        return None
-    if run == 2 and not text.startswith("**", close):
-        return None
-    inner = text[after:close]
-    if _NOT_PLAIN.search(inner):
-        return None
-    before = text[close - 1]
-    end = close + run
+def _pairs(text: str, i: int, end: int, run: int) -> bool:
+    """Whether the delimiters of text[i:end] (runs of `run` stars around text with no star)
+    make a strong or em span in CommonMark: the opener cannot close (white space or the
+    start before it), the closer is right-flanking, and neither run is longer."""
+    if i and text[i - 1] not in " \n":
+        return False
+    if end < len(text) and text[end] == "*":
+        return False
+    before = text[end - run - 1]
+    if before.isalnum():  # neither white space nor punctuation
+        return True
     following = text[end] if end < len(text) else " "
-    if _space(before) or (_punct(before) and not (_space(following) or _punct(following))):
-        return None  # the closer is not right-flanking
-    return Span("strong" if run == 2 else "em", inner.replace("\n", " ")), end
+    return not (_space(before) or (_punct(before) and not (_space(following) or _punct(following))))
 
 
-def _code(text: str, i: int, spans: list[Span], pending: list[str]) -> int:
-    """A code span at i (or the backticks as text when no run of the same length closes
-    it), as markdown-it's backticks rule; the position after it."""
+def _code(text: str, i: int, pos: int) -> tuple[int, str | None]:
+    """The code span opened by the backticks text[i:pos], as markdown-it's backticks rule
+    reads it: the position after it and its content, or None when no run of the same length
+    closes it (the backticks are then text)."""
     n = len(text)
-    pos = i + 1
-    while pos < n and text[pos] == "`":
-        pos += 1
     length = pos - i
     match_end = pos
     while (match_start := text.find("`", match_end)) != -1:
@@ -217,31 +221,5 @@ def _code(text: str, i: int, spans: list[Span], pending: list[str]) -> int:
             content = text[pos:match_start].replace("\n", " ")
             if content.startswith(" ") and content.endswith(" ") and content.strip(" "):
                 content = content[1:-1]
-            if pending:
-                spans.append(Span("text", "".join(pending)))
-                pending.clear()
-            spans.append(Span("code", content))
-            return match_end
-    pending.append(text[i:pos])
-    return pos
-
-
-def _link(text: str, i: int) -> tuple[Span, int, bool] | None:
-    """The link at i, or in brackets "[[label](url)]" (the list's own form), with the
-    position after it and whether it was bracketed; None for any other "["."""
-    bracketed = text.startswith("[[", i)
-    found = _LINK.match(text, i + 1 if bracketed else i)
-    if found is None:
-        return None
-    after = found.end()
-    if bracketed:
-        if not text.startswith("]", after) or text.startswith("](", after):
-            return None
-        after += 1
-    label, target = found.groups()
-    href = ""
-    if target:
-        href = unescapeAll(target)
-        if not validateLink(href):
-            return None
-    return Span("link", label, href), after, bracketed
+            return match_end, content
+    return pos, None
