@@ -134,7 +134,7 @@ def inline_spans(text: str) -> list[Span] | None:
         return None  # markdown-it trims the end with its own idea of white space
     spans: list[Span] = []
     pending = ""  # text not yet emitted: adjacent text is one span
-    last_runs: dict[int, int] | None = None  # where each length of backtick run last starts
+    last_runs: dict[int, int] | None = None
     n = len(text)
     pos = 0
     while found := _TOKEN.search(text, pos):
@@ -169,10 +169,14 @@ def inline_spans(text: str) -> list[Span] | None:
                 pending = ""
             spans.append(_SOFTBREAK)
         elif kind == "backticks":
-            if last_runs is None:
-                last_runs = {len(run.group()): run.start() for run in _BACKTICKS.finditer(text)}
-            # No later run of the same length: no closer (and no search through the rest).
-            end, code = _code(text, i, end) if last_runs.get(end - i, -1) >= end else (end, None)
+            # Once a run found no closer, where each length of run last starts tells whether
+            # a search can succeed (as markdown-it does): many open runs stay linear.
+            if last_runs is None or last_runs.get(end - i, -1) >= end:
+                end, code = _code(text, i, end)
+                if code is None and last_runs is None:
+                    last_runs = {len(r.group()): r.start() for r in _BACKTICKS.finditer(text)}
+            else:
+                code = None
             if code is None:
                 pending += text[i:end]
             else:

@@ -9,10 +9,13 @@ what markdown means sprinkled in, so both the scanner's paths and its refusals a
 
 from __future__ import annotations
 
+import gc
+
 import pytest
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
+from bot.catalogue import parse_texts
 from bot.catalogue.parse import _chunks, _Reader, parse_markdown
 from tests.benchmarks.generate import generate_list
 from tests.conftest import CHAPTER_LIST, FULL_LIST
@@ -169,3 +172,18 @@ def test_the_scanner_gives_up_on_what_it_does_not_know() -> None:
     for text in ["## s\n1. **T** <b>x</b>", "## s\n1. **T\\*.**", "## s\n- **T.**", "## s\n\tx"]:
         lines = text.split("\n")
         assert _Reader(lines, "t.md").scan(0, len(lines)) is False, text
+
+
+def test_parsing_leaves_the_garbage_collector_as_it_found_it() -> None:
+    """parse_texts pauses the cyclic collector while it parses (see its docstring), and
+    gives it back running if it was, paused if it was not."""
+    text = generate_list(20)
+    assert gc.isenabled()
+    parse_texts([("a.md", text)])
+    assert gc.isenabled()
+    gc.disable()
+    try:
+        parse_texts([("a.md", text)])
+        assert not gc.isenabled()
+    finally:
+        gc.enable()
