@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import re
 import unicodedata
 from functools import lru_cache
@@ -44,7 +45,13 @@ def latex_to_unicode(text: str) -> str:
             converted[group] = _latex().latex_to_text(group)
         return converted[group]
 
-    return _LATEX_GROUP.sub(convert, text)
+    text = _LATEX_GROUP.sub(convert, text)
+    if converted:
+        # pylatexenc leaves reference cycles (an exception and its traceback), which hold
+        # the frames that called it, and with them the caller's text, until the collector
+        # next runs; it is paused while a list is parsed, so collect them now.
+        gc.collect(0)
+    return text
 
 
 def clean_text(text: str) -> str:
