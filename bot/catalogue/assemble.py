@@ -44,33 +44,29 @@ def assemble(documents: list[Document], table: SectionTable) -> Catalogue:
 
     entries = [e for s in sections for e in s.entries]
     ids = _paper_ids(entries)
-    papers: dict[str, Paper] = {}
-    # Ordered sets (dicts), filled as entries come and read once at the end: rebuilding a
-    # tuple at every repeat made a section of 40,000 entries, or a paper listed 20,000 times
-    # with its own link each time, quadratic (tens of seconds).
+    # One mutable draft per paper, filled as entries come and frozen once at the end, and
+    # ordered sets (dicts): rebuilding a tuple at every repeat made a section of 40,000
+    # entries, or a paper listed 20,000 times with its own link each time, quadratic (tens
+    # of seconds), and a frozen Paper replaced per entry was a third of the assembling.
+    drafts: dict[str, _Draft] = {}
     section_ids: list[dict[str, None]] = []
-    urls: dict[str, dict[str, None]] = defaultdict(dict)
-    slugs: dict[str, dict[str, None]] = defaultdict(dict)
     for section in sections:
         members: dict[str, None] = {}
         for entry in section.entries:
             ident = ids[id(entry)]
             pid = ident.id
-            papers[pid] = _merge(papers.get(pid), entry, ident, len(papers))
-            urls[pid].update(dict.fromkeys(u for _, u in entry.links))
-            slugs[pid][section.slug] = None
+            draft = drafts.get(pid)
+            if draft is None:
+                drafts[pid] = draft = _Draft(entry, ident, len(drafts))
+            else:
+                draft.merge(entry)
+            draft.urls.update(dict.fromkeys(u for _, u in entry.links))
+            draft.slugs[section.slug] = None
             members[pid] = None
         section_ids.append(members)
 
     catalogue = Catalogue(
-        papers=tuple(
-            replace(
-                p,
-                links=tuple(u for u in urls[pid] if u not in (p.pdf, p.code)),
-                sections=tuple(slugs[pid]),
-            )
-            for pid, p in papers.items()
-        ),
+        papers=tuple(draft.paper() for draft in drafts.values()),
         sections=tuple(
             Section(
                 slug=s.slug,
@@ -171,16 +167,15 @@ def _paper_ids(entries: list[Entry]) -> dict[int, _Id]:
     """A stable id per entry: its arXiv id, or the arXiv id another entry with the same title
     has, or else its normalised title."""
     arxiv_of_title: dict[str, set[str]] = defaultdict(set)
-    found: dict[int, str | None] = {}
+    found: list[tuple[str | None, str]] = []  # each entry's arXiv id and title key
     for entry in entries:
-        found[id(entry)] = arxiv = _arxiv_id(entry)
+        arxiv, key = _arxiv_id(entry), title_key(entry.title)
+        found.append((arxiv, key))
         if arxiv:
-            arxiv_of_title[title_key(entry.title)].add(arxiv)
+            arxiv_of_title[key].add(arxiv)
     ids: dict[int, _Id] = {}
     first_of_title: dict[str, Entry] = {}
-    for entry in entries:
-        key = title_key(entry.title)
-        arxiv = found[id(entry)]
+    for entry, (arxiv, key) in zip(entries, found, strict=True):
         if arxiv is None and len(arxiv_of_title.get(key, ())) == 1:
             arxiv = next(iter(arxiv_of_title[key]))
         if arxiv:
@@ -218,31 +213,61 @@ def _arxiv_id(entry: Entry) -> str | None:
     return None
 
 
-def _merge(paper: Paper | None, entry: Entry, ident: _Id, position: int) -> Paper:
-    """The paper as first listed, with the fields later entries add where it had none (its
-    sections and links are gathered by `assemble`)."""
-    pdf = next((u for label, u in entry.links if label == "pdf"), None)
-    code = next((u for label, u in entry.links if label == "code"), None)
-    if paper is None:
-        paper = Paper(
-            id=ident.id,
-            title=entry.title.rstrip(". ") or entry.title,
-            authors=entry.authors,
-            et_al=entry.et_al,
-            venue=entry.venue,
-            year=entry.year,
-            pdf=pdf,
-            code=code,
-            arxiv_id=ident.arxiv,
-            position=position,
-            line=entry.line,
-        )
-    elif not paper.authors:
-        paper = replace(paper, authors=entry.authors, et_al=entry.et_al)
-    return replace(
-        paper,
-        venue=paper.venue or entry.venue,
-        year=paper.year if paper.year is not None else entry.year,
-        pdf=paper.pdf or pdf,
-        code=paper.code or code,
+def _first_link(entry: Entry, label: str) -> str | None:
+    return next((u for name, u in entry.links if name == label), None)
+
+
+class _Draft:
+    """A paper as first listed, with the fields later entries add where it had none, and
+    the links and sections of all its entries."""
+
+    __slots__ = (
+        "authors",
+        "code",
+        "et_al",
+        "first",
+        "ident",
+        "pdf",
+        "position",
+        "slugs",
+        "urls",
+        "venue",
+        "year",
     )
+
+    def __init__(self, entry: Entry, ident: _Id, position: int) -> None:
+        self.first = entry
+        self.ident = ident
+        self.position = position
+        self.authors, self.et_al = entry.authors, entry.et_al
+        self.venue, self.year = entry.venue, entry.year
+        self.pdf, self.code = _first_link(entry, "pdf"), _first_link(entry, "code")
+        self.urls: dict[str, None] = {}
+        self.slugs: dict[str, None] = {}
+
+    def merge(self, entry: Entry) -> None:
+        if not self.authors:
+            self.authors, self.et_al = entry.authors, entry.et_al
+        self.venue = self.venue or entry.venue
+        if self.year is None:
+            self.year = entry.year
+        self.pdf = self.pdf or _first_link(entry, "pdf")
+        self.code = self.code or _first_link(entry, "code")
+
+    def paper(self) -> Paper:
+        first = self.first
+        return Paper(
+            id=self.ident.id,
+            title=first.title.rstrip(". ") or first.title,
+            authors=self.authors,
+            et_al=self.et_al,
+            venue=self.venue,
+            year=self.year,
+            pdf=self.pdf,
+            code=self.code,
+            links=tuple(u for u in self.urls if u not in (self.pdf, self.code)),
+            arxiv_id=self.ident.arxiv,
+            sections=tuple(self.slugs),
+            position=self.position,
+            line=first.line,
+        )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import re
 import unicodedata
 from functools import lru_cache
@@ -11,7 +12,6 @@ from pylatexenc.latex2text import LatexNodes2Text
 # A BibTeX-style accent group such as {\"{u}}, {\'e} or {\u{g}}: the only LaTeX the lists use.
 _LATEX_GROUP = re.compile(r"\{\\[^{}\n]*(?:\{[^{}\n]*\}[^{}\n]*)*\}")
 _LATEX_DISTINCT = 5000  # distinct accent groups converted per text (real lists have a few)
-_SPACES = re.compile(r"\s+")
 _ET_AL = re.compile(r"[,\s]*\bet\.?\s+al\b\.?$", re.IGNORECASE)
 _AND = re.compile(r"\s+and\s+|^and\s+", re.IGNORECASE)
 _ARXIV = re.compile(
@@ -45,12 +45,21 @@ def latex_to_unicode(text: str) -> str:
             converted[group] = _latex().latex_to_text(group)
         return converted[group]
 
-    return _LATEX_GROUP.sub(convert, text)
+    text = _LATEX_GROUP.sub(convert, text)
+    if converted:
+        # pylatexenc leaves reference cycles (an exception and its traceback), which hold
+        # the frames that called it, and with them the caller's text, until the collector
+        # next runs; it is paused while a list is parsed, so collect them now.
+        gc.collect(0)
+    return text
 
 
 def clean_text(text: str) -> str:
     """Collapse white space and compose accents (NFC)."""
-    return unicodedata.normalize("NFC", _SPACES.sub(" ", text)).strip()
+    text = " ".join(text.split())  # str.split's white space is the regex \s
+    if not text.isascii():  # ASCII is NFC already
+        text = unicodedata.normalize("NFC", text)
+    return text.strip()
 
 
 def split_authors(raw: str) -> tuple[tuple[str, ...], bool]:
@@ -60,12 +69,15 @@ def split_authors(raw: str) -> tuple[tuple[str, ...], bool]:
     and organisations such as "Google." or "The Vicuna Team.".
     """
     text = clean_text(raw).strip(" .,;")
-    et_al = bool(_ET_AL.search(text))
+    # "et al" can only match where the text ends in "al" (the search is slow on long lines).
+    et_al = text[-2:].lower() == "al" and bool(_ET_AL.search(text))
     if et_al:
         text = _ET_AL.sub("", text).strip(" .,;")
     if not text:
         return (), et_al
-    parts = [p.strip(" ,") for p in _AND.split(text) if p.strip(" ,")]
+    # (the pattern matches only ASCII letters, so text without "and" has nothing to split)
+    pieces = _AND.split(text) if "and" in text.lower() else [text]
+    parts = [p.strip(" ,") for p in pieces if p.strip(" ,")]
     if len(parts) > 1 and all(_is_bibtex_name(p) for p in parts):
         names = [" ".join(reversed([s.strip() for s in p.split(",")])) for p in parts]
     else:
