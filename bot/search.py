@@ -108,6 +108,7 @@ _PAIRS_KEPT = 4096
 _FULL_SCAN = 1_000
 _SHORTLIST = 64
 _NEAREST_RERANK = 256
+_NEAREST_PER_RERANK = 40
 _NEAREST_POSTINGS = 60_000
 _NEAREST_SUBSETS = 512
 _NEAREST_SETS = 256
@@ -1509,30 +1510,39 @@ class _NearestTitles:
         )
         estimate[big > 8 * small] = 0.0
         estimate -= self._tiebreak[met]
-        if len(met) > _NEAREST_RERANK:
-            met = met[np.argpartition(-estimate, _NEAREST_RERANK - 1)[:_NEAREST_RERANK]]
+        rerank = min(_NEAREST_RERANK, max(2 * _SHORTLIST, n // _NEAREST_PER_RERANK))
+        if len(met) > rerank:
+            met = met[np.argpartition(-estimate, rerank - 1)[:rerank]]
         return holding, self._best_by_ratios(text, np.sort(met))
 
     def _best_by_ratios(self, text: str, idx: NDArray[np.int64]) -> set[int]:
-        """The best `_SHORTLIST` of `idx` by plain ratio, or partial ratio (scaled as WRatio
-        scales it) for a title 1.5 to 8 times as long as a text: native scorers that cost a
-        fraction of WRatio."""
+        """The best `_SHORTLIST` of `idx` by what WRatio takes the best of, with native
+        scorers that cost a fraction of it: plain ratio; for a title of about the text's
+        length the ratio of their sets of words; for one 1.5 to 8 times as long or short,
+        partial ratio, of the texts and of their sets of words (each scaled as WRatio does)."""
         choices = [self._titles[i] for i in idx.tolist()]
+        word_sets = [self._word_sets[i] for i in idx.tolist()]
+        words_of_text = _token_set(text)
         score = process.cdist([text], choices, scorer=fuzz.ratio, dtype=np.float64)[0]
         lengths, length = self._lengths[idx], len(text)
         big, small = np.maximum(lengths, length), np.minimum(lengths, length)
+        alike = np.flatnonzero(2 * big < 3 * small)
+        if len(alike):
+            ratios = process.cdist(
+                [words_of_text], [word_sets[k] for k in alike.tolist()], scorer=fuzz.ratio
+            )[0]
+            score[alike] = np.maximum(score[alike], 0.95 * ratios)
         partial = np.flatnonzero((2 * big >= 3 * small) & (big <= 8 * small))
         if len(partial):
-            within = [choices[k] for k in partial.tolist()]
-            ratios = process.cdist(
-                [text], within, scorer=fuzz.partial_ratio, dtype=np.float64, score_cutoff=_NEAREST
-            )[0]
-            score[partial] = np.maximum(score[partial], 0.9 * ratios)
-            words = [self._word_sets[i] for i in idx[partial].tolist()]
-            ratios = process.cdist(
-                [_token_set(text)], words, scorer=fuzz.partial_ratio, dtype=np.float64
-            )[0]
-            score[partial] = np.maximum(score[partial], 0.855 * ratios)
+            for key, among, scale in ((text, choices, 0.9), (words_of_text, word_sets, 0.855)):
+                ratios = process.cdist(
+                    [key],
+                    [among[k] for k in partial.tolist()],
+                    scorer=fuzz.partial_ratio,
+                    dtype=np.float64,
+                    score_cutoff=_NEAREST,
+                )[0]
+                score[partial] = np.maximum(score[partial], scale * ratios)
         score -= self._tiebreak[idx]
         if len(idx) > _SHORTLIST:
             idx = idx[np.argpartition(-score, _SHORTLIST - 1)[:_SHORTLIST]]
