@@ -113,6 +113,7 @@ _NEAREST_POSTINGS = 60_000
 _NEAREST_SUBSETS = 512
 _NEAREST_SETS = 256
 _NEAREST_EDGE = 12
+_NEAREST_MARGIN = 10
 
 
 def normalise(text: str) -> str:
@@ -1363,10 +1364,11 @@ class _NearestTitles:
         if not self._large:
             found = process.extract(text, self._titles, scorer=fuzz.WRatio, limit=limit)
             return [i for _, score, i in found if score >= _NEAREST]
-        holding, likely = self._likely(text)
-        sure = self._sure(text, limit) | holding
+        shared, used, complete = self._shared_pairs(text)
+        sure = self._sure(text, limit) | self._holding(text, shared, used, complete)
         ranked = self._scored(text, sorted(sure), _NEAREST)
         floor = sorted(s for s, _ in ranked)[-limit] if len(ranked) >= limit else _NEAREST
+        likely = self._likely(text, shared, used, floor)
         ranked += self._scored(text, sorted(likely - sure), floor)
         ranked.sort(key=lambda r: (-r[0], r[1]))
         return [i for _, i in ranked[:limit]]
@@ -1464,18 +1466,16 @@ class _NearestTitles:
     def _word_postings(self, w: int) -> NDArray[np.int32]:
         return self._word_titles[self._word_starts[w] : self._word_starts[w + 1]]
 
-    def _likely(self, text: str) -> tuple[set[int], set[int]]:
-        """The titles that hold the text (the first of each band of length: partial ratio
-        100), and the titles sharing the most of the text's letter pairs (as a share of what
-        plain and partial ratio compare), kept to the best `_SHORTLIST` by those ratios."""
-        n, length = len(self._titles), len(text)
+    def _shared_pairs(self, text: str) -> tuple[NDArray[np.int64], int, bool]:
+        """How many of the text's rarest letter pairs each title has (pairs up to
+        `_NEAREST_POSTINGS` postings: the common ones tell little), how many pairs that is,
+        and whether the titles know all the text's pairs."""
         letters = [self._letters.get(ch, 0) for ch in text]
         step = len(self._letters)
         codes = {a * step + b for a, b in pairwise(letters) if a and b}
         pairs = np.fromiter(codes, dtype=np.int64, count=len(codes))
         at = np.minimum(np.searchsorted(self._pairs, pairs), len(self._pairs) - 1)
         at = at[self._pairs[at] == pairs]
-        # The rarest pairs, up to _NEAREST_POSTINGS postings: the common ones tell little.
         sizes = self._pair_starts[at + 1] - self._pair_starts[at]
         order = np.argsort(sizes, kind="stable")
         kept = max(1, int(np.searchsorted(np.cumsum(sizes[order]), _NEAREST_POSTINGS)))
@@ -1483,22 +1483,37 @@ class _NearestTitles:
         starts = self._pair_starts
         postings = [self._pair_titles[starts[p] : starts[p + 1]] for p in used]
         shared = np.bincount(
-            np.concatenate(postings) if postings else np.zeros(0, np.int32), minlength=n
+            np.concatenate(postings) if postings else np.zeros(0, np.int32),
+            minlength=len(self._titles),
         )
-        pairs_of_text = len(set(pairwise(text)))
-        holding: set[int] = set()
-        if length == 1:
+        complete = len(at) == len(set(pairwise(text)))
+        return shared, len(used), complete
+
+    def _holding(self, text: str, shared: NDArray[np.int64], used: int, complete: bool) -> set[int]:
+        """The first titles of each band of length that hold the text (partial ratio 100):
+        among those with all its pairs, or, for one letter, the first and short titles."""
+        n = len(self._titles)
+        if len(text) == 1:
             candidates = np.union1d(np.arange(min(n, 2048)), np.flatnonzero(self._lengths <= 8))
+        elif used and complete:
+            candidates = np.flatnonzero(shared == used)
         else:
-            every = used and len(at) == pairs_of_text
-            candidates = np.flatnonzero(shared == len(used)) if every else np.zeros(0, np.int64)
+            return set()
+        holding: set[int] = set()
         inside = [i for i in candidates[:2048].tolist() if text in self._titles[i]]
-        self._first(np.array(inside, dtype=np.int64), length, _SHORTLIST, holding)
+        self._first(np.array(inside, dtype=np.int64), len(text), _SHORTLIST, holding)
+        return holding
+
+    def _likely(self, text: str, shared: NDArray[np.int64], used: int, floor: float) -> set[int]:
+        """The titles sharing the most of the text's letter pairs (as a share of what plain
+        and partial ratio compare), kept to the best `_SHORTLIST` by those ratios."""
+        n, length = len(self._titles), len(text)
+        pairs_of_text = len(set(pairwise(text)))
         # A short list is estimated whole: titles sharing no pair come in list order.
         met = np.arange(n) if n <= 2 * _NEAREST_RERANK else np.flatnonzero(shared)
         if not len(met):
-            return holding, set()
-        share = shared[met] / max(1, len(used))
+            return set()
+        share = shared[met] / max(1, used)
         lengths, own = self._lengths[met], self._pair_counts[met]
         big, small = np.maximum(lengths, length), np.minimum(lengths, length)
         estimate = np.where(
@@ -1513,13 +1528,14 @@ class _NearestTitles:
         rerank = min(_NEAREST_RERANK, max(2 * _SHORTLIST, n // _NEAREST_PER_RERANK))
         if len(met) > rerank:
             met = met[np.argpartition(-estimate, rerank - 1)[:rerank]]
-        return holding, self._best_by_ratios(text, np.sort(met))
+        return self._best_by_ratios(text, np.sort(met), floor)
 
-    def _best_by_ratios(self, text: str, idx: NDArray[np.int64]) -> set[int]:
+    def _best_by_ratios(self, text: str, idx: NDArray[np.int64], floor: float) -> set[int]:
         """The best `_SHORTLIST` of `idx` by what WRatio takes the best of, with native
         scorers that cost a fraction of it: plain ratio; for a title of about the text's
         length the ratio of their sets of words; for one 1.5 to 8 times as long or short,
-        partial ratio, of the texts and of their sets of words (each scaled as WRatio does)."""
+        partial ratio, of the texts and of their sets of words (each scaled as WRatio does).
+        A partial ratio below what would reach `floor`, the score to beat, counts as 0."""
         choices = [self._titles[i] for i in idx.tolist()]
         word_sets = [self._word_sets[i] for i in idx.tolist()]
         words_of_text = _token_set(text)
@@ -1540,7 +1556,7 @@ class _NearestTitles:
                     [among[k] for k in partial.tolist()],
                     scorer=fuzz.partial_ratio,
                     dtype=np.float64,
-                    score_cutoff=_NEAREST,
+                    score_cutoff=min(100.0, floor / scale) - _NEAREST_MARGIN,
                 )[0]
                 score[partial] = np.maximum(score[partial], scale * ratios)
         score -= self._tiebreak[idx]
