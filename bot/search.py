@@ -108,7 +108,7 @@ _PAIRS_KEPT = 4096
 _FULL_SCAN = 1_000
 _SHORTLIST = 64
 _NEAREST_RERANK = 256
-_NEAREST_PER_RERANK = 40
+_NEAREST_PER_RERANK = 40  # titles for one reranked
 _NEAREST_POSTINGS = 60_000
 _NEAREST_SUBSETS = 512
 _NEAREST_SETS = 256
@@ -1509,8 +1509,11 @@ class _NearestTitles:
         and partial ratio compare), kept to the best `_SHORTLIST` by those ratios."""
         n, length = len(self._titles), len(text)
         pairs_of_text = len(set(pairwise(text)))
-        # A short list is estimated whole: titles sharing no pair come in list order.
-        met = np.arange(n) if n <= 2 * _NEAREST_RERANK else np.flatnonzero(shared)
+        # A short list is ranked by ratios whole (titles sharing no pair too); a longer one
+        # by its 2.5% (at most `_NEAREST_RERANK`) of best estimates.
+        if n <= 2 * _NEAREST_RERANK:
+            return self._best_by_ratios(text, np.arange(n), floor)
+        met = np.flatnonzero(shared)
         if not len(met):
             return set()
         share = shared[met] / max(1, used)
