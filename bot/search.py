@@ -27,7 +27,7 @@ from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from functools import cached_property, lru_cache
-from itertools import accumulate, chain, combinations, islice, pairwise
+from itertools import accumulate, combinations, islice, pairwise
 from typing import IO, Any
 
 import numpy as np
@@ -1323,32 +1323,46 @@ class _NearestTitles:
         n = len(titles)
         self._lengths = np.fromiter(map(len, titles), dtype=np.int64, count=n)
         self._tiebreak = np.arange(n) * (1e-3 / n)  # list order, below any ratio's step
-        # Letter pairs: each title's distinct pairs, as postings (ascending title indexes).
+        # Letter pairs: each title's distinct pairs, as postings (ascending title indexes),
+        # made in place: 100,000 titles have 4.4 million pairs, 35 MB an int64 array.
         codes = np.frombuffer("\0".join(titles).encode("utf-32-le"), dtype=np.uint32)
         present = np.flatnonzero(np.bincount(codes))
-        dense = np.zeros(int(present[-1]) + 1, dtype=np.int64)
+        dense = np.zeros(int(present[-1]) + 1, dtype=np.int32)
         dense[present] = np.arange(len(present))
         letters = dense[codes]  # "\0", between titles, is letter 0
+        del codes
         self._letters = {chr(c): k for k, c in enumerate(present.tolist())}
-        owner = np.repeat(np.arange(n, dtype=np.int64), self._lengths + 1)[: len(codes) - 1]
-        left, right = letters[:-1], letters[1:]
-        inside = (left != 0) & (right != 0)
-        pair = left[inside] * len(present) + right[inside]
-        self._pairs, self._pair_starts, self._pair_titles = _postings(owner[inside], pair, n)
+        inside = (letters[:-1] != 0) & (letters[1:] != 0)
+        keys = letters[:-1][inside].astype(np.int64)
+        keys *= len(present)
+        keys += letters[1:][inside]
+        del letters
+        keys *= n
+        keys += np.repeat(np.arange(n, dtype=np.int32), self._lengths + 1)[: len(inside)][inside]
+        del inside
+        taken = [keys]
+        del keys
+        self._pairs, self._pair_starts, self._pair_titles = _postings(taken, n)
         self._pair_counts = np.bincount(self._pair_titles, minlength=n)
-        # Words: postings in list order, and the same ordered by title length.
-        split = [t.split() for t in titles]
-        flat = list(chain.from_iterable(split))
-        self._word_ids = {w: k for k, w in enumerate(dict.fromkeys(flat))}
-        owners = np.repeat(np.arange(n, dtype=np.int64), np.fromiter(map(len, split), np.int64, n))
-        word = np.fromiter(map(self._word_ids.__getitem__, flat), dtype=np.int64, count=len(flat))
-        _, self._word_starts, self._word_titles = _postings(owners, word, n)
+        # Words: postings in list order, and the same ordered by title length; each title's
+        # set of words (sorted, as token_set_ratio joins them). A title at a time: the
+        # split words of all of them would take some 40 MB at 100,000 titles.
+        self._word_ids: dict[str, int] = {}
+        self._word_sets: list[str] = []
+        word, counts = array("q"), array("q")
+        for title in titles:
+            ws = sorted(set(title.split()))
+            self._word_sets.append(" ".join(ws))
+            word.extend([self._word_ids.setdefault(w, len(self._word_ids)) for w in ws])
+            counts.append(len(ws))
+        owners = np.repeat(np.arange(n, dtype=np.int64), np.frombuffer(counts, dtype=np.int64))
+        keys = np.frombuffer(word, dtype=np.int64) * n + owners
+        _, self._word_starts, self._word_titles = _postings([keys], n)
         word_of = np.repeat(np.arange(len(self._word_starts) - 1), np.diff(self._word_starts))
         by_length = np.lexsort((self._word_titles, self._lengths[self._word_titles], word_of))
         self._word_titles_by_length = self._word_titles[by_length]
-        self._word_title_lengths = self._lengths[self._word_titles_by_length]
+        self._word_title_lengths = self._lengths[self._word_titles_by_length].astype(np.int32)
         # Whole titles and their sets of words, for the lookups of texts inside texts.
-        self._word_sets = [" ".join(sorted(set(ws))) for ws in split]
         self._by_title: dict[str, list[int]] = {}
         self._by_set: dict[str, list[int]] = {}
         for i, (title, word_set) in enumerate(zip(titles, self._word_sets, strict=True)):
@@ -1569,16 +1583,24 @@ class _NearestTitles:
 
 
 def _postings(
-    owner: NDArray[np.int64], feature: NDArray[np.int64], n: int
+    keys: list[NDArray[np.int64]], n: int
 ) -> tuple[NDArray[np.int64], NDArray[np.int64], NDArray[np.int32]]:
-    """Postings of features (letter pairs, words) of `n` titles: the distinct features, where
-    each one's titles start (and the end) and the titles, ascending within each feature."""
-    keys = np.sort(feature * n + owner)
-    keys = keys[np.append(True, keys[1:] != keys[:-1])]
-    features = keys // n
-    titles = (keys - features * n).astype(np.int32)
+    """Postings of features (letter pairs, words) of `n` titles, from the one array in `keys`
+    (feature * n + title; taken, so it is freed here): the distinct features, where each
+    one's titles start (and the end) and the titles, ascending within each feature."""
+    unique = keys.pop()
+    unique.sort()
+    unique = unique[np.append(True, unique[1:] != unique[:-1])]
+    features = unique // n
+    features *= n
+    unique -= features  # now the titles
+    features //= n
     starts = np.flatnonzero(np.append(True, features[1:] != features[:-1]))
-    return features[starts], np.append(starts, len(keys)).astype(np.int64), titles
+    return (
+        features[starts],
+        np.append(starts, len(unique)).astype(np.int64),
+        unique.astype(np.int32),
+    )
 
 
 def _sorted_ends(titles: list[str]) -> tuple[list[str], NDArray[np.int64]]:
