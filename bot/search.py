@@ -27,7 +27,7 @@ from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from functools import cached_property, lru_cache
-from itertools import accumulate, combinations, islice, pairwise
+from itertools import accumulate, combinations, islice, pairwise, repeat
 from typing import IO, Any
 
 import numpy as np
@@ -1345,30 +1345,25 @@ class _NearestTitles:
         self._pairs, self._pair_starts, self._pair_titles = _postings(taken, n)
         self._pair_counts = np.bincount(self._pair_titles, minlength=n)
         # Words: postings in list order, and the same ordered by title length; each title's
-        # set of words (sorted, as token_set_ratio joins them). A title at a time: the
-        # split words of all of them would take some 40 MB at 100,000 titles.
-        self._word_ids: dict[str, int] = {}
-        self._word_sets: list[str] = []
-        word, counts = array("q"), array("q")
-        for title in titles:
-            ws = sorted(set(title.split()))
-            self._word_sets.append(" ".join(ws))
-            word.extend([self._word_ids.setdefault(w, len(self._word_ids)) for w in ws])
-            counts.append(len(ws))
-        owners = np.repeat(np.arange(n, dtype=np.int64), np.frombuffer(counts, dtype=np.int64))
-        keys = np.frombuffer(word, dtype=np.int64) * n + owners
+        # set of words (sorted, as token_set_ratio joins them).
+        self._word_sets = [" ".join(sorted(set(title.split()))) for title in titles]
+        words = " ".join(self._word_sets).split()
+        self._word_ids = {w: k for k, w in enumerate(dict.fromkeys(words))}
+        word = np.fromiter(map(self._word_ids.__getitem__, words), np.int64, len(words))
+        del words
+        counts = np.fromiter(map(str.count, self._word_sets, repeat(" ", n)), np.int64, n) + 1
+        counts[np.fromiter(map(len, self._word_sets), np.int64, n) == 0] = 0
+        keys = word * n + np.repeat(np.arange(n, dtype=np.int64), counts)
+        del word
         _, self._word_starts, self._word_titles = _postings([keys], n)
         word_of = np.repeat(np.arange(len(self._word_starts) - 1), np.diff(self._word_starts))
         by_length = np.lexsort((self._word_titles, self._lengths[self._word_titles], word_of))
         self._word_titles_by_length = self._word_titles[by_length]
         self._word_title_lengths = self._lengths[self._word_titles_by_length].astype(np.int32)
         # Whole titles and their sets of words, for the lookups of texts inside texts.
-        self._by_title: dict[str, list[int]] = {}
-        self._by_set: dict[str, list[int]] = {}
-        for i, (title, word_set) in enumerate(zip(titles, self._word_sets, strict=True)):
-            self._by_title.setdefault(title, []).append(i)
-            self._by_set.setdefault(word_set, []).append(i)
-        self._short_sets = sorted(self._by_set, key=len)[:_NEAREST_SETS]
+        self._by_title = _Holders(titles)
+        self._by_set = _Holders(self._word_sets)
+        self._short_sets = sorted(self._by_set.first, key=len)[:_NEAREST_SETS]
         # The first and last letters of every title, sorted, for partial ratio's end windows.
         self._heads, self._head_titles = _sorted_ends(titles)
         self._tails, self._tail_titles = _sorted_ends([t[::-1] for t in titles])
@@ -1444,17 +1439,17 @@ class _NearestTitles:
         subsets = (
             " ".join(c) for k in range(len(ordered), 0, -1) for c in combinations(ordered, k)
         )
-        groups = [[i for s in islice(subsets, _NEAREST_SUBSETS) for i in self._by_set.get(s, ())]]
+        groups = [[i for s in islice(subsets, _NEAREST_SUBSETS) for i in self._by_set.get(s)]]
         # A title, or its set of words, inside the text: partial ratio is 100.
         words_of_text = _token_set(text)
         for table, key in ((self._by_title, text), (self._by_set, words_of_text)):
-            groups.append([i for s in _inside(key) & table.keys() for i in table[s]])
+            groups.append([i for s in _inside(key) & table.first.keys() for i in table.get(s)])
         for group in groups:
             self._first(np.array(sorted(group), dtype=np.int64), length, limit, found)
         # A title of few words, its set of words much like part of the text's.
         fits = [s for s in self._short_sets if len(s) <= len(words_of_text)]
         for s, _, _ in process.extract(words_of_text, fits, scorer=fuzz.partial_ratio, limit=8):
-            self._first(np.array(self._by_set[s], dtype=np.int64), length, limit, found)
+            self._first(np.array(self._by_set.get(s), dtype=np.int64), length, limit, found)
         # A short text: titles whose first (last) letters are letters of the text in order,
         # partial ratio's windows at a title's ends; the longest first.
         if length <= _NEAREST_EDGE:
@@ -1580,6 +1575,28 @@ class _NearestTitles:
         if len(idx) > _SHORTLIST:
             idx = idx[np.argpartition(-score, _SHORTLIST - 1)[:_SHORTLIST]]
         return set(idx.tolist())
+
+
+class _Holders:
+    """The titles that have each key (a title, its set of words: one key a title), as the
+    first title's index and, only for a key that repeats, all of them: a dict of lists for
+    100,000 titles would take 10 MB more and a third of a second to make."""
+
+    def __init__(self, keys: list[str]) -> None:
+        self.first = dict(zip(reversed(keys), range(len(keys) - 1, -1, -1), strict=True))
+        self._all: dict[str, list[int]] = {}
+        if len(self.first) < len(keys):
+            repeated = {key for key, count in Counter(keys).items() if count > 1}
+            for i, key in enumerate(keys):
+                if key in repeated:
+                    self._all.setdefault(key, []).append(i)
+
+    def get(self, key: str) -> list[int]:
+        """The titles with `key`, ascending."""
+        first = self.first.get(key)
+        if first is None:
+            return []
+        return self._all.get(key) or [first]
 
 
 def _postings(
