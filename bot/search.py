@@ -99,10 +99,11 @@ QUERY_CHARS = 300
 _NEAREST_CHARS = 150  # of a query, compared with titles by closest()
 # "Did you mean": titles scoring at least _NEAREST (WRatio); lists of up to _FULL_SCAN titles
 # are scanned whole (about 4 ms), longer ones through a shortlist (see _NearestTitles): the
-# _NEAREST_RERANK titles sharing most letter pairs (counted over the rarest pairs' first
-# _NEAREST_POSTINGS postings), kept to the best _SHORTLIST by native ratios; lookups of up
-# to _NEAREST_SUBSETS parts of the text; _NEAREST_SETS titles of fewest words; end windows
-# of texts up to _NEAREST_EDGE letters.
+# titles sharing most letter pairs (the text's rarest, up to _NEAREST_POSTINGS postings),
+# one in _NEAREST_PER_RERANK and at most _NEAREST_RERANK, kept to the best _SHORTLIST by
+# native ratios (those _NEAREST_MARGIN points short of reaching the score to beat still
+# rank); lookups of up to _NEAREST_SUBSETS parts of the text; the _NEAREST_SETS titles of
+# fewest words; end windows of texts of up to _NEAREST_EDGE letters.
 _NEAREST = 60
 _PAIRS_KEPT = 4096
 _FULL_SCAN = 1_000
@@ -1325,12 +1326,13 @@ class _NearestTitles:
         self._tiebreak = np.arange(n) * (1e-3 / n)  # list order, below any ratio's step
         # Letter pairs: each title's distinct pairs, as postings (ascending title indexes),
         # made in place: 100,000 titles have 4.4 million pairs, 35 MB an int64 array.
-        codes = np.frombuffer("\0".join(titles).encode("utf-32-le"), dtype=np.uint32)
+        text = "\0".join(titles).encode("utf-32-le", "surrogatepass")
+        codes = np.frombuffer(text, dtype=np.uint32)
         present = np.flatnonzero(np.bincount(codes))
         dense = np.zeros(int(present[-1]) + 1, dtype=np.int32)
         dense[present] = np.arange(len(present))
         letters = dense[codes]  # "\0", between titles, is letter 0
-        del codes
+        del codes, text
         self._letters = {chr(c): k for k, c in enumerate(present.tolist())}
         inside = (letters[:-1] != 0) & (letters[1:] != 0)
         keys = letters[:-1][inside].astype(np.int64)
