@@ -21,13 +21,13 @@ import re
 import unicodedata
 import zlib
 from array import array
-from bisect import bisect_left, bisect_right
+from bisect import bisect_left
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from functools import cached_property, lru_cache
-from itertools import accumulate, chain, islice, pairwise
+from itertools import accumulate, chain, combinations, islice, pairwise, repeat
 from operator import itemgetter
 from typing import IO, Any
 
@@ -109,13 +109,23 @@ _FIELD_B = 0.6
 QUERY_CHARS = 300
 _NEAREST_CHARS = 150  # of a query, compared with titles by closest()
 # "Did you mean": titles scoring at least _NEAREST (WRatio); lists of up to _FULL_SCAN titles
-# are scanned whole (about 4 ms), longer ones through a shortlist of about 8 x _SHORTLIST
-# titles drawn with the text's _RARE_PAIRS rarest letter pairs among other ways.
+# are scanned whole (about 4 ms), longer ones through a shortlist (see _NearestTitles): the
+# titles sharing most letter pairs (the text's rarest, up to _NEAREST_POSTINGS postings),
+# one in _NEAREST_PER_RERANK and at most _NEAREST_RERANK, kept to the best _SHORTLIST by
+# native ratios (those _NEAREST_MARGIN points short of reaching the score to beat still
+# rank); lookups of up to _NEAREST_SUBSETS parts of the text; the _NEAREST_SETS titles of
+# fewest words; end windows of texts of up to _NEAREST_EDGE letters.
 _NEAREST = 60
 _PAIRS_KEPT = 4096
 _FULL_SCAN = 1_000
 _SHORTLIST = 64
-_RARE_PAIRS = 12
+_NEAREST_RERANK = 256
+_NEAREST_PER_RERANK = 40  # titles for one reranked
+_NEAREST_POSTINGS = 60_000
+_NEAREST_SUBSETS = 512
+_NEAREST_SETS = 256
+_NEAREST_EDGE = 12
+_NEAREST_MARGIN = 10
 
 
 def normalise(text: str) -> str:
@@ -1587,12 +1597,16 @@ class SearchIndex:
 class _NearestTitles:
     """The titles nearest to a text by rapidfuzz's WRatio, in bounded time.
 
-    WRatio costs about 4 µs a title (40 ms over 10,000): a list of up to `_FULL_SCAN` titles
-    is scanned whole. A longer one scores only a shortlist made by native scorers that cost
-    a tenth as much, or by lookups: the titles nearest by plain and token-sorted ratio (what
-    WRatio's ratios reward), those sharing the most of the text's rarest letter pairs (its
-    partial alignments), sharing a word with it, or short enough to sit inside it. Ties are
-    broken by list order, as a whole scan does.
+    WRatio costs about 4 µs a title (0.45 s over 100,000): a list of up to `_FULL_SCAN`
+    titles is scanned whole. A longer one scores (with WRatio, ties broken by list order as a
+    whole scan breaks them) a shortlist of two parts. The *sure* part holds the first titles,
+    in list order, of each group WRatio scores alike: sharing a word with the text, holding
+    every word of it or only words of it, a title or its set of words inside the text, the
+    text inside a title, and for a short text the titles that start or end with letters of
+    it in order (partial ratio's end windows); each found by a lookup, not a scan. The
+    *likely* part holds the titles sharing the most of the text's letter pairs (counted over
+    numpy postings), kept to the best `_SHORTLIST` by plain and partial ratio, scored only
+    if they reach the sure part's third score.
     """
 
     def __init__(self, titles: list[str]) -> None:
@@ -1600,70 +1614,327 @@ class _NearestTitles:
         self._large = len(titles) > _FULL_SCAN
         if not self._large:
             return
-        self._sorted = [_token_sort(t) for t in titles]
-        self._word_sets = [_token_set(t) for t in titles]
-        self._by_length = sorted(range(len(titles)), key=lambda i: len(self._word_sets[i]))
-        self._lengths = [len(self._word_sets[i]) for i in self._by_length]
-        self._tokens: dict[str, list[int]] = defaultdict(list)
-        self._pairs: dict[str, array[int]] = {}
-        for i, title in enumerate(titles):
-            for token in set(title.split()):
-                self._tokens[token].append(i)
-            for pair in _pairs(title):
-                self._pairs.setdefault(pair, array("I")).append(i)
+        n = len(titles)
+        self._lengths = np.fromiter(map(len, titles), dtype=np.int64, count=n)
+        self._tiebreak = np.arange(n) * (1e-3 / n)  # list order, below any ratio's step
+        # Letter pairs: each title's distinct pairs, as postings (ascending title indexes),
+        # made in place: 100,000 titles have 4.4 million pairs, 35 MB an int64 array.
+        text = "\0".join(titles).encode("utf-32-le", "surrogatepass")
+        codes = np.frombuffer(text, dtype=np.uint32)
+        present = np.flatnonzero(np.bincount(codes))
+        dense = np.zeros(int(present[-1]) + 1, dtype=np.int32)
+        dense[present] = np.arange(len(present))
+        letters = dense[codes]  # "\0", between titles, is letter 0
+        del codes, text
+        self._letters = {chr(c): k for k, c in enumerate(present.tolist())}
+        inside = (letters[:-1] != 0) & (letters[1:] != 0)
+        keys = letters[:-1][inside].astype(np.int64)
+        keys *= len(present)
+        keys += letters[1:][inside]
+        del letters
+        keys *= n
+        keys += np.repeat(np.arange(n, dtype=np.int32), self._lengths + 1)[: len(inside)][inside]
+        del inside
+        taken = [keys]
+        del keys
+        self._pairs, self._pair_starts, self._pair_titles = _postings(taken, n)
+        self._pair_counts = np.bincount(self._pair_titles, minlength=n)
+        # Words: postings in list order, and the same ordered by title length; each title's
+        # set of words (sorted, as token_set_ratio joins them).
+        self._word_sets = [" ".join(sorted(set(title.split()))) for title in titles]
+        words = " ".join(self._word_sets).split()
+        self._word_ids = {w: k for k, w in enumerate(dict.fromkeys(words))}
+        word = np.fromiter(map(self._word_ids.__getitem__, words), np.int64, len(words))
+        del words
+        counts = np.fromiter(map(str.count, self._word_sets, repeat(" ", n)), np.int64, n) + 1
+        counts[np.fromiter(map(len, self._word_sets), np.int64, n) == 0] = 0
+        keys = word * n + np.repeat(np.arange(n, dtype=np.int64), counts)
+        del word
+        _, self._word_starts, self._word_titles = _postings([keys], n)
+        word_of = np.repeat(np.arange(len(self._word_starts) - 1), np.diff(self._word_starts))
+        by_length = np.lexsort((self._word_titles, self._lengths[self._word_titles], word_of))
+        self._word_titles_by_length = self._word_titles[by_length]
+        self._word_title_lengths = self._lengths[self._word_titles_by_length].astype(np.int32)
+        # Whole titles and their sets of words, for the lookups of texts inside texts.
+        self._by_title = _Holders(titles)
+        self._by_set = _Holders(self._word_sets)
+        self._short_sets = sorted(self._by_set.first, key=len)[:_NEAREST_SETS]
+        # The first and last letters of every title, sorted, for partial ratio's end windows.
+        self._heads, self._head_titles = _sorted_ends(titles)
+        self._tails, self._tail_titles = _sorted_ends([t[::-1] for t in titles])
 
     def nearest(self, text: str, limit: int) -> list[int]:
         """Indexes of the titles nearest to `text` (scoring at least `_NEAREST`), best first."""
         if not self._large:
             found = process.extract(text, self._titles, scorer=fuzz.WRatio, limit=limit)
             return [i for _, score, i in found if score >= _NEAREST]
-        shortlist = sorted(self._shortlist(text))
-        found = process.extract(
-            text,
-            [self._titles[i] for i in shortlist],
-            scorer=fuzz.WRatio,
-            limit=None,
-            score_cutoff=_NEAREST,
-        )
-        ranked = sorted((-score, shortlist[k]) for _, score, k in found)
+        shared, used, complete = self._shared_pairs(text)
+        sure = self._sure(text, limit) | self._holding(text, shared, used, complete)
+        ranked = self._scored(text, sorted(sure), _NEAREST)
+        floor = sorted(s for s, _ in ranked)[-limit] if len(ranked) >= limit else _NEAREST
+        likely = self._likely(text, shared, used, floor)
+        ranked += self._scored(text, sorted(likely - sure), floor)
+        ranked.sort(key=lambda r: (-r[0], r[1]))
         return [i for _, i in ranked[:limit]]
 
-    def _shortlist(self, text: str) -> set[int]:
-        n = _SHORTLIST
+    def _scored(self, text: str, idx: list[int], floor: float) -> list[tuple[float, int]]:
+        choices = [self._titles[i] for i in idx]
+        found = process.extract(text, choices, scorer=fuzz.WRatio, limit=None, score_cutoff=floor)
+        return [(score, idx[k]) for _, score, k in found]
+
+    def _first(
+        self, idx: NDArray[np.integer[Any]], length: int, limit: int, found: set[int]
+    ) -> None:
+        """Add the first `limit` of `idx` (ascending) in each of WRatio's bands of length: up
+        to 1.5 times as long as the text or short (ratios), to 8 (partial ratios), longer."""
+        lengths = self._lengths[idx]
+        big, small = np.maximum(lengths, length), np.minimum(lengths, length)
+        alike, far = 2 * big < 3 * small, big > 8 * small
+        for band in (alike, ~alike & ~far, far):
+            found.update(idx[band][:limit].tolist())
+
+    def _sure(self, text: str, limit: int) -> set[int]:
+        """The first titles of each group that WRatio scores alike (see the class)."""
         found: set[int] = set()
-        for choices, key in ((self._titles, text), (self._sorted, _token_sort(text))):
-            found.update(i for _, _, i in process.extract(key, choices, scorer=fuzz.ratio, limit=n))
-        for token in set(text.split()):
-            found.update(self._tokens.get(token, ())[:n])
-        pairs = sorted((self._pairs[p] for p in _pairs(text) if p in self._pairs), key=len)
-        shared: Counter[int] = Counter()
-        for postings in pairs[:_RARE_PAIRS]:
-            shared.update(postings)
-        found.update(i for i, _ in shared.most_common(4 * n))
-        inside = self._by_length[: min(bisect_right(self._lengths, len(text)), 16 * n)]
-        words_of_text = _token_set(text)
-        found.update(
-            inside[k]
-            for _, _, k in process.extract(
-                words_of_text,
-                [self._word_sets[i] for i in inside],
-                scorer=fuzz.partial_ratio,
-                limit=n,
-            )
+        length = len(text)
+        words = set(text.split())
+        ids = [self._word_ids[w] for w in words if w in self._word_ids]
+        # A word in common: partial_token_set_ratio is 100. The first titles of a length
+        # band are among a word's first postings, or, when few are, among its titles of
+        # that band of length (a slice of the postings ordered by length).
+        bands = (
+            (length / 1.5, 1.5 * length),
+            (1.5 * length, 8 * length),
+            (length / 8, length / 1.5),
         )
+        for w in ids:
+            start, end = int(self._word_starts[w]), int(self._word_starts[w + 1])
+            head = self._word_titles[start : min(end, start + 256)]
+            head_lengths = self._lengths[head]
+            for low, high in bands:
+                got = head[(head_lengths >= low) & (head_lengths <= high)][:limit]
+                if len(got) < limit and start + len(head) < end:
+                    by_length = self._word_title_lengths[start:end]
+                    a = start + int(np.searchsorted(by_length, low, "left"))
+                    b = start + int(np.searchsorted(by_length, high, "right"))
+                    got = self._word_titles_by_length[a:b]
+                    if len(got) > limit:
+                        got = np.partition(got, limit)[:limit]
+                found.update(got.tolist())
+        # Every word of the text in a title: token_set_ratio is 100.
+        if ids and len(ids) == len(words):
+            common = self._word_postings(ids[0])
+            for w in ids[1:]:
+                postings = self._word_postings(w)
+                at = np.minimum(np.searchsorted(postings, common), len(postings) - 1)
+                common = common[postings[at] == common]
+            self._first(common, length, limit, found)
+        # Only words of the text in a title: token_set_ratio is 100.
+        ordered = sorted(words)
+        subsets = (
+            " ".join(c) for k in range(len(ordered), 0, -1) for c in combinations(ordered, k)
+        )
+        groups = [[i for s in islice(subsets, _NEAREST_SUBSETS) for i in self._by_set.get(s)]]
+        # A title, or its set of words, inside the text: partial ratio is 100.
+        words_of_text = _token_set(text)
+        for table, key in ((self._by_title, text), (self._by_set, words_of_text)):
+            groups.append([i for s in _inside(key) & table.first.keys() for i in table.get(s)])
+        for group in groups:
+            self._first(np.array(sorted(group), dtype=np.int64), length, limit, found)
+        # A title of few words, its set of words much like part of the text's.
+        fits = [s for s in self._short_sets if len(s) <= len(words_of_text)]
+        for s, _, _ in process.extract(words_of_text, fits, scorer=fuzz.partial_ratio, limit=8):
+            self._first(np.array(self._by_set.get(s), dtype=np.int64), length, limit, found)
+        # A short text: titles whose first (last) letters are letters of the text in order,
+        # partial ratio's windows at a title's ends; the longest first.
+        if length <= _NEAREST_EDGE:
+            low, high = 1.5 * length, 8 * length
+            parts = (
+                "".join(c)
+                for k in range(length - 1, max(1, (length + 1) // 2) - 1, -1)
+                for c in combinations(text, k)
+            )
+            for part in islice(parts, _NEAREST_SUBSETS // 2):
+                for ends, at, key in (
+                    (self._heads, self._head_titles, part),
+                    (self._tails, self._tail_titles, part[::-1]),
+                ):
+                    lo = bisect_left(ends, key)
+                    hi = bisect_left(ends, key + "\U0010ffff", lo)
+                    if lo < hi:
+                        idx = at[lo:hi]
+                        idx = idx[(self._lengths[idx] >= low) & (self._lengths[idx] <= high)]
+                        found.update(np.sort(idx)[:limit].tolist())
         return found
 
+    def _word_postings(self, w: int) -> NDArray[np.int32]:
+        return self._word_titles[self._word_starts[w] : self._word_starts[w + 1]]
 
-def _token_sort(text: str) -> str:
-    return " ".join(sorted(text.split()))
+    def _shared_pairs(self, text: str) -> tuple[NDArray[np.int64], int, bool]:
+        """How many of the text's rarest letter pairs each title has (pairs up to
+        `_NEAREST_POSTINGS` postings: the common ones tell little), how many pairs that is,
+        and whether the titles know all the text's pairs."""
+        letters = [self._letters.get(ch, 0) for ch in text]
+        step = len(self._letters)
+        codes = {a * step + b for a, b in pairwise(letters) if a and b}
+        pairs = np.fromiter(codes, dtype=np.int64, count=len(codes))
+        at = np.minimum(np.searchsorted(self._pairs, pairs), len(self._pairs) - 1)
+        at = at[self._pairs[at] == pairs]
+        sizes = self._pair_starts[at + 1] - self._pair_starts[at]
+        order = np.argsort(sizes, kind="stable")
+        kept = max(1, int(np.searchsorted(np.cumsum(sizes[order]), _NEAREST_POSTINGS)))
+        used = at[order[:kept]].tolist()
+        starts = self._pair_starts
+        postings = [self._pair_titles[starts[p] : starts[p + 1]] for p in used]
+        shared = np.bincount(
+            np.concatenate(postings) if postings else np.zeros(0, np.int32),
+            minlength=len(self._titles),
+        )
+        complete = len(at) == len(set(pairwise(text)))
+        return shared, len(used), complete
+
+    def _holding(self, text: str, shared: NDArray[np.int64], used: int, complete: bool) -> set[int]:
+        """The first titles of each band of length that hold the text (partial ratio 100):
+        among those with all its pairs, or, for one letter, the first and short titles."""
+        n = len(self._titles)
+        if len(text) == 1:
+            candidates = np.union1d(np.arange(min(n, 2048)), np.flatnonzero(self._lengths <= 8))
+        elif used and complete:
+            candidates = np.flatnonzero(shared == used)
+        else:
+            return set()
+        holding: set[int] = set()
+        inside = [i for i in candidates[:2048].tolist() if text in self._titles[i]]
+        self._first(np.array(inside, dtype=np.int64), len(text), _SHORTLIST, holding)
+        return holding
+
+    def _likely(self, text: str, shared: NDArray[np.int64], used: int, floor: float) -> set[int]:
+        """The titles sharing the most of the text's letter pairs (as a share of what plain
+        and partial ratio compare), kept to the best `_SHORTLIST` by those ratios."""
+        n, length = len(self._titles), len(text)
+        pairs_of_text = len(set(pairwise(text)))
+        # A short list is ranked by ratios whole (titles sharing no pair too); a longer one
+        # by its 2.5% (at most `_NEAREST_RERANK`) of best estimates.
+        if n <= 2 * _NEAREST_RERANK:
+            return self._best_by_ratios(text, np.arange(n), floor)
+        met = np.flatnonzero(shared)
+        if not len(met):
+            return set()
+        share = shared[met] / max(1, used)
+        lengths, own = self._lengths[met], self._pair_counts[met]
+        big, small = np.maximum(lengths, length), np.minimum(lengths, length)
+        estimate = np.where(
+            2 * big < 3 * small,
+            share * (200.0 * pairs_of_text) / (pairs_of_text + own),  # ratio's
+            np.where(
+                lengths >= length, 90.0 * share, 90.0 * share * pairs_of_text / np.maximum(own, 1)
+            ),  # partial ratio's, scaled as WRatio scales it
+        )
+        estimate[big > 8 * small] = 0.0
+        estimate -= self._tiebreak[met]
+        rerank = min(_NEAREST_RERANK, max(2 * _SHORTLIST, n // _NEAREST_PER_RERANK))
+        if len(met) > rerank:
+            met = met[np.argpartition(-estimate, rerank - 1)[:rerank]]
+        return self._best_by_ratios(text, np.sort(met), floor)
+
+    def _best_by_ratios(self, text: str, idx: NDArray[np.int64], floor: float) -> set[int]:
+        """The best `_SHORTLIST` of `idx` by what WRatio takes the best of, with native
+        scorers that cost a fraction of it: plain ratio; for a title of about the text's
+        length the ratio of their sets of words; for one 1.5 to 8 times as long or short,
+        partial ratio, of the texts and of their sets of words (each scaled as WRatio does).
+        A partial ratio below what would reach `floor`, the score to beat, counts as 0."""
+        choices = [self._titles[i] for i in idx.tolist()]
+        word_sets = [self._word_sets[i] for i in idx.tolist()]
+        words_of_text = _token_set(text)
+        score = process.cdist([text], choices, scorer=fuzz.ratio, dtype=np.float64)[0]
+        lengths, length = self._lengths[idx], len(text)
+        big, small = np.maximum(lengths, length), np.minimum(lengths, length)
+        alike = np.flatnonzero(2 * big < 3 * small)
+        if len(alike):
+            ratios = process.cdist(
+                [words_of_text], [word_sets[k] for k in alike.tolist()], scorer=fuzz.ratio
+            )[0]
+            score[alike] = np.maximum(score[alike], 0.95 * ratios)
+        partial = np.flatnonzero((2 * big >= 3 * small) & (big <= 8 * small))
+        if len(partial):
+            for key, among, scale in ((text, choices, 0.9), (words_of_text, word_sets, 0.855)):
+                ratios = process.cdist(
+                    [key],
+                    [among[k] for k in partial.tolist()],
+                    scorer=fuzz.partial_ratio,
+                    dtype=np.float64,
+                    score_cutoff=min(100.0, floor / scale) - _NEAREST_MARGIN,
+                )[0]
+                score[partial] = np.maximum(score[partial], scale * ratios)
+        score -= self._tiebreak[idx]
+        if len(idx) > _SHORTLIST:
+            idx = idx[np.argpartition(-score, _SHORTLIST - 1)[:_SHORTLIST]]
+        return set(idx.tolist())
+
+
+class _Holders:
+    """The titles that have each key (a title, its set of words: one key a title), as the
+    first title's index and, only for a key that repeats, all of them: a dict of lists for
+    100,000 titles would take 10 MB more and a third of a second to make."""
+
+    def __init__(self, keys: list[str]) -> None:
+        self.first = dict(zip(reversed(keys), range(len(keys) - 1, -1, -1), strict=True))
+        self._all: dict[str, list[int]] = {}
+        if len(self.first) < len(keys):
+            repeated = {key for key, count in Counter(keys).items() if count > 1}
+            for i, key in enumerate(keys):
+                if key in repeated:
+                    self._all.setdefault(key, []).append(i)
+
+    def get(self, key: str) -> list[int]:
+        """The titles with `key`, ascending."""
+        first = self.first.get(key)
+        if first is None:
+            return []
+        return self._all.get(key) or [first]
+
+
+def _postings(
+    keys: list[NDArray[np.int64]], n: int
+) -> tuple[NDArray[np.int64], NDArray[np.int64], NDArray[np.int32]]:
+    """Postings of features (letter pairs, words) of `n` titles, from the one array in `keys`
+    (feature * n + title; taken, so it is freed here): the distinct features, where each
+    one's titles start (and the end) and the titles, ascending within each feature."""
+    unique = keys.pop()
+    unique.sort()
+    unique = unique[np.append(True, unique[1:] != unique[:-1])]
+    features = unique // n
+    features *= n
+    unique -= features  # now the titles
+    features //= n
+    starts = np.flatnonzero(np.append(True, features[1:] != features[:-1]))
+    return (
+        features[starts],
+        np.append(starts, len(unique)).astype(np.int64),
+        unique.astype(np.int32),
+    )
+
+
+def _sorted_ends(titles: list[str]) -> tuple[list[str], NDArray[np.int64]]:
+    """The first `_NEAREST_EDGE` letters of every title, sorted, and whose they are."""
+    ends = np.array(titles, dtype=f"<U{_NEAREST_EDGE}")
+    order = np.argsort(ends, kind="stable")
+    return ends[order].tolist(), order.astype(np.int64)
+
+
+def _inside(text: str) -> set[str]:
+    """Parts of `text` that may be whole titles (or sets of words) inside it: the short ones,
+    and the runs of whole words."""
+    m = len(text)
+    out = {text[i:j] for i in range(m) for j in range(i + 1, min(m, i + _NEAREST_EDGE) + 1)}
+    starts = [0] + [k + 1 for k, ch in enumerate(text) if ch == " "]
+    ends = [k for k, ch in enumerate(text) if ch == " "] + [m]
+    out.update(text[s:e] for s in starts for e in ends if e > s)
+    return out
 
 
 def _token_set(text: str) -> str:
     return " ".join(sorted(set(text.split())))
-
-
-def _pairs(text: str) -> set[str]:
-    return {text[k : k + 2] for k in range(len(text) - 1)}
 
 
 def decide(result: SearchResult) -> str:

@@ -14,6 +14,7 @@ from bot import search
 from bot.catalogue.aliases import read_aliases
 from bot.models import Catalogue
 from bot.search import SearchIndex, bounded, normalise
+from tests.benchmarks import closest_quality
 from tests.benchmarks.generate import generate_titles, nonsense_query
 from tests.conftest import DATA
 from tests.search_eval.evaluate import SETS, read_queries
@@ -80,3 +81,27 @@ def test_at_10000_titles_it_costs_a_fraction_of_a_whole_scan_and_finds_as_good()
 
     worse = [q for q, a, e in zip(texts, found, expected, strict=True) if best(a, q) < best(e, q)]
     assert len(worse) <= len(texts) // 10, worse
+
+
+def test_titles_scoring_alike_come_in_list_order(monkeypatch: pytest.MonkeyPatch) -> None:
+    # 3,000 titles sharing a word with the text score alike (85.5): a whole scan answers
+    # the first three, and so must the shortlist, wherever the closer spellings sit.
+    rng = random.Random(2)
+    titles = [f"{rng.choice(['deep', 'wide', 'fast'])} {i:05d} networks" for i in range(3000)]
+    titles[2500] = "networks of networks"
+    nearest = search._NearestTitles(titles)
+    for text in ("networks", "sparse networks everywhere today", "deep", "0251 networ"):
+        assert nearest.nearest(text, 3) == whole_scan(titles, text), text
+
+
+@pytest.mark.parametrize("kind", ["misspelt", "partial", "nonsense"])
+def test_at_10000_titles_the_shortlist_finds_what_a_whole_scan_finds(kind: str) -> None:
+    titles = [normalise(t) for t in generate_titles(10_000)]
+    nearest = search._NearestTitles(titles)
+    texts = closest_quality.queries(kind, titles, 30, seed=21)
+    found = [nearest.nearest(text, 3) for text in texts]
+    expected = [whole_scan(titles, text) for text in texts]
+    same = sum(f == e for f, e in zip(found, expected, strict=True))
+    missed = [t for t, f, e in zip(texts, found, expected, strict=True) if e and e[0] not in f]
+    assert same >= 0.9 * len(texts), (same, len(texts))
+    assert len(missed) <= len(texts) // 10, missed
