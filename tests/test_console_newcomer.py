@@ -41,8 +41,9 @@ def library(full: Catalogue) -> Library:
 @pytest.fixture(scope="module")
 def bundled(table: SectionTable) -> Library:
     """The list the bot ships, as a newcomer's fresh clone serves it."""
-    text = (DATA / "reading-list.md").read_text(encoding="utf-8")
-    return Library.build(parse_catalogue(text, table), DATA / "aliases.toml")
+    path = DATA / "reading-list.md"
+    text = path.read_text(encoding="utf-8")
+    return Library.build(parse_catalogue(text, str(path), table), DATA / "aliases.toml")
 
 
 def reader_with(library: Library, *paper_ids: str) -> ConsoleReader:

@@ -323,8 +323,8 @@ async def test_synced_definitions_carry_chinese_localisations(
 async def test_paper_search_and_cite_are_answered_off_the_event_loop(
     fake: FakeDiscord, bot: TestBot, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    # A query that matches nothing scans the titles for the closest: at 100,000 papers
-    # tens of milliseconds, which must not stall the gateway's heartbeats.
+    # A query that matches nothing looks for the closest titles: at 100,000 papers up to
+    # ten milliseconds, more under load, which must not stall the gateway's heartbeats.
     import asyncio
     import threading
 
