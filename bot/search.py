@@ -13,7 +13,6 @@ A query is answered, in order of certainty, by:
 from __future__ import annotations
 
 import copy
-import gc
 import io
 import math
 import pickle
@@ -23,8 +22,7 @@ import zlib
 from array import array
 from bisect import bisect_left
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Iterator, Mapping, Sequence
-from contextlib import contextmanager
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from functools import cached_property, lru_cache
 from itertools import accumulate, chain, combinations, islice, pairwise, repeat
@@ -39,6 +37,7 @@ from rapidfuzz.distance import OSA
 from bot.catalogue.names import arxiv_id_from_url, arxiv_id_in_text, fold
 from bot.chinese import Glossary
 from bot.citations import Citation, arxiv_doi, link_keys, parse_citation, slug_words
+from bot.collector import collection_paused
 from bot.metadata.models import PaperMetadata
 from bot.models import Catalogue, Paper, Section
 from bot.retrieval import (
@@ -533,20 +532,6 @@ def _paper_joins(p: Paper) -> Iterable[str]:
         yield from _joins(words(author))
 
 
-@contextmanager
-def _collection_paused() -> Iterator[None]:
-    """The cyclic garbage collector paused while an index is built or read: it makes
-    millions of objects, none in a cycle, and every few thousand of them the collector
-    would look through them all again (a third of a large build)."""
-    collecting = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if collecting:
-            gc.enable()
-
-
 class _Terms(dict[str, str]):
     """A folded word's index term: its stem, "" for a stop word; each computed once."""
 
@@ -965,7 +950,7 @@ class SearchIndex:
     metadata: Mapping[str, PaperMetadata] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
-        with _collection_paused():
+        with collection_paused():
             self._build()
 
     def _build(self) -> None:
@@ -1104,7 +1089,7 @@ class SearchIndex:
         """The index `dumps` wrote for this catalogue (with these aliases and glossary).
         Raises ValueError when the bytes are not such an index or another catalogue's."""
         try:
-            with _collection_paused():
+            with collection_paused():
                 state = _Restricted(io.BytesIO(data) if isinstance(data, bytes) else data).load()
         except (pickle.UnpicklingError, EOFError, AttributeError, TypeError) as exc:
             raise ValueError(f"not a stored search index: {exc}") from exc
@@ -1162,7 +1147,7 @@ class SearchIndex:
         again, the rest is shared (seconds for a large list: not for the event loop)."""
         index = copy.copy(self)
         index.metadata = dict(metadata)
-        with _collection_paused():
+        with collection_paused():
             index._index_fields()
         return index
 

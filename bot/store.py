@@ -13,7 +13,6 @@ split on `;`) in its own transaction. A database newer than the code is refused.
 from __future__ import annotations
 
 import asyncio
-import gc
 import io
 import json
 import logging
@@ -28,6 +27,7 @@ from typing import IO, Any, TypeVar
 
 import aiosqlite
 
+from bot.collector import collection_paused
 from bot.metadata.models import Facts, SourceRecord
 from bot.models import Catalogue, Paper, Problem, Section
 from bot.reading import Kind, Mark, toggled
@@ -887,11 +887,8 @@ class _PlainValues(pickle.Unpickler):
 
 
 def _from_image(data: bytes, info: CatalogueInfo) -> Catalogue:
-    """The catalogue `_image` wrote. The cyclic garbage collector is paused meanwhile: it
-    would walk the hundreds of thousands of new objects, none in a cycle, again and again."""
-    collecting = gc.isenabled()
-    gc.disable()
-    try:
+    """The catalogue `_image` wrote."""
+    with collection_paused():
         papers, sections, problems = _PlainValues(io.BytesIO(data)).load()
         return Catalogue(
             papers=tuple(Paper(*row) for row in papers),
@@ -901,9 +898,6 @@ def _from_image(data: bytes, info: CatalogueInfo) -> Catalogue:
             sources=info.sources,
             digest=info.digest,
         )
-    finally:
-        if collecting:
-            gc.enable()
 
 
 class _BlobFile(io.RawIOBase):

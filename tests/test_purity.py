@@ -17,6 +17,7 @@ PURE_MODULES = (
     "bot.search", "bot.models", "bot.config", "bot.i18n", "bot.finder", "bot.library",
     "bot.text", "bot.bibtex", "bot.retrieval", "bot.chinese", "bot.citations", "bot.reading",
     "bot.metadata.models", "bot.metadata.arxiv", "bot.metadata.scholar", "bot.metadata.check",
+    "bot.collector",
 )  # fmt: skip
 PURE_PACKAGES = ("bot.catalogue", "bot.weekly")  # the package (or module) and its submodules
 COG_NAMES = ("cog", "_cog")  # a feature package's own cog, as in bot/weekly/_cog.py
