@@ -68,9 +68,14 @@ def stem(word: str) -> str:
     `llms`)."""
     if word.isdigit():
         return word
-    if len(word) >= 3 and word[-1] == "s" and not _VOWEL.search(word[:-1]):
+    if _abbreviations(word):
         return word[:-1]
     return str(_stemmer().stemWord(word))
+
+
+def _abbreviations(word: str) -> bool:
+    """An abbreviation's plural (`rnns`): an s after letters without a vowel."""
+    return len(word) >= 3 and word[-1] == "s" and not _VOWEL.search(word[:-1])
 
 
 def stems(words: Sequence[str]) -> list[str]:
@@ -79,7 +84,7 @@ def stems(words: Sequence[str]) -> list[str]:
     one that words pass once only slows, and grows; and a stemmer is for one thread."""
     out: list[str] = Stemmer.Stemmer("english", 0).stemWords(words)
     for k, word in enumerate(words):
-        if len(word) >= 3 and word[-1] == "s" and not _VOWEL.search(word[:-1]):
+        if _abbreviations(word):
             out[k] = word[:-1]
         elif word.isdigit() or out[k] == word:  # the word's own string: kept once, not twice
             out[k] = word

@@ -25,6 +25,19 @@ def _set(path: Path, sql: str, *args: object) -> None:
         db.execute(sql, args)
 
 
+async def _stored(tmp_path: Path, catalogue: Catalogue) -> Path:
+    """A database holding `catalogue` (and so its image)."""
+    path = tmp_path / "db.sqlite"
+    async with await Store.open(path) as store:
+        await store.replace_catalogue(catalogue, now=NOW)
+    return path
+
+
+async def _loaded(path: Path) -> Catalogue | None:
+    async with await Store.open(path) as store:
+        return await store.load_catalogue()
+
+
 @pytest.fixture
 def rows_refused(monkeypatch: pytest.MonkeyPatch) -> None:
     """Reading the papers' rows fails: a load that succeeds read the image."""
@@ -38,12 +51,9 @@ def rows_refused(monkeypatch: pytest.MonkeyPatch) -> None:
 async def test_the_image_is_written_with_the_catalogue_and_read_back_instead_of_the_rows(
     tmp_path: Path, full: Catalogue, rows_refused: None
 ) -> None:
-    path = tmp_path / "db.sqlite"
-    async with await Store.open(path) as store:
-        await store.replace_catalogue(full, now=NOW)
+    path = await _stored(tmp_path, full)
     assert _image_rows(path) == [(full.digest, bot.store._IMAGE_FORMAT)]
-    async with await Store.open(path) as store:
-        loaded = await store.load_catalogue()
+    loaded = await _loaded(path)
     assert loaded == full
     assert loaded is not None
     assert loaded.paper("2305.13048") == full.paper("2305.13048")
@@ -64,12 +74,9 @@ async def test_the_image_is_written_with_the_catalogue_and_read_back_instead_of_
 async def test_an_image_not_of_this_catalogue_and_code_is_ignored_and_made_again(
     tmp_path: Path, chapter: Catalogue, spoil: str
 ) -> None:
-    path = tmp_path / "db.sqlite"
-    async with await Store.open(path) as store:
-        await store.replace_catalogue(chapter, now=NOW)
+    path = await _stored(tmp_path, chapter)
     _set(path, spoil)
-    async with await Store.open(path) as store:
-        assert await store.load_catalogue() == chapter  # from the rows
+    assert await _loaded(path) == chapter  # from the rows
     assert _image_rows(path) == [(chapter.digest, bot.store._IMAGE_FORMAT)]
 
 
@@ -81,22 +88,18 @@ class _Loud:
 async def test_an_image_that_names_a_class_or_function_is_refused(
     tmp_path: Path, chapter: Catalogue, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    path = tmp_path / "db.sqlite"
-    async with await Store.open(path) as store:
-        await store.replace_catalogue(chapter, now=NOW)
+    path = await _stored(tmp_path, chapter)
     _set(path, "UPDATE catalogue_image SET data = ?", pickle.dumps(([_Loud()], [], [])))
-    async with await Store.open(path) as store:
-        assert await store.load_catalogue() == chapter
+    assert await _loaded(path) == chapter
     assert "ran code" not in capsys.readouterr().out
 
 
 async def test_storing_the_same_catalogue_again_restores_its_image(
     tmp_path: Path, chapter: Catalogue
 ) -> None:
-    path = tmp_path / "db.sqlite"
+    path = await _stored(tmp_path, chapter)
+    _set(path, "DELETE FROM catalogue_image")
     async with await Store.open(path) as store:
-        await store.replace_catalogue(chapter, now=NOW)
-        _set(path, "DELETE FROM catalogue_image")
         assert await store.replace_catalogue(chapter, now=NOW) is False
     assert _image_rows(path) == [(chapter.digest, bot.store._IMAGE_FORMAT)]
 
@@ -104,9 +107,7 @@ async def test_storing_the_same_catalogue_again_restores_its_image(
 async def test_an_image_that_cannot_be_kept_costs_only_the_rows_reading(
     tmp_path: Path, chapter: Catalogue, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    path = tmp_path / "db.sqlite"
-    async with await Store.open(path) as store:
-        await store.replace_catalogue(chapter, now=NOW)
+    path = await _stored(tmp_path, chapter)
     _set(path, "DELETE FROM catalogue_image")
 
     async def full_disk(*_: object) -> None:

@@ -234,7 +234,7 @@ class _Reader:
 
 
 def _close_of(tokens: Sequence[Token], i: int) -> int:
-    """Index of the token that closes the one opened at i."""
+    """Index of the token that closes the one opened at i (block or inline tokens)."""
     depth = 0
     for j in range(i, len(tokens)):
         depth += tokens[j].nesting
@@ -273,7 +273,7 @@ def spans_of(children: Sequence[Token]) -> list[Span]:
             spans.append(Span(_LEAVES.get(t.type, t.type), t.content))
             k += 1
             continue
-        close = _close_inline(children, k)
+        close = _close_of(children, k)
         inner = children[k + 1 : close]
         spans.append(
             Span(
@@ -356,15 +356,6 @@ def _read_into(entry: Entry, spans: list[Span]) -> None:
         years = _YEAR.findall(" ".join(trailing))
         if years:
             entry.year = int(years[-1])
-
-
-def _close_inline(children: Sequence[Token], k: int) -> int:
-    depth = 0
-    for j in range(k, len(children)):
-        depth += children[j].nesting
-        if depth == 0:
-            return j
-    return len(children) - 1
 
 
 def _clean_url(href: str) -> str:

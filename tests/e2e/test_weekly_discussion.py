@@ -32,17 +32,23 @@ def thread_requests(fake: FakeDiscord) -> list:
     return [r for r in fake.requests if r.method == "POST" and r.path.endswith("/threads")]
 
 
+def dies_after(owner: Any, name: str, what: str) -> Any:
+    """`owner.name` made to do its work and then die, as a process that dies before it
+    records `what`; the real method, for the tests that let the process live again."""
+    real = getattr(owner, name)
+
+    async def dies(*args: Any) -> Any:
+        await real(*args)
+        raise RuntimeError(f"the process died before recording {what}")
+
+    setattr(owner, name, dies)
+    return real
+
+
 async def post_and_die_before_recording_the_thread(fake: FakeDiscord, bot: Any) -> Any:
     """Monday's post sent and its thread opened, by a process that dies before it records
     the thread; the post."""
-    discussion = weekly(bot).poster.discussion
-    real = discussion.open_thread
-
-    async def dies_after_opening(*args: Any) -> int:
-        await real(*args)
-        raise RuntimeError("the process died before recording the thread")
-
-    discussion.open_thread = dies_after_opening
+    dies_after(weekly(bot).poster.discussion, "open_thread", "the thread")
     await weekly(bot).tick(MONDAY_0900_BERLIN)
     [post] = posts(fake)
     return post
@@ -50,15 +56,8 @@ async def post_and_die_before_recording_the_thread(fake: FakeDiscord, bot: Any) 
 
 async def send_and_die_before_recording_the_post(bot: Any) -> Any:
     """Monday's post sent by a process that dies before it records it; the poster's real
-    send, for the tests that let the process live again."""
-    poster = weekly(bot).poster
-    real = poster.send
-
-    async def dies_after_sending(*args: Any) -> Any:
-        await real(*args)
-        raise RuntimeError("the process died before recording the post")
-
-    poster.send = dies_after_sending
+    send."""
+    real = dies_after(weekly(bot).poster, "send", "the post")
     await weekly(bot).tick(MONDAY_0900_BERLIN)
     return real
 
