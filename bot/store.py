@@ -192,7 +192,7 @@ MIGRATIONS: tuple[str, ...] = (
     """,
     # 8: the stored catalogue again as one value (`_image`), beside its rows and written in
     # the same transaction: start-up reads it back in a fraction of the time the rows take
-    # (100,000 papers: 0.4 s against 1.7 s). The rows stay what is stored; the image is
+    # (100,000 papers: 0.5-0.8 s against 1.7 s). The rows stay what is stored; the image is
     # read only when it is of the catalogue the rows hold (`digest`) and in this code's
     # `format`, and is otherwise made again from them.
     """
@@ -853,7 +853,7 @@ _ARXIV_FIELD = _PAPER_FIELDS.index("arxiv_id")
 
 def _image(catalogue: Catalogue) -> bytes:
     """The catalogue's papers, sections and problems as tuples of their fields in order,
-    pickled (in a worker thread: a third of a second at 100,000 papers). Plain values only,
+    pickled (in a worker thread: about 0.65 s at 100,000 papers). Plain values only,
     so reading it back makes no object but tuples, strings and numbers (`_from_image`);
     values many papers share (a venue, a paper's sections, its id as its arXiv id) are
     written once."""
